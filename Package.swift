@@ -1,0 +1,111 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "TreasuryBackend",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "treasuryd", targets: ["treasuryd"]),
+        .executable(name: "treasury", targets: ["treasury"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // libpq, the PostgreSQL C client library, found through pkg-config.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // A thin, safe wrapper over libpq: connections, typed parameters and rows,
+        // SQLSTATE errors, transactions with retry, a bounded pool on dedicated threads.
+        .target(
+            name: "PostgresClient",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The wire protocol shared by server and clients: JSON values, envelopes,
+        // status codes, parameter schemas. No I/O.
+        .target(name: "TreasuryProtocol"),
+        // The treasury's pure rules: money, calendars and deadlines, revenue sharing. No I/O.
+        .target(name: "TreasuryDomain"),
+        // Use cases over the schema: authentication, authorization, idempotency, methods.
+        .target(
+            name: "TreasuryService",
+            dependencies: [
+                "PostgresClient",
+                "TreasuryProtocol",
+                "TreasuryDomain",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The line-protocol server over TCP (SwiftNIO).
+        .target(
+            name: "TreasuryServer",
+            dependencies: [
+                "TreasuryProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // A line-protocol client used by the CLI, tests and benchmarks.
+        .target(
+            name: "TreasuryClient",
+            dependencies: [
+                "TreasuryProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // Runs a local PostgreSQL cluster for `treasuryd serve` when no database is configured.
+        .target(
+            name: "EmbeddedPostgres",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "treasuryd",
+            dependencies: [
+                "TreasuryService",
+                "TreasuryServer",
+                "EmbeddedPostgres",
+                "PostgresClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "treasury",
+            dependencies: [
+                "TreasuryClient",
+                "TreasuryProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
+        .testTarget(name: "TreasuryProtocolTests", dependencies: ["TreasuryProtocol"]),
+        .testTarget(name: "TreasuryDomainTests", dependencies: ["TreasuryDomain"]),
+        .testTarget(
+            name: "TreasuryServerTests",
+            dependencies: ["TreasuryServer", "TreasuryClient", "TreasuryProtocol"]
+        ),
+        .testTarget(
+            name: "TreasuryIntegrationTests",
+            dependencies: [
+                "TreasuryService", "TreasuryServer", "TreasuryClient", "TreasuryProtocol",
+                "PostgresClient", "EmbeddedPostgres",
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// The EmbeddedPostgres module; see Package.swift for its role.

@@ -1,0 +1,1 @@
+// The TreasuryClient module; see Package.swift for its role.

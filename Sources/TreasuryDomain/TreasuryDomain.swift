@@ -1,0 +1,1 @@
+// The TreasuryDomain module; see Package.swift for its role.

@@ -1,0 +1,1 @@
+// The TreasuryServer module; see Package.swift for its role.

@@ -1,0 +1,1 @@
+// The TreasuryService module; see Package.swift for its role.

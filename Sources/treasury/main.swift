@@ -1,0 +1,1 @@
+print("treasury: not built yet")

@@ -1,0 +1,1 @@
+print("treasuryd: not built yet")
