@@ -1,1 +1,95 @@
-// The TreasuryService module; see Package.swift for its role.
+import Foundation
+import Logging
+import PostgresClient
+import TreasuryDomain
+import TreasuryProtocol
+
+/// The treasury's methods behind the line protocol: it checks, in the order PROTOCOL.md
+/// gives, the method, the token, params and metadata, roles and scope, idempotency replay,
+/// and then runs the method.
+public final class TreasuryService: CallDispatcher {
+    let core: ServiceCore
+    let methods: [String: MethodDeclaration]
+    /// In declaration order, for reflection.
+    let declarations: [MethodDeclaration]
+
+    public init(pool: PostgresPool, clock: any TreasuryClock = SystemClock(), configuration: ServiceConfiguration = .init(), logger: Logger) {
+        self.core = ServiceCore(pool: pool, clock: clock, configuration: configuration, logger: logger)
+        var declarations = BuiltinMethods.all + AdminMethods.all + ReferenceMethods.all + AccountMethods.all
+        declarations += DossierMethods.all + LedgerMethods.all
+        declarations.append(BuiltinMethods.reflection { [declarations] in declarations })
+        self.declarations = declarations
+        self.methods = Dictionary(uniqueKeysWithValues: declarations.map { ($0.name, $0) })
+    }
+
+    public func hasMethod(_ method: String) -> Bool { methods[method] != nil }
+
+    public func dispatch(_ call: IncomingCall, stream: any CallStream) async -> CallOutcome {
+        let started = ContinuousClock.now
+        var username = "-"
+        let outcome: CallOutcome
+        do {
+            guard let declaration = methods[call.method] else {
+                throw CallError(.unimplemented, "UNKNOWN_METHOD", "no method \(call.method)")
+            }
+            let caller = try await authenticate(call, declaration: declaration)
+            username = caller.username
+            let context = try prepare(call, declaration: declaration, caller: caller)
+            outcome = try await run(context, stream: stream)
+        } catch {
+            outcome = .failure(SchemaRule.transportError(for: error, call: call, logger: core.logger))
+        }
+        log(call, username: username, outcome: outcome, started: started)
+        return outcome
+    }
+
+    /// Params, metadata and the role check: everything decidable without the database.
+    func prepare(_ call: IncomingCall, declaration: MethodDeclaration, caller: Caller) throws -> CallContext {
+        try ParamType.validate(object: call.params, fields: declaration.params, path: "params")
+        if declaration.isMutating { try Self.checkIdempotencyKey(call.metadata["idempotency-key"]) }
+        let context = CallContext(
+            call: call, declaration: declaration, caller: caller, params: Params(call.params),
+            now: core.clock.now(), core: core)
+        if declaration.requiresToken, context.eligibleGrants.isEmpty {
+            throw CallError(.permissionDenied, "ROLE_NOT_ALLOWED", "your roles may not call \(declaration.name)")
+        }
+        return context
+    }
+
+    static func checkIdempotencyKey(_ key: String?) throws {
+        guard let key else {
+            throw CallError(.invalidArgument, "IDEMPOTENCY_KEY_REQUIRED", "this method changes state: send metadata idempotency-key",
+                            details: ["field": .string("metadata.idempotency-key")])
+        }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
+            throw CallError.field("metadata.idempotency-key", "FIELD_INVALID", "idempotency-key must be 1 to 255 printable ASCII characters")
+        }
+    }
+
+    func run(_ context: CallContext, stream: any CallStream) async throws -> CallOutcome {
+        switch context.declaration.handler {
+        case .mutating(let stage):
+            return try await Execution.mutating(context, stage: stage)
+        case .read(let stage):
+            return try await Execution.read(context, stage: stage)
+        case .streaming(let body):
+            try context.authorize(nil)
+            return .result(try await body(context, stream))
+        case .custom(let body):
+            return .result(try await body(context))
+        }
+    }
+
+    func log(_ call: IncomingCall, username: String, outcome: CallOutcome, started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var code = "OK"
+        if case .error(let raw) = outcome, let object = try? JSON.parse(raw).objectValue {
+            code = object["code"]?.stringValue ?? "UNKNOWN"
+        }
+        core.logger.info("call", metadata: [
+            "request_id": "\(call.id)", "method": "\(call.method)", "user": "\(username)",
+            "duration_ms": "\(String(format: "%.1f", milliseconds))", "code": "\(code)", "peer": "\(call.peer)",
+        ])
+    }
+}

@@ -1,1 +1,0 @@
-// The TreasuryDomain module; see Package.swift for its role.

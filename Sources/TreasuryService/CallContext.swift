@@ -1,0 +1,103 @@
+import Foundation
+import PostgresClient
+import TreasuryDomain
+import TreasuryProtocol
+
+/// Everything a method needs about one call, fixed when the call starts.
+public struct CallContext: Sendable {
+    public let call: IncomingCall
+    public let declaration: MethodDeclaration
+    public let caller: Caller
+    public let params: Params
+    /// The service clock's reading when the call started; every date of the call derives from it.
+    public let now: Date
+    let core: ServiceCore
+
+    /// Today's accounting date in Asia/Ho_Chi_Minh.
+    public var today: TreasuryTime.LocalDate { TreasuryTime.localDate(of: now) }
+    public var nowText: String { TreasuryTime.rfc3339(now) }
+}
+
+/// Typed reads of params that have already been validated against the method's fields,
+/// so a required field is known to be present and well formed here.
+public struct Params: Sendable {
+    public let object: JSONObject
+    let path: String
+
+    public init(_ object: JSONObject, path: String = "params") {
+        self.object = object
+        self.path = path
+    }
+
+    func value(_ name: String) -> JSON? {
+        guard let value = object[name], value != .null else { return nil }
+        return value
+    }
+
+    public func string(_ name: String) -> String { optionalString(name) ?? "" }
+
+    public func optionalString(_ name: String) -> String? {
+        value(name)?.stringValue
+    }
+
+    public func money(_ name: String) -> Int64 { optionalMoney(name) ?? 0 }
+
+    public func optionalMoney(_ name: String) -> Int64? {
+        let text: String
+        switch value(name) {
+        case .string(let string)?: text = string
+        case .number(let literal)?: text = literal
+        default: return nil
+        }
+        if case .value(let amount) = MoneyText.parse(text) { return amount }
+        return nil
+    }
+
+    public func integer(_ name: String) -> Int64 { optionalInteger(name) ?? 0 }
+    public func optionalInteger(_ name: String) -> Int64? { value(name)?.integerValue }
+
+    public func optionalDate(_ name: String) -> TreasuryTime.LocalDate? {
+        optionalString(name).flatMap(TreasuryTime.LocalDate.init)
+    }
+
+    public func strings(_ name: String) -> [String] {
+        value(name)?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    public func nested(_ name: String) -> Params? {
+        value(name)?.objectValue.map { Params($0, path: "\(path).\(name)") }
+    }
+
+    public func fieldPath(_ name: String) -> String { "\(path).\(name)" }
+}
+
+/// Shared, immutable service state.
+final class ServiceCore: Sendable {
+    let pool: PostgresPool
+    let clock: any TreasuryClock
+    let configuration: ServiceConfiguration
+    let logger: Logger
+
+    init(pool: PostgresPool, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger) {
+        self.pool = pool
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+    }
+}
+
+import Logging
+
+/// Service settings, each with its default.
+public struct ServiceConfiguration: Sendable {
+    /// Local time of the payment cut-off, in seconds after midnight (15:30).
+    public var paymentCutoffSecondsOfDay = 15 * 3600 + 30 * 60
+    /// Longest lifetime of an issued token, in days.
+    public var maximumTokenTTLDays: Int64 = 3650
+    /// Default lifetime of an issued token, in days.
+    public var defaultTokenTTLDays: Int64 = 90
+    /// Rows fetched per page when streaming from the database.
+    public var streamPageSize = 500
+
+    public init() {}
+}

@@ -1,0 +1,64 @@
+import PostgresClient
+import TreasuryProtocol
+
+/// Rules the schema enforces by itself, named by the CONSTRAINT its triggers raise, and the
+/// business outcome each means when the service's own checks were raced or bypassed.
+enum SchemaRule {
+    static func businessError(for error: PostgresError) -> CallError? {
+        guard error.kind == .server, error.sqlState == "23514", let constraint = error.constraint else { return nil }
+        switch constraint {
+        case "account_non_negative":
+            return CallError(.failedPrecondition, "INSUFFICIENT_FUNDS", "the account does not hold enough for this posting")
+        case "account_not_active":
+            return CallError(.failedPrecondition, "ACCOUNT_NOT_ACTIVE", "the account is not active")
+        case "account_currency_mismatch":
+            return CallError(.failedPrecondition, "CURRENCY_MISMATCH", "the accounts' currencies differ")
+        case "period_closed":
+            return CallError(.failedPrecondition, "PERIOD_CLOSED", "the accounting period is closed")
+        case "account_status_transition", "dossier_status_transition":
+            return CallError(.failedPrecondition, "INVALID_STATUS", "that status change is not allowed now")
+        case "account_close_not_empty":
+            return CallError(.failedPrecondition, "ACCOUNT_NOT_EMPTY", "the account still holds money")
+        case "period_order":
+            return CallError(.failedPrecondition, "PREVIOUS_PERIOD_OPEN", "the previous month is still open")
+        default:
+            return nil
+        }
+    }
+
+    /// The terminal error for a failure that is not the method's own decision.
+    static func transportError(for error: any Error, call: IncomingCall, logger: Logger) -> CallError {
+        if let callError = error as? CallError { return callError }
+        if error is CancellationError { return cancellation(call) }
+        if let postgres = error as? PostgresError {
+            switch postgres.kind {
+            case .cancelled:
+                return cancellation(call)
+            case .connection:
+                logger.warning("database unavailable", metadata: ["error": "\(postgres.debugDescription)"])
+                return CallError(.unavailable, "DATABASE_UNAVAILABLE", "the database cannot be reached; retry with the same idempotency key")
+            case .poolExhausted:
+                return CallError(.unavailable, "OVERLOADED", "the server is overloaded; retry later with the same idempotency key")
+            case .server where postgres.isRetryable:
+                return CallError(.aborted, "CONCURRENCY_CONFLICT", "a concurrent change conflicted with this call; retry it")
+            case .server where postgres.isQueryCanceled:
+                return CallError(.deadlineExceeded, "DEADLINE_EXCEEDED", "the deadline passed before the call finished")
+            case .server where postgres.isConnectionFailure:
+                return CallError(.unavailable, "DATABASE_UNAVAILABLE", "the database connection was lost; retry with the same idempotency key")
+            default:
+                break
+            }
+        }
+        logger.error("internal error", metadata: ["method": "\(call.method)", "error": "\(String(reflecting: error))"])
+        return CallError(.internal, "INTERNAL", "an internal error occurred; it has been logged")
+    }
+
+    static func cancellation(_ call: IncomingCall) -> CallError {
+        if ContinuousClock.now >= call.deadline {
+            return CallError(.deadlineExceeded, "DEADLINE_EXCEEDED", "the deadline passed before the call finished")
+        }
+        return CallError(.cancelled, "CANCELLED", "the call was cancelled by the client")
+    }
+}
+
+import Logging

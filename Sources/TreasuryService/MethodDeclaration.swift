@@ -1,0 +1,91 @@
+import PostgresClient
+import TreasuryProtocol
+
+/// The roles a grant can carry (API.md "Users, roles, scopes").
+public enum Role: String, Sendable, CaseIterable, Hashable {
+    case admin = "ADMIN"
+    case budgetAuthority = "BUDGET_AUTHORITY"
+    case unitAccountant = "UNIT_ACCOUNTANT"
+    case treasuryOfficer = "TREASURY_OFFICER"
+    case chiefAccountant = "CHIEF_ACCOUNTANT"
+    case bank = "BANK"
+    case taxAuthority = "TAX_AUTHORITY"
+    case auditor = "AUDITOR"
+}
+
+/// A mutating or reading step split in two: first find the object the call acts on (so its
+/// scope can be checked before idempotency replay), then do the work.
+public struct Staged: Sendable {
+    public var target: AccessTarget?
+    public var run: @Sendable () throws -> JSON
+
+    public init(target: AccessTarget?, run: @escaping @Sendable () throws -> JSON) {
+        self.target = target
+        self.run = run
+    }
+}
+
+/// How a method runs.
+public enum MethodHandler: Sendable {
+    /// Changes state: one transaction holding the scope check, the idempotency record and the effects.
+    case mutating(@Sendable (CallContext, PostgresConnection) throws -> Staged)
+    /// Reads in one transaction (one snapshot).
+    case read(@Sendable (CallContext, PostgresConnection) throws -> Staged)
+    /// Streams items; the handler authorizes and pages through the database itself.
+    case streaming(@Sendable (CallContext, any CallStream) async throws -> JSON)
+    /// Needs no database transaction of its own (health, reflection).
+    case custom(@Sendable (CallContext) async throws -> JSON)
+}
+
+/// One declaration per method drives dispatch, authorization, idempotency and reflection.
+public struct MethodDeclaration: Sendable {
+    public var name: String
+    public var description: String
+    /// Roles that may call it; empty means any authenticated user.
+    public var roles: [Role]
+    public var requiresToken: Bool
+    public var params: [Field]
+    public var result: ParamType
+    /// Business reasons the method can answer with (beyond the generic ones).
+    public var reasons: [String]
+    /// Result fields never stored in the idempotency record (secrets shown once).
+    public var redactedInStoredOutcome: [String]
+    public var handler: MethodHandler
+
+    public var isMutating: Bool {
+        if case .mutating = handler { return true }
+        return false
+    }
+
+    public var isStreaming: Bool {
+        if case .streaming = handler { return true }
+        return false
+    }
+
+    public init(
+        _ name: String, _ description: String, roles: [Role], requiresToken: Bool = true,
+        params: [Field], result: ParamType = .any, reasons: [String] = [], redactedInStoredOutcome: [String] = [],
+        handler: MethodHandler
+    ) {
+        self.name = name
+        self.description = description
+        self.roles = roles
+        self.requiresToken = requiresToken
+        self.params = params
+        self.result = result
+        self.reasons = reasons
+        self.redactedInStoredOutcome = redactedInStoredOutcome
+        self.handler = handler
+    }
+
+    /// Reasons every method may answer with, listed in reflection alongside its own.
+    var allReasons: [String] {
+        var all = ["FIELD_INVALID", "FIELD_REQUIRED", "UNKNOWN_FIELD"]
+        if requiresToken {
+            all += ["TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "TOKEN_REVOKED", "ROLE_NOT_ALLOWED", "OUT_OF_SCOPE"]
+        }
+        if isMutating { all += ["IDEMPOTENCY_KEY_REQUIRED", "IDEMPOTENCY_KEY_REUSED", "IN_PROGRESS"] }
+        for reason in reasons where !all.contains(reason) { all.append(reason) }
+        return all
+    }
+}

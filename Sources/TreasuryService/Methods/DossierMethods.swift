@@ -1,0 +1,85 @@
+import Foundation
+import PostgresClient
+import TreasuryDomain
+import TreasuryProtocol
+
+/// The online public services' dossiers: what was received, when it is due, how it ended.
+enum DossierMethods {
+    static let readers: [Role] = [.unitAccountant, .treasuryOfficer, .chiefAccountant, .auditor, .taxAuthority, .budgetAuthority]
+    static var all: [MethodDeclaration] { [get, list] }
+
+    static let columns = """
+        d.id, d.procedure, d.unit_code, d.treasury_code, d.channel, \(SQL.timestamp("d.received_at", as: "received_at")),
+        \(SQL.timestamp("d.due_at", as: "due_at")), d.status, \(SQL.timestamp("d.completed_at", as: "completed_at")),
+        d.subject_kind, d.subject_id, treasury_ancestors(d.treasury_code) AS chain
+        """
+
+    static func json(_ row: PostgresRow) -> JSON {
+        .object([
+            "dossier_id": .optionalString(row["id"]), "procedure": .optionalString(row["procedure"]),
+            "unit_code": .optionalString(row["unit_code"]), "treasury_code": .optionalString(row["treasury_code"]),
+            "channel": .optionalString(row["channel"]), "received_at": .optionalString(row["received_at"]),
+            "due_at": .optionalString(row["due_at"]), "status": .optionalString(row["status"]),
+            "completed_at": .optionalString(row["completed_at"]),
+            "subject": .object(["kind": .optionalString(row["subject_kind"]), "id": .optionalString(row["subject_id"])]),
+        ])
+    }
+
+    static func target(_ row: PostgresRow) -> AccessTarget {
+        .treasury(SQL.codes(row["chain"]), unit: row["unit_code"])
+    }
+
+    static let get = MethodDeclaration(
+        "treasury.v1.Dossiers/Get", "One dossier of an online public service.",
+        roles: readers,
+        params: [Field("dossier_id", .string(.text, maximumLength: 20))],
+        reasons: ["DOSSIER_NOT_FOUND"],
+        handler: .read { context, connection in
+            let id = context.params.string("dossier_id")
+            guard let number = Int64(id), let row = try connection.query("SELECT \(columns) FROM dossiers d WHERE d.id = $1", [number]).first else {
+                return Staged(target: nil) { throw CallError(.notFound, "DOSSIER_NOT_FOUND", "dossier \(id) does not exist") }
+            }
+            return Staged(target: target(row)) { json(row) }
+        })
+
+    static let list = MethodDeclaration(
+        "treasury.v1.Dossiers/List", "Streams the dossiers in the caller's scope, oldest first, filtered by status, procedure, unit and receipt date.",
+        roles: readers,
+        params: [.optional("status", .enumeration(["RECEIVED", "PROCESSING", "COMPLETED", "REJECTED", "CANCELLED"])),
+                 .optional("procedure", .enumeration(Procedure.allCases.map(\.rawValue))),
+                 .optional("unit_code", .string(.digits(7), maximumLength: 7)), .optional("from", .date), .optional("to", .date)],
+        handler: .streaming { context, stream in
+            let grants = context.eligibleGrants
+            let everything = grants.contains { $0.scope == "*" }
+            let units = grants.filter { $0.scope.hasPrefix("U:") }.map { String($0.scope.dropFirst(2)) }
+            let treasuries = grants.filter { $0.scope.hasPrefix("T:") }.map { String($0.scope.dropFirst(2)) }
+            let p = context.params
+            var last: Int64 = 0
+            var count = 0
+            let pageSize = context.core.configuration.streamPageSize
+            while true {
+                let after = last
+                let rows = try await context.core.pool.withConnection { connection in
+                    try connection.query(
+                        """
+                        SELECT \(columns) FROM dossiers d
+                        WHERE d.id > $1
+                          AND ($2 OR d.unit_code = ANY($3::text[]) OR treasury_ancestors(d.treasury_code) && $4::text[])
+                          AND ($5::text IS NULL OR d.status = $5) AND ($6::text IS NULL OR d.procedure = $6)
+                          AND ($7::text IS NULL OR d.unit_code = $7)
+                          AND ($8::date IS NULL OR d.received_at >= ($8::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'))
+                          AND ($9::date IS NULL OR d.received_at < (($9::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'))
+                        ORDER BY d.id LIMIT $10
+                        """, [after, everything, units, treasuries, p.optionalString("status"), p.optionalString("procedure"),
+                              p.optionalString("unit_code"), p.optionalString("from"), p.optionalString("to"), pageSize]).rows
+                }
+                for row in rows {
+                    try await stream.send(json(row))
+                    last = try row.decode(Int64.self, "id")
+                    count += 1
+                }
+                if rows.count < pageSize { break }
+            }
+            return .object(["count": .integer(count)])
+        })
+}

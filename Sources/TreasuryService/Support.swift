@@ -1,0 +1,128 @@
+import Foundation
+import PostgresClient
+import TreasuryDomain
+import TreasuryProtocol
+
+/// Small SQL helpers shared by the methods.
+enum SQL {
+    /// A timestamptz column rendered as RFC 3339 UTC with `Z`.
+    static func timestamp(_ column: String, as name: String) -> String {
+        "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS \(name)"
+    }
+
+    /// Parses a PostgreSQL text[] of simple codes (`{0362,0360}`); codes never need quoting.
+    static func codes(_ text: String?) -> [String] {
+        guard let text, text.count >= 2 else { return [] }
+        return text.dropFirst().dropLast().split(separator: ",").map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+    }
+
+    /// The treasury and the treasuries above it, nearest first.
+    static func treasuryAncestors(_ connection: PostgresConnection, _ code: String) throws -> [String] {
+        codes(try connection.query("SELECT treasury_ancestors($1) AS chain", [code]).first?["chain"])
+    }
+
+    static func epochSeconds(_ date: Date) -> Int64 { Int64(floor(date.timeIntervalSince1970)) }
+}
+
+/// Common fields of the dossier-creating methods.
+enum CommonFields {
+    static let channel = Field.optional("channel", .enumeration(["ONLINE", "COUNTER"]), "ONLINE (default) or COUNTER for a paper submission registered by an officer")
+}
+
+/// Dossiers of the online public services: created by the procedure's method, due per the
+/// working-day calendar.
+enum Dossiers {
+    static func calendar(_ connection: PostgresConnection, from day: TreasuryTime.LocalDate, cutoff: Int) throws -> WorkingCalendar {
+        let rows = try connection.query(
+            "SELECT to_char(day, 'YYYY-MM-DD') AS day FROM holidays WHERE day BETWEEN $1::date AND $1::date + 90", [day.description]).rows
+        return WorkingCalendar(holidays: Set(rows.compactMap { $0["day"].flatMap(TreasuryTime.LocalDate.init) }), paymentCutoffSecondsOfDay: cutoff)
+    }
+
+    /// Records a dossier received now; `completed` marks it done at once (an officer acting directly).
+    static func open(
+        _ connection: PostgresConnection, _ context: CallContext, procedure: Procedure, unit: String?, treasury: String?,
+        subjectKind: String, subjectID: String, completed: Bool
+    ) throws -> Int64 {
+        let calendar = try calendar(connection, from: context.today, cutoff: context.core.configuration.paymentCutoffSecondsOfDay)
+        let due = calendar.dueAt(procedure: procedure, receivedAt: context.now)
+        let channel = context.params.optionalString("channel") ?? "ONLINE"
+        let row = try connection.query(
+            """
+            INSERT INTO dossiers (procedure, unit_code, treasury_code, channel, received_at, due_at, status, completed_at,
+                                  subject_kind, subject_id, created_by)
+            VALUES ($1, $2, $3, $4, to_timestamp($5), to_timestamp($6), $7, CASE WHEN $7 = 'COMPLETED' THEN to_timestamp($5) END,
+                    $8, $9, $10)
+            RETURNING id
+            """,
+            [procedure.rawValue, unit, treasury, channel, SQL.epochSeconds(context.now), SQL.epochSeconds(due),
+             completed ? "COMPLETED" : "RECEIVED", subjectKind, subjectID, context.caller.userID]).first
+        return try row?.decode(Int64.self, "id") ?? 0
+    }
+
+    /// Completes (or rejects) the open dossier of a subject, if there is one.
+    static func finish(_ connection: PostgresConnection, _ context: CallContext, procedure: Procedure, subjectKind: String, subjectID: String, status: String) throws {
+        try connection.query(
+            """
+            UPDATE dossiers SET status = $4, completed_at = to_timestamp($5)
+            WHERE procedure = $1 AND subject_kind = $2 AND subject_id = $3 AND status IN ('RECEIVED', 'PROCESSING')
+            """, [procedure.rawValue, subjectKind, subjectID, status, SQL.epochSeconds(context.now)])
+    }
+}
+
+/// Posting through the schema's one-round-trip `post_entry`.
+enum Ledger {
+    struct Line {
+        var glAccount: String
+        var accountNo: String? = nil
+        var debit: Int64 = 0
+        var credit: Int64 = 0
+        var currency = "VND"
+        var segments: [String: String] = [:]
+
+        var json: JSON {
+            var object: JSONObject = ["gl_account": .string(glAccount), "currency": .string(currency),
+                                      "debit": .money(debit), "credit": .money(credit)]
+            if let accountNo { object["account_no"] = .string(accountNo) }
+            for key in segments.keys.sorted() { object[key] = .string(segments[key]!) }
+            return .object(object)
+        }
+    }
+
+    struct Posted {
+        var entryID: String
+        var postedAt: String
+        var balances: [String: Int64]
+    }
+
+    static func post(
+        _ connection: PostgresConnection, _ context: CallContext, sourceKind: String, sourceID: String?,
+        treasury: String, memo: String?, lines: [Line]
+    ) throws -> Posted {
+        let row = try connection.query(
+            "SELECT post_entry($1::date, $2, $3, $4, $5, $6, $7::jsonb)::text AS posted",
+            [context.today.description, sourceKind, sourceID, treasury, memo, context.caller.userID,
+             JSON.array(lines.map(\.json)).serialized()]).first
+        guard let text = row?["posted"], let object = try? JSON.parse(text).objectValue else {
+            throw CallError(.internal, "INTERNAL", "the ledger did not confirm the posting")
+        }
+        var balances: [String: Int64] = [:]
+        for (account, value) in object["balances"]?.objectValue ?? [:] {
+            if let text = value.stringValue, let amount = Int64(text) { balances[account] = amount }
+            else if let amount = value.integerValue { balances[account] = amount }
+        }
+        let entryID = object["entry_id"]?.stringValue ?? object["entry_id"]?.integerValue.map { String($0) } ?? ""
+        return Posted(entryID: entryID, postedAt: object["posted_at"]?.stringValue ?? "", balances: balances)
+    }
+
+    /// Refuses with PERIOD_CLOSED before any work when the accounting date's month is closed
+    /// (the schema refuses it too; this gives the caller a clear answer).
+    static func requireOpenPeriod(_ connection: PostgresConnection, _ context: CallContext) throws {
+        let day = context.today
+        let closed = try connection.query(
+            "SELECT 1 FROM periods WHERE fiscal_year = $1 AND month = $2 AND status = 'CLOSED'", [day.year, day.month]).first
+        if closed != nil {
+            throw CallError(.failedPrecondition, "PERIOD_CLOSED", "\(day.year)-\(String(format: "%02d", day.month)) is closed; nothing posts into it",
+                            details: ["fiscal_year": .integer(day.year), "month": .integer(day.month)])
+        }
+    }
+}

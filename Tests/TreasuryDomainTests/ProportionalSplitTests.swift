@@ -1,0 +1,29 @@
+import Testing
+@testable import TreasuryDomain
+
+@Suite struct ProportionalSplitTests {
+    @Test func splitGivesTheRemainderToTheLargestWeightAndSumsExactly() {
+        #expect(proportionalSplit(amount: 100, weights: [3333, 3333, 3334]) == [33, 33, 34])
+        #expect(proportionalSplit(amount: 101, weights: [5000, 5000]) == [51, 50])
+        #expect(proportionalSplit(amount: 7, weights: [0, 10000]) == [0, 7])
+    }
+
+    @Test func splitHoldsForRandomAmountsAndWeights() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let amount = Int64.random(in: 1...Money.maximum, using: &generator)
+            let count = Int.random(in: 1...5, using: &generator)
+            var weights = (0..<count).map { _ in Int64.random(in: 0...10000, using: &generator) }
+            if weights.allSatisfy({ $0 == 0 }) { weights[0] = 1 }
+            let parts = proportionalSplit(amount: amount, weights: weights)
+            #expect(parts.reduce(0, +) == amount)
+            let total = weights.reduce(0, +)
+            let largest = weights.firstIndex(of: weights.max()!)!
+            for index in weights.indices where index != largest {
+                let floor = Int64((Double(amount) * Double(weights[index]) / Double(total)).rounded(.down))
+                #expect(abs(parts[index] - floor) <= 1_000, "part \(index) is the floor share")
+                #expect(parts[index] >= 0)
+            }
+        }
+    }
+}
