@@ -326,9 +326,14 @@ COMMENT ON FUNCTION treasury.entry_problem(bigint) IS 'NULL when the entry has a
 CREATE FUNCTION treasury.entry_balanced_check() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_entry_id bigint := CASE WHEN TG_TABLE_NAME = 'journal_entries' THEN NEW.id ELSE NEW.entry_id END;
+    v_entry_id bigint;
     v_problem  text;
 BEGIN
+    IF TG_TABLE_NAME = 'journal_entries' THEN
+        v_entry_id := NEW.id;
+    ELSE
+        v_entry_id := NEW.entry_id;
+    END IF;
     v_problem := treasury.entry_problem(v_entry_id);
     IF v_problem IS NOT NULL THEN
         PERFORM treasury.raise_rule('entry_balanced', v_problem || ' (checked at commit)', TG_TABLE_NAME);
