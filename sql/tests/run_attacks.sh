@@ -167,6 +167,19 @@ check "every table, column, view and function in schema treasury has a comment" 
         WHERE n.nspname = 'treasury' AND obj_description(p.oid, 'pg_proc') IS NULL) missing;" \
     '0'
 
+check "treasury_app has no UPDATE, DELETE or TRUNCATE on the append-only tables" treasury_readonly \
+    "SELECT count(*) FROM unnest(ARRAY['journal_entries', 'journal_lines', 'audit_log', 'idempotency_outcomes', 'bank_transactions']) t,
+            unnest(ARRAY['UPDATE', 'DELETE', 'TRUNCATE']) p
+     WHERE has_table_privilege('treasury_app', 'treasury.' || t, p);" '0'
+check "treasury_readonly reads every table except api_tokens, and writes none" treasury_readonly \
+    "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'treasury' AND c.relkind IN ('r', 'v')
+       AND (has_table_privilege('treasury_readonly', c.oid, 'SELECT') = (c.relname = 'api_tokens')
+            OR has_table_privilege('treasury_readonly', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE'));" ''
+check "treasury_app reads every table and view" treasury_readonly \
+    "SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'treasury' AND c.relkind IN ('r', 'v') AND NOT has_table_privilege('treasury_app', c.oid, 'SELECT');" ''
+
 # verify() must see damage done by a superuser with triggers disabled (rolled back).
 got="$(printf '%s\n' "BEGIN;" "SET LOCAL session_replication_role = replica;" \
     "UPDATE treasury.accounts SET balance = balance + 1 WHERE account_no = '3711990002';" \
