@@ -1,0 +1,128 @@
+-- 0003: users, grants, API tokens, stored idempotency outcomes and the audit log.
+SET LOCAL ROLE treasury_owner;
+
+-- Shared by every append-only table: any UPDATE, DELETE or TRUNCATE is refused.
+CREATE FUNCTION treasury.refuse_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% on %.% refused: the table is append-only (ledger_append_only); corrections are new rows, e.g. a reversing entry', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_append_only',
+              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
+END
+$$;
+COMMENT ON FUNCTION treasury.refuse_change() IS 'Trigger function for append-only tables: refuses UPDATE, DELETE and TRUNCATE with check_violation, constraint ledger_append_only.';
+
+CREATE TABLE treasury.users (
+    id           bigserial PRIMARY KEY,
+    username     text NOT NULL UNIQUE CHECK (username ~ '^[a-z0-9][a-z0-9._-]{0,63}$'),
+    display_name text NULL,
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE treasury.users IS 'People and systems that call the service; rights come from grants.';
+COMMENT ON COLUMN treasury.users.id IS 'Surrogate key.';
+COMMENT ON COLUMN treasury.users.username IS 'Login name: lower-case letters, digits, dot, underscore, dash; 1-64 characters.';
+COMMENT ON COLUMN treasury.users.display_name IS 'Name shown to people.';
+COMMENT ON COLUMN treasury.users.created_at IS 'When the user was created.';
+
+CREATE TABLE treasury.grants (
+    user_id    bigint NOT NULL REFERENCES treasury.users (id),
+    role       text NOT NULL CHECK (role IN ('ADMIN', 'BUDGET_AUTHORITY', 'UNIT_ACCOUNTANT', 'TREASURY_OFFICER',
+                                             'CHIEF_ACCOUNTANT', 'BANK', 'TAX_AUTHORITY', 'AUDITOR')),
+    scope      text NOT NULL CHECK (scope = '*' OR scope ~ '^T:[0-9]{4}$' OR scope ~ '^U:[0-9]{7}$' OR scope ~ '^B:[A-Z0-9]{2,11}$'),
+    granted_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, role, scope)
+);
+COMMENT ON TABLE treasury.grants IS 'A user''s (role, scope) pairs. A call is allowed when some grant''s role may call the method and its scope covers the object.';
+COMMENT ON COLUMN treasury.grants.user_id IS 'The user holding the grant.';
+COMMENT ON COLUMN treasury.grants.role IS 'Application role (ADMIN, BUDGET_AUTHORITY, UNIT_ACCOUNTANT, TREASURY_OFFICER, CHIEF_ACCOUNTANT, BANK, TAX_AUTHORITY, AUDITOR).';
+COMMENT ON COLUMN treasury.grants.scope IS 'Scope: * (everything), T:<treasury> (that treasury and those under it), U:<unit> or B:<bank>.';
+COMMENT ON COLUMN treasury.grants.granted_at IS 'When the grant was given.';
+
+CREATE TABLE treasury.api_tokens (
+    id         bigserial PRIMARY KEY,
+    user_id    bigint NOT NULL REFERENCES treasury.users (id),
+    token_hash bytea NOT NULL UNIQUE CHECK (octet_length(token_hash) = 32),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz NULL,
+    revoked_at timestamptz NULL
+);
+CREATE INDEX api_tokens_user_idx ON treasury.api_tokens (user_id);
+COMMENT ON TABLE treasury.api_tokens IS 'Bearer tokens. Only the SHA-256 of the token is stored; the token is shown once. Only revoked_at may change, once (trigger api_token_immutable).';
+COMMENT ON COLUMN treasury.api_tokens.id IS 'Token id (token_id in the API).';
+COMMENT ON COLUMN treasury.api_tokens.user_id IS 'Owner of the token.';
+COMMENT ON COLUMN treasury.api_tokens.token_hash IS 'sha256(token text), 32 bytes; the token itself is never stored.';
+COMMENT ON COLUMN treasury.api_tokens.created_at IS 'When the token was issued.';
+COMMENT ON COLUMN treasury.api_tokens.expires_at IS 'Expiry; NULL = never expires.';
+COMMENT ON COLUMN treasury.api_tokens.revoked_at IS 'When the token was revoked; NULL = not revoked.';
+
+CREATE FUNCTION treasury.api_token_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.user_id IS DISTINCT FROM OLD.user_id
+       OR NEW.token_hash IS DISTINCT FROM OLD.token_hash OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR NEW.expires_at IS DISTINCT FROM OLD.expires_at
+       OR (OLD.revoked_at IS NOT NULL AND NEW.revoked_at IS DISTINCT FROM OLD.revoked_at)
+       OR (OLD.revoked_at IS NULL AND NEW.revoked_at IS NULL) THEN
+        RAISE EXCEPTION 'api token % may only be revoked (revoked_at from NULL to a time), nothing else changes', OLD.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'api_token_immutable',
+                  SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.api_token_guard() IS 'Trigger function: an api_tokens UPDATE may only set revoked_at from NULL to a value (constraint api_token_immutable).';
+CREATE TRIGGER api_token_immutable BEFORE UPDATE ON treasury.api_tokens
+    FOR EACH ROW EXECUTE FUNCTION treasury.api_token_guard();
+
+CREATE TABLE treasury.idempotency_outcomes (
+    user_id      bigint NOT NULL REFERENCES treasury.users (id),
+    method       text NOT NULL,
+    key          text NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+    request_hash bytea NOT NULL,
+    outcome      text NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, method, key)
+);
+COMMENT ON TABLE treasury.idempotency_outcomes IS 'First outcome of each mutating call per (user, method, idempotency key); a replay with the same request returns it. Append-only (ledger_append_only).';
+COMMENT ON COLUMN treasury.idempotency_outcomes.user_id IS 'Caller.';
+COMMENT ON COLUMN treasury.idempotency_outcomes.method IS 'Full method name, e.g. treasury.v1.Accounts/Transfer.';
+COMMENT ON COLUMN treasury.idempotency_outcomes.key IS 'Client idempotency key, 1-255 characters.';
+COMMENT ON COLUMN treasury.idempotency_outcomes.request_hash IS 'Hash of the canonical request params: a replay with other params is refused.';
+COMMENT ON COLUMN treasury.idempotency_outcomes.outcome IS 'Serialized JSON object: {"result": ...} or {"error": ...}, returned verbatim on replay.';
+COMMENT ON COLUMN treasury.idempotency_outcomes.created_at IS 'When the outcome was stored.';
+
+CREATE TABLE treasury.audit_log (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT now(),
+    user_id     bigint NULL,
+    action      text NOT NULL,
+    object_kind text NULL,
+    object_id   text NULL,
+    details     jsonb NULL
+);
+CREATE INDEX audit_log_object_idx ON treasury.audit_log (object_kind, object_id);
+COMMENT ON TABLE treasury.audit_log IS 'Who did what and when. Append-only (ledger_append_only).';
+COMMENT ON COLUMN treasury.audit_log.id IS 'Sequence number.';
+COMMENT ON COLUMN treasury.audit_log.at IS 'When it happened.';
+COMMENT ON COLUMN treasury.audit_log.user_id IS 'Acting user (no foreign key: the log outlives everything); NULL for the system.';
+COMMENT ON COLUMN treasury.audit_log.action IS 'What was done, e.g. the method name.';
+COMMENT ON COLUMN treasury.audit_log.object_kind IS 'Kind of object acted on (ACCOUNT, ENTRY, USER...).';
+COMMENT ON COLUMN treasury.audit_log.object_id IS 'Id of the object acted on.';
+COMMENT ON COLUMN treasury.audit_log.details IS 'Anything else worth keeping, as JSON.';
+
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.idempotency_outcomes
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.idempotency_outcomes
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.audit_log
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+GRANT SELECT, INSERT ON treasury.users, treasury.grants, treasury.api_tokens,
+    treasury.idempotency_outcomes, treasury.audit_log TO treasury_app;
+GRANT UPDATE (display_name) ON treasury.users TO treasury_app;
+GRANT UPDATE (revoked_at) ON treasury.api_tokens TO treasury_app;
+GRANT DELETE ON treasury.grants TO treasury_app;
+GRANT USAGE ON SEQUENCE treasury.users_id_seq, treasury.api_tokens_id_seq, treasury.audit_log_id_seq TO treasury_app;
+GRANT SELECT ON treasury.users, treasury.grants, treasury.idempotency_outcomes, treasury.audit_log TO treasury_readonly;

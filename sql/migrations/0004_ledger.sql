@@ -1,0 +1,526 @@
+-- 0004: the double-entry ledger: chart of GL accounts, transaction accounts of
+-- budget units (a sub-ledger of 3711), journal entries and lines, periods,
+-- and post_entry, the one-round-trip posting function.
+-- Every rule here holds for every writer (service or DBA); a violation raises
+-- SQLSTATE 23514 with the rule's name in CONSTRAINT.
+SET LOCAL ROLE treasury_owner;
+
+-- Raises the standard rule violation. Used by every trigger below so that the
+-- SQLSTATE and the CONSTRAINT field are always the same shape.
+CREATE FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', p_message
+        USING ERRCODE = 'check_violation', CONSTRAINT = p_constraint,
+              SCHEMA = 'treasury', TABLE = coalesce(p_table, '');
+END
+$$;
+COMMENT ON FUNCTION treasury.raise_rule(text, text, text) IS 'Raises check_violation (23514) with CONSTRAINT = the rule name and the given plain-words message; the single shape of every rule violation.';
+
+------------------------------------------------------------------------------
+-- Chart of GL accounts
+------------------------------------------------------------------------------
+CREATE TABLE treasury.gl_accounts (
+    code      text PRIMARY KEY CHECK (code ~ '^[0-9]{4}$'),
+    name      text NOT NULL,
+    kind      text NOT NULL CHECK (kind IN ('ASSET', 'LIABILITY', 'REVENUE', 'EXPENDITURE', 'EQUITY')),
+    subledger boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE treasury.gl_accounts IS 'Chart of general-ledger accounts (illustrative TABMIS chart, see docs/schema.md).';
+COMMENT ON COLUMN treasury.gl_accounts.code IS 'GL account code, 4 digits.';
+COMMENT ON COLUMN treasury.gl_accounts.name IS 'Name of the GL account.';
+COMMENT ON COLUMN treasury.gl_accounts.kind IS 'ASSET, LIABILITY, REVENUE, EXPENDITURE or EQUITY.';
+COMMENT ON COLUMN treasury.gl_accounts.subledger IS 'True when every line on this GL account names a transaction account (account_no) and no other line may (3711 deposits of budget units); rule line_subledger.';
+
+INSERT INTO treasury.gl_accounts (code, name, kind, subledger) VALUES
+    ('1110', 'Treasury cash (Treasury Single Account)', 'ASSET', false),
+    ('1130', 'Cash in transit at commercial banks', 'ASSET', false),
+    ('1310', 'Advances to budget units', 'ASSET', false),
+    ('3711', 'Deposits of budget units', 'LIABILITY', true),
+    ('7111', 'Budget revenue', 'REVENUE', false),
+    ('8111', 'Budget expenditure', 'EXPENDITURE', false);
+
+------------------------------------------------------------------------------
+-- Transaction accounts
+------------------------------------------------------------------------------
+CREATE SEQUENCE treasury.account_no_seq MINVALUE 1 MAXVALUE 999999;
+COMMENT ON SEQUENCE treasury.account_no_seq IS 'Serial part of new account numbers (next_account_no).';
+
+CREATE FUNCTION treasury.next_account_no() RETURNS text
+LANGUAGE sql VOLATILE AS $$
+    SELECT '3711' || lpad(nextval('treasury.account_no_seq')::text, 6, '0')
+$$;
+COMMENT ON FUNCTION treasury.next_account_no() IS 'A new 10-digit transaction account number: 3711 followed by 6 digits from account_no_seq.';
+
+CREATE TABLE treasury.accounts (
+    account_no    text PRIMARY KEY DEFAULT treasury.next_account_no() CHECK (account_no ~ '^[0-9]{10}$'),
+    unit_code     text NOT NULL REFERENCES treasury.budget_units (code),
+    treasury_code text NOT NULL REFERENCES treasury.treasuries (code),
+    currency      text NOT NULL DEFAULT 'VND' CHECK (currency ~ '^[A-Z]{3}$'),
+    status        text NOT NULL CHECK (status IN ('PENDING', 'ACTIVE', 'FROZEN', 'CLOSED')),
+    balance       bigint NOT NULL DEFAULT 0,
+    opened_at     timestamptz NOT NULL DEFAULT now(),
+    activated_at  timestamptz NULL,
+    closed_at     timestamptz NULL,
+    frozen_reason text NULL,
+    created_by    bigint NULL REFERENCES treasury.users (id)
+);
+CREATE INDEX accounts_unit_idx ON treasury.accounts (unit_code);
+CREATE INDEX accounts_treasury_idx ON treasury.accounts (treasury_code);
+COMMENT ON TABLE treasury.accounts IS 'Transaction accounts of budget units at the treasury: sub-accounts of GL 3711 inside the Treasury Single Account. balance is maintained only by posting journal lines (account_balance_from_lines).';
+COMMENT ON COLUMN treasury.accounts.account_no IS 'Account number, 10 digits (3711 + serial, see next_account_no). Immutable.';
+COMMENT ON COLUMN treasury.accounts.unit_code IS 'Budget unit holding the account. Immutable.';
+COMMENT ON COLUMN treasury.accounts.treasury_code IS 'Treasury keeping the account. Immutable.';
+COMMENT ON COLUMN treasury.accounts.currency IS 'ISO 4217 currency, VND by default. Immutable; every line must be in it.';
+COMMENT ON COLUMN treasury.accounts.status IS 'PENDING, ACTIVE, FROZEN or CLOSED; changes only along the state machine (account_status_transition). Only ACTIVE takes postings.';
+COMMENT ON COLUMN treasury.accounts.balance IS 'Current balance in minor units (dong) = sum(credit - debit) of its journal lines; never negative; written only by the line-posting trigger.';
+COMMENT ON COLUMN treasury.accounts.opened_at IS 'When the account was requested or opened. Immutable.';
+COMMENT ON COLUMN treasury.accounts.activated_at IS 'When it first became ACTIVE (set by trigger).';
+COMMENT ON COLUMN treasury.accounts.closed_at IS 'When it became CLOSED (set by trigger).';
+COMMENT ON COLUMN treasury.accounts.frozen_reason IS 'Why it was frozen (free text).';
+COMMENT ON COLUMN treasury.accounts.created_by IS 'User who opened it.';
+
+CREATE FUNCTION treasury.accounts_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('account_no_delete',
+            format('account %s cannot be deleted: accounts are kept forever (close it instead)', OLD.account_no), 'accounts');
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.balance <> 0 THEN
+            PERFORM treasury.raise_rule('account_balance_from_lines',
+                format('account %s must start with balance 0: a balance comes only from journal lines', NEW.account_no), 'accounts');
+        END IF;
+        IF NEW.status NOT IN ('PENDING', 'ACTIVE') THEN
+            PERFORM treasury.raise_rule('account_status_transition',
+                format('a new account starts PENDING or ACTIVE, not %s', NEW.status), 'accounts');
+        END IF;
+        NEW.closed_at := NULL;
+        IF NEW.status = 'ACTIVE' THEN
+            NEW.activated_at := coalesce(NEW.activated_at, now());
+        ELSE
+            NEW.activated_at := NULL;
+        END IF;
+        RETURN NEW;
+    END IF;
+
+    -- UPDATE
+    IF NEW.account_no IS DISTINCT FROM OLD.account_no OR NEW.unit_code IS DISTINCT FROM OLD.unit_code
+       OR NEW.treasury_code IS DISTINCT FROM OLD.treasury_code OR NEW.currency IS DISTINCT FROM OLD.currency
+       OR NEW.opened_at IS DISTINCT FROM OLD.opened_at THEN
+        PERFORM treasury.raise_rule('account_immutable_fields',
+            format('account %s: account_no, unit_code, treasury_code, currency and opened_at never change', OLD.account_no), 'accounts');
+    END IF;
+
+    -- Depth 1 is a direct UPDATE; the line-posting trigger updates from depth 2.
+    IF NEW.balance IS DISTINCT FROM OLD.balance AND pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('account_balance_from_lines',
+            format('account %s: the balance changes only by posting journal lines, never directly', OLD.account_no), 'accounts');
+    END IF;
+
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT ((OLD.status, NEW.status) IN (('PENDING', 'ACTIVE'), ('PENDING', 'CLOSED'), ('ACTIVE', 'FROZEN'),
+                                             ('FROZEN', 'ACTIVE'), ('ACTIVE', 'CLOSED'), ('FROZEN', 'CLOSED'))) THEN
+            PERFORM treasury.raise_rule('account_status_transition',
+                format('account %s cannot go from %s to %s', OLD.account_no, OLD.status, NEW.status), 'accounts');
+        END IF;
+        IF NEW.status = 'CLOSED' THEN
+            IF NEW.balance <> 0 THEN
+                PERFORM treasury.raise_rule('account_close_not_empty',
+                    format('account %s cannot be closed with balance %s: it must be 0', OLD.account_no, NEW.balance), 'accounts');
+            END IF;
+            NEW.closed_at := now();
+        END IF;
+        IF NEW.status = 'ACTIVE' THEN
+            NEW.activated_at := coalesce(OLD.activated_at, now());
+        END IF;
+    ELSE
+        NEW.activated_at := OLD.activated_at;
+        NEW.closed_at := OLD.closed_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.accounts_guard() IS 'Trigger function on accounts: start balance 0, immutable fields, balance only from lines, status state machine, close only when empty, no delete; sets activated_at/closed_at.';
+
+CREATE TRIGGER accounts_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.accounts
+    FOR EACH ROW EXECUTE FUNCTION treasury.accounts_guard();
+
+------------------------------------------------------------------------------
+-- Periods
+------------------------------------------------------------------------------
+CREATE TABLE treasury.periods (
+    fiscal_year int NOT NULL CHECK (fiscal_year BETWEEN 1900 AND 9999),
+    month       int NOT NULL CHECK (month BETWEEN 1 AND 12),
+    status      text NOT NULL CHECK (status IN ('OPEN', 'CLOSED')),
+    closed_at   timestamptz NULL,
+    closed_by   bigint NULL REFERENCES treasury.users (id),
+    PRIMARY KEY (fiscal_year, month)
+);
+COMMENT ON TABLE treasury.periods IS 'Accounting periods (months of the calendar fiscal year). A month with no row is OPEN. Months close in order (period_order), never reopen (period_reopen); nothing posts into a CLOSED month (period_closed).';
+COMMENT ON COLUMN treasury.periods.fiscal_year IS 'Fiscal (= calendar) year.';
+COMMENT ON COLUMN treasury.periods.month IS 'Month 1-12.';
+COMMENT ON COLUMN treasury.periods.status IS 'OPEN or CLOSED; CLOSED is final.';
+COMMENT ON COLUMN treasury.periods.closed_at IS 'When the month was closed (set by trigger).';
+COMMENT ON COLUMN treasury.periods.closed_by IS 'User who closed it.';
+
+-- SECURITY DEFINER: LOCK TABLE ... SHARE ROW EXCLUSIVE needs more than INSERT,
+-- and treasury_app has only INSERT on journal_entries.
+CREATE FUNCTION treasury.periods_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('period_reopen',
+            format('period %s-%s cannot be deleted: that would reopen it', OLD.fiscal_year, OLD.month), 'periods');
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF NEW.fiscal_year <> OLD.fiscal_year OR NEW.month <> OLD.month THEN
+            PERFORM treasury.raise_rule('period_reopen',
+                format('period %s-%s cannot be renamed', OLD.fiscal_year, OLD.month), 'periods');
+        END IF;
+        IF OLD.status = 'CLOSED' THEN
+            IF NEW.status <> 'CLOSED' THEN
+                PERFORM treasury.raise_rule('period_reopen',
+                    format('period %s-%s is CLOSED and never reopens: post corrections into the next open month', OLD.fiscal_year, OLD.month), 'periods');
+            END IF;
+            NEW.closed_at := OLD.closed_at;
+            NEW.closed_by := OLD.closed_by;
+            RETURN NEW;
+        END IF;
+    END IF;
+
+    IF NEW.status = 'CLOSED' THEN
+        IF NEW.month > 1 AND NOT EXISTS (
+            SELECT 1 FROM treasury.periods p
+            WHERE p.fiscal_year = NEW.fiscal_year AND p.month = NEW.month - 1 AND p.status = 'CLOSED') THEN
+            PERFORM treasury.raise_rule('period_order',
+                format('period %s-%s cannot close while %s-%s is open: months close in order', NEW.fiscal_year, NEW.month, NEW.fiscal_year, NEW.month - 1), 'periods');
+        END IF;
+        -- Wait for in-flight postings; later ones queue behind this lock and then see CLOSED.
+        LOCK TABLE treasury.journal_entries IN SHARE ROW EXCLUSIVE MODE;
+        NEW.closed_at := now();
+    ELSE
+        NEW.closed_at := NULL;
+        NEW.closed_by := NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.periods_guard() IS 'Trigger function on periods: close in order, never reopen or delete, lock journal_entries while closing so no in-flight posting slips in; sets closed_at.';
+
+------------------------------------------------------------------------------
+-- Journal
+------------------------------------------------------------------------------
+CREATE TABLE treasury.journal_entries (
+    id              bigserial PRIMARY KEY,
+    posted_at       timestamptz NOT NULL DEFAULT now(),
+    accounting_date date NOT NULL,
+    source_kind     text NOT NULL CHECK (source_kind ~ '^[A-Z][A-Z0-9_]*$'),
+    source_id       text NULL,
+    treasury_code   text NOT NULL REFERENCES treasury.treasuries (code),
+    memo            text NULL,
+    created_by      bigint NULL REFERENCES treasury.users (id),
+    created_txid    xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX journal_entries_source_idx ON treasury.journal_entries (source_kind, source_id);
+CREATE INDEX journal_entries_date_idx ON treasury.journal_entries (accounting_date);
+COMMENT ON TABLE treasury.journal_entries IS 'Journal entries: one per movement of money; balanced at commit (entry_balanced), append-only (ledger_append_only), never in a closed period (period_closed).';
+COMMENT ON COLUMN treasury.journal_entries.id IS 'Entry id (entry_id in the API).';
+COMMENT ON COLUMN treasury.journal_entries.posted_at IS 'Transaction time of posting; forced to now() by trigger.';
+COMMENT ON COLUMN treasury.journal_entries.accounting_date IS 'Accounting date (local date, Asia/Ho_Chi_Minh); its month must not be CLOSED.';
+COMMENT ON COLUMN treasury.journal_entries.source_kind IS 'What produced the entry, UPPER_SNAKE: DEPOSIT, TRANSFER, COLLECTION, REFUND, PAYMENT...';
+COMMENT ON COLUMN treasury.journal_entries.source_id IS 'Id of the producing object (order, collection, bank ref...).';
+COMMENT ON COLUMN treasury.journal_entries.treasury_code IS 'Treasury whose books the entry is in (trial_balance groups by it).';
+COMMENT ON COLUMN treasury.journal_entries.memo IS 'Free text.';
+COMMENT ON COLUMN treasury.journal_entries.created_by IS 'User who caused the posting.';
+COMMENT ON COLUMN treasury.journal_entries.created_txid IS 'Top-level transaction that created the entry (forced by trigger); lines may only be added by that transaction (entry_closed_for_lines).';
+
+CREATE TABLE treasury.journal_lines (
+    id            bigserial PRIMARY KEY,
+    entry_id      bigint NOT NULL REFERENCES treasury.journal_entries (id),
+    line_no       int NOT NULL CHECK (line_no >= 1),
+    gl_account    text NOT NULL REFERENCES treasury.gl_accounts (code),
+    account_no    text NULL REFERENCES treasury.accounts (account_no),
+    currency      text NOT NULL DEFAULT 'VND' CHECK (currency ~ '^[A-Z]{3}$'),
+    debit         bigint NOT NULL DEFAULT 0,
+    credit        bigint NOT NULL DEFAULT 0,
+    balance_after bigint NULL,
+    fund          text NULL CHECK (fund ~ '^[0-9A-Z]{1,2}$'),
+    economic_code text NULL CHECK (economic_code ~ '^[0-9A-Z]{1,10}$'),
+    budget_level  text NULL REFERENCES treasury.budget_levels (code),
+    unit_code     text NULL REFERENCES treasury.budget_units (code),
+    area_code     text NULL REFERENCES treasury.areas (code),
+    chapter       text NULL CHECK (chapter ~ '^[0-9A-Z]{1,10}$'),
+    sector        text NULL CHECK (sector ~ '^[0-9A-Z]{1,10}$'),
+    program       text NULL CHECK (program ~ '^[0-9A-Z]{1,10}$'),
+    treasury_code text NULL REFERENCES treasury.treasuries (code),
+    source        text NULL CHECK (source ~ '^[0-9A-Z]{1,10}$'),
+    reserve       text NULL CHECK (reserve ~ '^[0-9A-Z]{1,10}$'),
+    bank_code     text NULL REFERENCES treasury.banks (code),
+    CONSTRAINT journal_lines_one_side CHECK (debit >= 0 AND credit >= 0 AND (debit > 0) <> (credit > 0)),
+    CONSTRAINT journal_lines_amount_limit CHECK (debit <= 1000000000000000000 AND credit <= 1000000000000000000),
+    UNIQUE (entry_id, line_no)
+);
+CREATE INDEX journal_lines_account_idx ON treasury.journal_lines (account_no, id);
+CREATE INDEX journal_lines_entry_idx ON treasury.journal_lines (entry_id);
+COMMENT ON TABLE treasury.journal_lines IS 'Journal lines: a debit or a credit on a GL account with its TABMIS segments. Lines naming an account_no move that account''s balance (in id order). Append-only; only added by the transaction that created the entry.';
+COMMENT ON COLUMN treasury.journal_lines.id IS 'Line id; for lines with an account_no it is taken after the account lock, so id order is posting order per account.';
+COMMENT ON COLUMN treasury.journal_lines.entry_id IS 'The entry the line belongs to.';
+COMMENT ON COLUMN treasury.journal_lines.line_no IS 'Position of the line in the entry (1-based, as given to post_entry).';
+COMMENT ON COLUMN treasury.journal_lines.gl_account IS 'GL account (segment, 4 digits).';
+COMMENT ON COLUMN treasury.journal_lines.account_no IS 'Transaction account (sub-ledger of 3711) whose balance this line moves; required exactly on subledger GL accounts.';
+COMMENT ON COLUMN treasury.journal_lines.currency IS 'Currency of the amount; must equal the account''s currency when account_no is set.';
+COMMENT ON COLUMN treasury.journal_lines.debit IS 'Debit amount in minor units; exactly one of debit and credit is positive.';
+COMMENT ON COLUMN treasury.journal_lines.credit IS 'Credit amount in minor units; exactly one of debit and credit is positive.';
+COMMENT ON COLUMN treasury.journal_lines.balance_after IS 'Balance of account_no right after this line (set by trigger; NULL without account_no).';
+COMMENT ON COLUMN treasury.journal_lines.fund IS 'Segment: fund (2).';
+COMMENT ON COLUMN treasury.journal_lines.economic_code IS 'Segment: economic content code (muc/tieu muc, 4).';
+COMMENT ON COLUMN treasury.journal_lines.budget_level IS 'Segment: budget level.';
+COMMENT ON COLUMN treasury.journal_lines.unit_code IS 'Segment: budget-unit code DVQHNS (7).';
+COMMENT ON COLUMN treasury.journal_lines.area_code IS 'Segment: area (5).';
+COMMENT ON COLUMN treasury.journal_lines.chapter IS 'Segment: chapter / chuong (3).';
+COMMENT ON COLUMN treasury.journal_lines.sector IS 'Segment: sector / loai-khoan (3).';
+COMMENT ON COLUMN treasury.journal_lines.program IS 'Segment: program / CTMT (5).';
+COMMENT ON COLUMN treasury.journal_lines.treasury_code IS 'Segment: treasury code KBNN (4).';
+COMMENT ON COLUMN treasury.journal_lines.source IS 'Segment: source / nguon (2).';
+COMMENT ON COLUMN treasury.journal_lines.reserve IS 'Segment: reserve (3).';
+COMMENT ON COLUMN treasury.journal_lines.bank_code IS 'Commercial bank involved (collections, deposits, payments out).';
+
+CREATE FUNCTION treasury.journal_entries_before_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.posted_at := now();
+    NEW.created_txid := pg_current_xact_id();
+    IF EXISTS (SELECT 1 FROM treasury.periods p
+               WHERE p.fiscal_year = extract(year FROM NEW.accounting_date)::int
+                 AND p.month = extract(month FROM NEW.accounting_date)::int
+                 AND p.status = 'CLOSED') THEN
+        PERFORM treasury.raise_rule('period_closed',
+            format('accounting date %s falls in closed period %s: nothing posts into a closed month', NEW.accounting_date,
+                   to_char(NEW.accounting_date, 'YYYY-MM')), 'journal_entries');
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.journal_entries_before_insert() IS 'Trigger function: forces posted_at = now() and created_txid = current transaction; refuses an accounting date in a CLOSED month (period_closed).';
+CREATE TRIGGER journal_entries_before_insert BEFORE INSERT ON treasury.journal_entries
+    FOR EACH ROW EXECUTE FUNCTION treasury.journal_entries_before_insert();
+
+-- Checks one entry: at least two lines and, per currency, debits = credits.
+CREATE FUNCTION treasury.entry_problem(p_entry_id bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN (SELECT count(*) FROM treasury.journal_lines l WHERE l.entry_id = p_entry_id) < 2
+            THEN format('journal entry %s has %s line(s): an entry needs at least 2', p_entry_id,
+                        (SELECT count(*) FROM treasury.journal_lines l WHERE l.entry_id = p_entry_id))
+        ELSE (SELECT format('journal entry %s is unbalanced in %s: debits %s, credits %s', p_entry_id, l.currency, sum(l.debit), sum(l.credit))
+              FROM treasury.journal_lines l WHERE l.entry_id = p_entry_id
+              GROUP BY l.currency HAVING sum(l.debit) <> sum(l.credit)
+              ORDER BY l.currency LIMIT 1)
+    END
+$$;
+COMMENT ON FUNCTION treasury.entry_problem(bigint) IS 'NULL when the entry has at least 2 lines and balances per currency; otherwise a sentence saying what is wrong.';
+
+CREATE FUNCTION treasury.entry_balanced_check() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_entry_id bigint;
+    v_problem  text;
+BEGIN
+    IF TG_TABLE_NAME = 'journal_entries' THEN
+        v_entry_id := NEW.id;
+    ELSE
+        v_entry_id := NEW.entry_id;
+    END IF;
+    v_problem := treasury.entry_problem(v_entry_id);
+    IF v_problem IS NOT NULL THEN
+        PERFORM treasury.raise_rule('entry_balanced', v_problem || ' (checked at commit)', TG_TABLE_NAME);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.entry_balanced_check() IS 'Deferred constraint trigger function: at commit every new entry (and the entry of every new line) has >= 2 lines and balances per currency (entry_balanced).';
+
+-- On the entry: catches an entry with no lines at all. On the lines: still
+-- catches lines when someone SETs the constraint IMMEDIATE.
+CREATE CONSTRAINT TRIGGER entry_balanced AFTER INSERT ON treasury.journal_entries
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION treasury.entry_balanced_check();
+CREATE CONSTRAINT TRIGGER entry_balanced AFTER INSERT ON treasury.journal_lines
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION treasury.entry_balanced_check();
+
+CREATE FUNCTION treasury.journal_lines_before_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_created_txid xid8;
+    v_subledger    boolean;
+    v_account      treasury.accounts%ROWTYPE;
+    v_new_balance  bigint;
+BEGIN
+    SELECT e.created_txid INTO v_created_txid FROM treasury.journal_entries e WHERE e.id = NEW.entry_id;
+    IF FOUND AND v_created_txid <> pg_current_xact_id() THEN
+        PERFORM treasury.raise_rule('entry_closed_for_lines',
+            format('journal entry %s was posted by an earlier transaction: it cannot gain lines (post a new entry instead)', NEW.entry_id), 'journal_lines');
+    END IF;
+
+    SELECT g.subledger INTO v_subledger FROM treasury.gl_accounts g WHERE g.code = NEW.gl_account;
+    IF FOUND AND v_subledger <> (NEW.account_no IS NOT NULL) THEN
+        PERFORM treasury.raise_rule('line_subledger',
+            format('a line on GL %s %s an account_no', NEW.gl_account,
+                   CASE WHEN v_subledger THEN 'needs' ELSE 'must not have' END), 'journal_lines');
+    END IF;
+
+    IF NEW.account_no IS NULL THEN
+        NEW.balance_after := NULL;
+        RETURN NEW;
+    END IF;
+
+    -- The lock serialises every posting to this account.
+    SELECT * INTO v_account FROM treasury.accounts a WHERE a.account_no = NEW.account_no FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NEW; -- the foreign key reports the unknown account
+    END IF;
+    IF v_account.status <> 'ACTIVE' THEN
+        PERFORM treasury.raise_rule('account_not_active',
+            format('account %s is %s: only an ACTIVE account takes debits or credits', v_account.account_no, v_account.status), 'journal_lines');
+    END IF;
+    IF NEW.currency <> v_account.currency THEN
+        PERFORM treasury.raise_rule('account_currency_mismatch',
+            format('line currency %s differs from account %s currency %s', NEW.currency, v_account.account_no, v_account.currency), 'journal_lines');
+    END IF;
+    v_new_balance := v_account.balance + NEW.credit - NEW.debit;
+    IF v_new_balance < 0 THEN
+        PERFORM treasury.raise_rule('account_non_negative',
+            format('account %s would go to %s: a deposit balance never goes below zero (balance %s, debit %s)',
+                   v_account.account_no, v_new_balance, v_account.balance, NEW.debit), 'journal_lines');
+    END IF;
+    UPDATE treasury.accounts SET balance = v_new_balance WHERE account_no = v_account.account_no;
+    NEW.balance_after := v_new_balance;
+    -- Taken after the lock, so id order is posting order for this account.
+    NEW.id := nextval('treasury.journal_lines_id_seq');
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.journal_lines_before_insert() IS 'Trigger function: a line only joins an entry of the same transaction (entry_closed_for_lines); subledger GL lines name an account (line_subledger); for an account line: lock the account, require ACTIVE, same currency, non-negative result, update the balance, set balance_after.';
+CREATE TRIGGER journal_lines_before_insert BEFORE INSERT ON treasury.journal_lines
+    FOR EACH ROW EXECUTE FUNCTION treasury.journal_lines_before_insert();
+
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.journal_entries
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.journal_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.journal_lines
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.journal_lines
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+CREATE TRIGGER periods_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.periods
+    FOR EACH ROW EXECUTE FUNCTION treasury.periods_guard();
+
+------------------------------------------------------------------------------
+-- post_entry: one entry and its lines in one round trip
+------------------------------------------------------------------------------
+-- Converts a JSON amount (number or decimal string of whole minor units) to bigint.
+CREATE FUNCTION treasury.json_amount(p_value jsonb, p_what text) RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v_text text;
+    v_num  numeric;
+BEGIN
+    IF p_value IS NULL OR jsonb_typeof(p_value) = 'null' THEN
+        RETURN 0;
+    END IF;
+    IF jsonb_typeof(p_value) NOT IN ('number', 'string') THEN
+        RAISE EXCEPTION '% must be a number or a decimal string, not %', p_what, jsonb_typeof(p_value)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_text := p_value #>> '{}';
+    IF v_text !~ '^[0-9]{1,19}(\.0*)?$' THEN
+        RAISE EXCEPTION '% must be a whole non-negative number of minor units, got %', p_what, v_text
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_num := v_text::numeric;
+    IF v_num > 1000000000000000000 THEN
+        RAISE EXCEPTION '% is over the limit 10^18: %', p_what, v_text USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN v_num::bigint;
+END
+$$;
+COMMENT ON FUNCTION treasury.json_amount(jsonb, text) IS 'Parses a JSON amount (number or decimal string, whole minor units, 0..10^18; null = 0) for post_entry; 22023 otherwise.';
+
+CREATE FUNCTION treasury.post_entry(
+    p_accounting_date date,
+    p_source_kind     text,
+    p_source_id       text,
+    p_treasury_code   text,
+    p_memo            text,
+    p_created_by      bigint,
+    p_lines           jsonb
+) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_entry    treasury.journal_entries%ROWTYPE;
+    v_line     record;
+    v_unknown  text;
+    v_balances jsonb := '{}'::jsonb;
+    v_after    bigint;
+BEGIN
+    IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) < 2 THEN
+        RAISE EXCEPTION 'p_lines must be a JSON array of at least 2 line objects' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT k INTO v_unknown
+    FROM jsonb_array_elements(p_lines) AS e(obj), LATERAL jsonb_object_keys(
+            CASE WHEN jsonb_typeof(e.obj) = 'object' THEN e.obj ELSE '{"<not an object>": 0}'::jsonb END) AS k
+    WHERE k NOT IN ('gl_account', 'account_no', 'currency', 'debit', 'credit', 'fund', 'economic_code', 'budget_level',
+                    'unit_code', 'area_code', 'chapter', 'sector', 'program', 'treasury_code', 'source', 'reserve', 'bank_code')
+    LIMIT 1;
+    IF v_unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'unknown field in a line of p_lines: %', v_unknown USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    INSERT INTO treasury.journal_entries (accounting_date, source_kind, source_id, treasury_code, memo, created_by)
+    VALUES (p_accounting_date, p_source_kind, p_source_id, p_treasury_code, p_memo, p_created_by)
+    RETURNING * INTO v_entry;
+
+    -- Sorted by account_no so that concurrent postings lock accounts in one order.
+    INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, account_no, currency, debit, credit,
+        fund, economic_code, budget_level, unit_code, area_code, chapter, sector, program, treasury_code,
+        source, reserve, bank_code)
+    SELECT v_entry.id, e.ord::int, e.obj->>'gl_account', e.obj->>'account_no', coalesce(e.obj->>'currency', 'VND'),
+        treasury.json_amount(e.obj->'debit', format('line %s debit', e.ord)),
+        treasury.json_amount(e.obj->'credit', format('line %s credit', e.ord)),
+        e.obj->>'fund', e.obj->>'economic_code', e.obj->>'budget_level', e.obj->>'unit_code', e.obj->>'area_code',
+        e.obj->>'chapter', e.obj->>'sector', e.obj->>'program', e.obj->>'treasury_code', e.obj->>'source',
+        e.obj->>'reserve', e.obj->>'bank_code'
+    FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e(obj, ord)
+    ORDER BY e.obj->>'account_no' NULLS LAST, e.ord;
+
+    FOR v_line IN
+        SELECT DISTINCT ON (l.account_no) l.account_no, l.balance_after
+        FROM treasury.journal_lines l
+        WHERE l.entry_id = v_entry.id AND l.account_no IS NOT NULL
+        ORDER BY l.account_no, l.id DESC
+    LOOP
+        v_balances := v_balances || jsonb_build_object(v_line.account_no, v_line.balance_after::text);
+    END LOOP;
+
+    RETURN jsonb_build_object(
+        'entry_id', v_entry.id::text,
+        'posted_at', to_char(v_entry.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        'balances', v_balances);
+END
+$$;
+COMMENT ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, jsonb) IS
+'Posts one journal entry and its lines in one round trip. p_lines: JSON array of {gl_account, account_no?, currency? (VND), debit?, credit? (whole minor units, number or decimal string), fund?, economic_code?, budget_level?, unit_code?, area_code?, chapter?, sector?, program?, treasury_code?, source?, reserve?, bank_code?}; line_no = position in the array; lines are inserted in account_no order (locks in sorted order, no deadlocks). Returns {"entry_id": "<id>", "posted_at": "<RFC 3339 UTC, Z>", "balances": {"<account_no>": "<balance after>"}}. Every ledger rule applies (entry_balanced at commit).';
+
+------------------------------------------------------------------------------
+-- Privileges
+------------------------------------------------------------------------------
+GRANT SELECT ON treasury.gl_accounts, treasury.accounts, treasury.journal_entries, treasury.journal_lines, treasury.periods
+    TO treasury_app, treasury_readonly;
+GRANT INSERT ON treasury.accounts, treasury.journal_entries, treasury.journal_lines, treasury.periods TO treasury_app;
+GRANT UPDATE ON treasury.accounts, treasury.periods TO treasury_app;
+GRANT USAGE ON SEQUENCE treasury.account_no_seq, treasury.journal_entries_id_seq, treasury.journal_lines_id_seq TO treasury_app;
+GRANT EXECUTE ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, jsonb), treasury.next_account_no(),
+    treasury.entry_problem(bigint), treasury.json_amount(jsonb, text) TO treasury_app;
