@@ -103,7 +103,8 @@ let package = Package(
             name: "TreasuryIntegrationTests",
             dependencies: [
                 "TreasuryService", "TreasuryServer", "TreasuryClient", "TreasuryProtocol",
-                "PostgresClient", "EmbeddedPostgres",
+                "TreasuryDomain", "PostgresClient", "EmbeddedPostgres",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

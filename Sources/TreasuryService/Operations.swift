@@ -1,0 +1,39 @@
+import Foundation
+import PostgresClient
+import TreasuryDomain
+
+/// What `treasuryd bootstrap` and `treasuryd verify` do, callable from tests too.
+public enum Operations {
+    /// Statements each service connection runs first: it works as `treasury_app` whenever the
+    /// login role may become it, in schema `treasury`, in UTC.
+    public static func connectionSetup(_ connection: PostgresConnection) throws -> [String] {
+        var setup = ["SET search_path = treasury, public", "SET TIME ZONE 'UTC'"]
+        let member = try connection.query(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'treasury_app') AND pg_has_role('treasury_app', 'MEMBER') AS member").first
+        if try member?.decode(Bool.self, "member") == true { setup.insert("SET ROLE treasury_app", at: 0) }
+        return setup
+    }
+
+    /// Creates (or reuses) an ADMIN with scope `*` and returns a new token for it.
+    public static func bootstrap(_ connection: PostgresConnection, username: String, ttlDays: Int64, now: Date = Date()) throws -> String {
+        try connection.query("SET search_path = treasury, public")
+        return try connection.transaction { connection in
+            let row = try connection.query(
+                """
+                INSERT INTO users (username, display_name) VALUES ($1, 'bootstrap administrator')
+                ON CONFLICT (username) DO UPDATE SET username = EXCLUDED.username RETURNING id
+                """, [username]).first
+            let id = try row?.decode(Int64.self, "id") ?? 0
+            try connection.query("INSERT INTO grants (user_id, role, scope) VALUES ($1, 'ADMIN', '*') ON CONFLICT DO NOTHING", [id])
+            try connection.query("INSERT INTO audit_log (user_id, action, details) VALUES ($1, 'bootstrap', '{}'::jsonb)", [id])
+            return try Tokens.issue(connection, userID: id, ttlDays: ttlDays, now: now).0
+        }
+    }
+
+    /// Every invariant violation `treasury.verify()` finds; empty when all hold.
+    public static func verify(_ connection: PostgresConnection) throws -> [(check: String, problem: String)] {
+        try connection.query("SELECT check_name, problem FROM treasury.verify()").rows.map {
+            (($0["check_name"] ?? "?"), ($0["problem"] ?? "?"))
+        }
+    }
+}

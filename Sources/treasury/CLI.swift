@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import TreasuryClient
+import TreasuryProtocol
+
+@main
+struct TreasuryCLI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "treasury",
+        abstract: "Client for the treasury server's line protocol.",
+        discussion: "Exit status: 0 success, 1 the server refused the call, 2 usage error, 3 cannot reach the server.",
+        subcommands: [Call.self, Methods.self, Health.self, AccountsCommand.self, LedgerCommand.self, PeriodsCommand.self, AdminCommand.self])
+}
+
+/// Connection and output options every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Server host:port (default: $TREASURY_SERVER, else 127.0.0.1:7400).")
+    var server: String?
+
+    @Option(help: "Bearer token (default: $TREASURY_TOKEN).")
+    var token: String?
+
+    @Option(help: "Idempotency key for a mutating call (default: a new random key).")
+    var key: String?
+
+    @Option(name: .customLong("deadline-ms"), help: "Deadline of the call in milliseconds.")
+    var deadlineMs: Int?
+
+    @Flag(help: "Print the raw JSON result instead of a table.")
+    var json = false
+
+    func connect() async throws -> TreasuryConnection {
+        let address = server ?? ProcessInfo.processInfo.environment["TREASURY_SERVER"] ?? "127.0.0.1:7400"
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw ValidationError("--server must be host:port")
+        }
+        do {
+            return try await TreasuryConnection.connect(host: String(address[..<colon]), port: port)
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot reach the server at \(address): \(error)\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+
+    func metadata(mutating: Bool) -> [String: String] {
+        var metadata: [String: String] = [:]
+        if let token = token ?? ProcessInfo.processInfo.environment["TREASURY_TOKEN"] { metadata["authorization"] = "Bearer \(token)" }
+        if mutating { metadata["idempotency-key"] = key ?? UUID().uuidString.lowercased() }
+        return metadata
+    }
+
+    /// Runs one call and prints it: items as table rows (or JSON lines), then the result.
+    func run(_ method: String, _ params: JSONObject, mutating: Bool, columns: [String]? = nil) async throws {
+        let connection = try await connect()
+        defer { Task { await connection.close() } }
+        let response = try await connection.call(method, params: params, metadata: metadata(mutating: mutating), deadlineMs: deadlineMs)
+        if let error = response.error {
+            FileHandle.standardError.write(Data("error: \(error.code.rawValue)/\(error.reason): \(error.message)\n".utf8))
+            if let details = error.details, !details.isEmpty {
+                FileHandle.standardError.write(Data("details: \(JSON.object(details).serialized())\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+        if json {
+            for item in response.items { print(item.serialized()) }
+            print(response.result?.serialized() ?? "null")
+            return
+        }
+        if !response.items.isEmpty || columns != nil {
+            print(Table.rows(response.items, columns: columns))
+        }
+        if let result = response.result, !(response.items.isEmpty == false && (result.objectValue?.keys == ["count"])) {
+            print(Table.keyValue(result))
+        }
+    }
+}
+
+/// Plain-text tables for people.
+enum Table {
+    static func text(_ value: JSON?) -> String {
+        switch value {
+        case nil, .null?: return ""
+        case .string(let string)?: return string
+        case let other?: return other.serialized()
+        }
+    }
+
+    static func keyValue(_ value: JSON) -> String {
+        guard let object = value.objectValue else { return text(value) }
+        if object.isEmpty { return "ok" }
+        let width = object.keys.map(\.count).max() ?? 0
+        return object.map { key, value in key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text(value) }
+            .joined(separator: "\n")
+    }
+
+    static func rows(_ items: [JSON], columns: [String]?) -> String {
+        let objects = items.compactMap(\.objectValue)
+        let header = columns ?? objects.first?.keys ?? []
+        let cells = objects.map { object in header.map { text(object[$0]) } }
+        let widths = header.indices.map { column in ([header[column]] + cells.map { $0[column] }).map(\.count).max() ?? 0 }
+        let line = { (values: [String]) in
+            zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)).joined(separator: "\n")
+    }
+}
+
+func parseObject(_ text: String) throws -> JSONObject {
+    guard let object = try? JSON.parse(text).objectValue else { throw ValidationError("params must be a JSON object") }
+    return object
+}
+
+struct Call: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Call any method with raw JSON params: treasury call METHOD '{...}'.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Full method name, e.g. treasury.v1.Accounts/Get.") var method: String
+    @Argument(help: "Params as a JSON object.") var params = "{}"
+    @Flag(help: "Send an idempotency key (for methods that change state).") var mutating = false
+
+    func run() async throws {
+        var options = options
+        options.json = true
+        try await options.run(method, try parseObject(params), mutating: mutating || options.key != nil)
+    }
+}
+
+struct Methods: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the server's methods (reflection).")
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let connection = try await options.connect()
+        let response = try await connection.call("treasury.v1.Reflection/ListMethods", metadata: options.metadata(mutating: false))
+        await connection.close()
+        if let error = response.error {
+            FileHandle.standardError.write(Data("error: \(error.code.rawValue)/\(error.reason): \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+        let methods = response.result?.objectValue?["methods"]?.arrayValue ?? []
+        if options.json { print(response.result?.serialized() ?? "null"); return }
+        let rows = methods.compactMap(\.objectValue).map { method -> JSON in
+            var flags: [String] = []
+            if method["mutating"] == .bool(true) { flags.append("mutating") }
+            if method["streaming"] == .bool(true) { flags.append("streaming") }
+            let roles = method["roles"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ",") ?? ""
+            return .object(["method": method["name"] ?? .null, "flags": .string(flags.joined(separator: ",")),
+                            "roles": .string(roles.isEmpty ? "any" : roles)])
+        }
+        print(Table.rows(rows, columns: ["method", "flags", "roles"]))
+    }
+}
+
+struct Health: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Ask the server whether it is serving.")
+    @OptionGroup var options: GlobalOptions
+    func run() async throws { try await options.run("grpc.health.v1.Health/Check", [:], mutating: false) }
+}

@@ -1,1 +1,0 @@
-print("treasury: not built yet")

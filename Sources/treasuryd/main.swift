@@ -1,1 +1,0 @@
-print("treasuryd: not built yet")

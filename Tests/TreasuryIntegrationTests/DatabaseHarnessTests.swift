@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import PostgresClient
+import Testing
+import TreasuryService
+
+/// The migrator and the database-wide checks, against a real PostgreSQL.
+@Suite struct DatabaseHarnessTests {
+    let logger = Logger(label: "migrator-test")
+
+    @Test func migrationsApplyOnceAndASecondRunAppliesNothing() throws {
+        let conninfo = try TestEnvironment.createDatabase(prefix: "treasury_mig")
+        let connection = try PostgresConnection(conninfo: conninfo)
+        let migrator = Migrator(directory: TestEnvironment.migrationsDirectory, logger: logger)
+        let first = try migrator.migrate(connection)
+        #expect(first.count >= 7)
+        #expect(try migrator.migrate(connection).isEmpty)
+        let recorded = try connection.query("SELECT count(*)::int AS n FROM public.treasury_schema_migrations").first?.decode(Int.self, "n")
+        #expect(recorded == first.count)
+    }
+
+    @Test func aChangedAppliedMigrationIsRefused() throws {
+        let conninfo = try TestEnvironment.createDatabase(prefix: "treasury_mig")
+        let connection = try PostgresConnection(conninfo: conninfo)
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID().uuidString)").path
+        try FileManager.default.copyItem(atPath: TestEnvironment.migrationsDirectory, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try Migrator(directory: copy, logger: logger).migrate(connection)
+        let file = copy + "/0003_identity.sql"
+        try (try String(contentsOfFile: file, encoding: .utf8) + "\n-- edited after it was applied\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(throws: Migrator.Failure.self) { try Migrator(directory: copy, logger: logger).migrate(connection) }
+    }
+
+    @Test func verifyFindsNothingWrongInAFreshlyUsedDatabaseAndFindsABrokenBalance() async throws {
+        let environment = try await TestEnvironment.get()
+        let world = try await World.make(environment)
+        let account = try await world.account(balance: 1_000)
+        let connection = try environment.database()
+        #expect(try Operations.verify(connection).isEmpty)
+        // Only a superuser who disables triggers can break the rule; verify must then say so.
+        _ = try? connection.transaction { connection in
+            try connection.query("SET LOCAL session_replication_role = replica")
+            try connection.query("UPDATE accounts SET balance = balance + 1 WHERE account_no = $1", [account])
+            let problems = try Operations.verify(connection)
+            #expect(problems.contains { $0.problem.contains(account) })
+            try connection.query("SELECT 1/0")
+        }
+    }
+}

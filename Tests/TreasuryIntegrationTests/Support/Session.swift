@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import TreasuryClient
+import TreasuryProtocol
+
+/// One user's connection: calls carry its token; mutating calls a fresh idempotency key
+/// unless a test names one.
+struct Session: Sendable {
+    let connection: TreasuryConnection
+    let token: String?
+
+    func metadata(key: String?) -> [String: String] {
+        var metadata: [String: String] = [:]
+        if let token { metadata["authorization"] = "Bearer \(token)" }
+        if let key { metadata["idempotency-key"] = key }
+        return metadata
+    }
+
+    /// A read (no idempotency key).
+    func read(_ method: String, _ params: JSONObject = [:], deadlineMs: Int? = nil) async throws -> CallResponse {
+        try await connection.call(method, params: params, metadata: metadata(key: nil), deadlineMs: deadlineMs)
+    }
+
+    /// A state change with an idempotency key.
+    func mutate(_ method: String, _ params: JSONObject, key: String = UUID().uuidString, deadlineMs: Int? = nil) async throws -> CallResponse {
+        try await connection.call(method, params: params, metadata: metadata(key: key), deadlineMs: deadlineMs)
+    }
+
+    /// A state change that must succeed; returns its result object.
+    @discardableResult
+    func must(_ method: String, _ params: JSONObject, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONObject {
+        let response = try await mutate(method, params)
+        #expect(response.error == nil, "\(method) failed: \(response.terminalLine)", sourceLocation: sourceLocation)
+        return response.result?.objectValue ?? [:]
+    }
+
+    func mustRead(_ method: String, _ params: JSONObject, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONObject {
+        let response = try await read(method, params)
+        #expect(response.error == nil, "\(method) failed: \(response.terminalLine)", sourceLocation: sourceLocation)
+        return response.result?.objectValue ?? [:]
+    }
+}
+
+extension CallResponse {
+    var code: String? { error?.code.rawValue }
+    var reason: String? { error?.reason }
+    var object: JSONObject { result?.objectValue ?? [:] }
+    func string(_ key: String) -> String? { object[key]?.stringValue }
+}
+
+/// A treasury with one area, one unit and users of every role, made through the API by the
+/// bootstrap administrator, with codes unique to this test process.
+struct World: Sendable {
+    let environment: TestEnvironment
+    let treasury: String
+    let area: String
+    let unit: String
+    let admin: Session
+    let officer: Session
+    let accountant: Session
+    let chief: Session
+    let auditor: Session
+    let bank: Session
+    let bankCode = "VCB"
+
+    static func make(_ environment: TestEnvironment, port: Int? = nil) async throws -> World {
+        let n = TestEnvironment.next()
+        let connection = try await environment.client(port: port)
+        let admin = Session(connection: connection, token: environment.adminToken)
+        let treasury = String(format: "5%03d", n % 1000), area = String(format: "9%04d", n), unit = String(format: "9%06d", n)
+        try await admin.must("treasury.v1.Reference/PutTreasury", ["code": .string(treasury), "name": .string("Test treasury \(n)"),
+                                                                    "budget_level": .string("PROVINCE"), "parent_code": .string("0360")])
+        try await admin.must("treasury.v1.Reference/PutArea", ["code": .string(area), "name": .string("Area \(n)")])
+        try await admin.must("treasury.v1.Reference/PutBudgetUnit", [
+            "code": .string(unit), "name": .string("School \(n)"), "budget_level": .string("PROVINCE"), "chapter": .string("422"),
+            "area_code": .string(area), "treasury_code": .string(treasury)])
+        func user(_ role: String, _ scope: String) async throws -> Session {
+            let name = "\(role.lowercased())-\(n)"
+            try await admin.must("treasury.v1.Admin/CreateUser", ["username": .string(name)])
+            try await admin.must("treasury.v1.Admin/Grant", ["username": .string(name), "role": .string(role), "scope": .string(scope)])
+            let token = try await admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name)])["token"]?.stringValue
+            return Session(connection: connection, token: token)
+        }
+        return World(
+            environment: environment, treasury: treasury, area: area, unit: unit, admin: admin,
+            officer: try await user("TREASURY_OFFICER", "T:\(treasury)"), accountant: try await user("UNIT_ACCOUNTANT", "U:\(unit)"),
+            chief: try await user("CHIEF_ACCOUNTANT", "T:\(treasury)"), auditor: try await user("AUDITOR", "T:\(treasury)"),
+            bank: try await user("BANK", "B:VCB"))
+    }
+
+    /// Opens an ACTIVE account as the officer, funded by a bank deposit when `balance` > 0.
+    func account(balance: Int64 = 0, currency: String? = nil) async throws -> String {
+        var params: JSONObject = ["unit_code": .string(unit)]
+        if let currency { params["currency"] = .string(currency) }
+        let number = try await officer.must("treasury.v1.Accounts/Open", params)["account_no"]?.stringValue ?? ""
+        if balance > 0 { try await deposit(number, balance) }
+        return number
+    }
+
+    func deposit(_ account: String, _ amount: Int64) async throws {
+        try await bank.must("treasury.v1.Accounts/Deposit", [
+            "account_no": .string(account), "amount": .money(amount), "bank_code": .string(bankCode), "bank_ref": .string("REF-\(UUID().uuidString)")])
+    }
+
+    func balance(_ account: String) async throws -> Int64 {
+        let result = try await officer.mustRead("treasury.v1.Accounts/Get", ["account_no": .string(account)])
+        return Int64(result["balance"]?.stringValue ?? "") ?? -1
+    }
+}
