@@ -1,1 +1,0 @@
-// The PostgresClient module; see Package.swift for its role.
