@@ -40,6 +40,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private static let cancelResendIntervalMilliseconds: Int32 = 500
     private static let pollIntervalMilliseconds: Int32 = 100
     private static let maximumParameterCount = 65_535
+    /// Reads spent draining unsolicited input (notices, a FATAL message) from an idle connection.
+    private static let maximumIdleReads = 8
 
     /// conninfo: a libpq keyword/value string or a postgresql:// URI; "" means the standard PG*
     /// environment variables (.pgpass and pg_service.conf work as in psql).
@@ -249,10 +251,13 @@ extension PostgresConnection {
     }
 
     /// Checks an idle connection without a round trip: a terminated backend leaves a FATAL
-    /// message or end-of-file on the socket, which PQconsumeInput turns into CONNECTION_BAD.
+    /// message and then end-of-file on the socket, which PQconsumeInput turns into CONNECTION_BAD.
+    /// The message and the end-of-file may need separate reads, hence the bounded loop.
     func looksBroken() -> Bool {
         if lastErrorWasConnectionFailure || !isHealthy { return true }
-        if waitForInput(milliseconds: 0), PQconsumeInput(handle) == 0 { return true }
+        for _ in 0..<Self.maximumIdleReads where waitForInput(milliseconds: 0) {
+            if PQconsumeInput(handle) == 0 { return true }
+        }
         let status = transactionStatus
         return !isHealthy || status == .active || status == .unknown
     }
