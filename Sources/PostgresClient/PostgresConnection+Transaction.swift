@@ -1,0 +1,48 @@
+extension PostgresConnection {
+    /// BEGIN [ISOLATION LEVEL ...]; body; COMMIT.
+    ///
+    /// On any error: ROLLBACK (if the connection is alive) and rethrow the body's error unchanged.
+    /// A COMMIT failure (e.g. a deferred constraint) throws the PostgresError from COMMIT.
+    public func transaction<T>(
+        isolation: IsolationLevel = .readCommitted, _ body: (PostgresConnection) throws -> T
+    ) throws -> T {
+        let status = transactionStatus
+        precondition(
+            status != .inTransaction && status != .inError,
+            "PostgresConnection.transaction called inside an open transaction; nesting is not supported")
+        try query("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        let value: T
+        do {
+            value = try body(self)
+        } catch {
+            rollbackIfOpen()
+            throw error
+        }
+        try commit()
+        return value
+    }
+
+    private func commit() throws {
+        // A body that caught a SQL error leaves the transaction aborted; COMMIT would then
+        // report success while rolling back, so say what happened instead.
+        if transactionStatus == .inError {
+            rollbackIfOpen()
+            throw PostgresError(
+                kind: .server, message: "the transaction was aborted by an earlier error and rolled back",
+                sqlState: "25P02")
+        }
+        do {
+            try query("COMMIT")
+        } catch {
+            rollbackIfOpen()
+            throw error
+        }
+    }
+
+    /// Best effort: a failure here is already recorded on the connection, and the caller's
+    /// original error matters more.
+    func rollbackIfOpen() {
+        guard isHealthy, transactionStatus != .idle else { return }
+        try? executeIgnoringCancellation("ROLLBACK")
+    }
+}

@@ -1,0 +1,272 @@
+import CLibPQ
+import NIOConcurrencyHelpers
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public enum TransactionStatus: Sendable {
+    case idle, active, inTransaction, inError, unknown
+}
+
+public enum IsolationLevel: String, Sendable {
+    case readCommitted = "READ COMMITTED"
+    case repeatableRead = "REPEATABLE READ"
+    case serializable = "SERIALIZABLE"
+}
+
+/// One libpq connection. Blocking; used by one thread at a time (the pool guarantees it).
+///
+/// Only `cancel()`, `clearCancellation()` and `isCancelled` may be called from another thread
+/// while a query runs; they share state under `cancelLock`.
+public final class PostgresConnection: @unchecked Sendable {
+    /// The PGconn; touched only by the thread that currently uses the connection.
+    let handle: OpaquePointer
+    /// Set when an error showed the connection is unusable, so the pool reconnects before reuse.
+    private(set) var lastErrorWasConnectionFailure = false
+
+    private let cancelLock = NIOLock()
+    /// The PGcancel used by `cancel()`; replaced by `reset()`. Guarded by `cancelLock`.
+    private var cancelHandle: OpaquePointer?
+    /// Guarded by `cancelLock`.
+    private var cancelled = false
+
+    /// How often a query that is still running after `cancel()` sends the cancel request again,
+    /// because a request that reaches the server just before the query starts is ignored.
+    private static let cancelResendIntervalMilliseconds: Int32 = 500
+    private static let pollIntervalMilliseconds: Int32 = 100
+    private static let maximumParameterCount = 65_535
+    /// Reads spent draining unsolicited input (notices, a FATAL message) from an idle connection.
+    private static let maximumIdleReads = 8
+
+    /// conninfo: a libpq keyword/value string or a postgresql:// URI; "" means the standard PG*
+    /// environment variables (.pgpass and pg_service.conf work as in psql).
+    public init(conninfo: String) throws {
+        guard let handle = PQconnectdb(conninfo) else {
+            throw PostgresError(kind: .connection, message: "out of memory")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let error = PostgresError.connection(handle)
+            PQfinish(handle)
+            throw error
+        }
+        self.handle = handle
+        self.cancelHandle = PQgetCancel(handle)
+    }
+
+    deinit {
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        PQfinish(handle)
+    }
+
+    /// PQexecParams semantics with text-format parameters; values are never spliced into SQL text.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
+        try throwIfCancelled()
+        let texts = parameters.map(\.postgresText)
+        try validate(parameters: texts)
+        let sent = withCStrings(texts) { values in
+            PQsendQueryParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+        }
+        guard sent == 1 else { throw failure(.connection(handle)) }
+        return try collectResults(resendingCancel: true)
+    }
+
+    /// PQexec semantics: SQL text with no parameters that may hold several statements (migrations).
+    public func execute(script: String) throws {
+        try throwIfCancelled()
+        guard PQsendQuery(handle, script) == 1 else { throw failure(.connection(handle)) }
+        _ = try collectResults(resendingCancel: true)
+    }
+
+    /// Runs a statement even after `cancel()`, for cleanup such as ROLLBACK.
+    func executeIgnoringCancellation(_ sql: String) throws {
+        guard PQsendQuery(handle, sql) == 1 else { throw failure(.connection(handle)) }
+        _ = try collectResults(resendingCancel: false)
+    }
+
+    public var transactionStatus: TransactionStatus {
+        switch PQtransactionStatus(handle) {
+        case PQTRANS_IDLE: .idle
+        case PQTRANS_ACTIVE: .active
+        case PQTRANS_INTRANS: .inTransaction
+        case PQTRANS_INERROR: .inError
+        default: .unknown
+        }
+    }
+
+    public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    public var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// PQreset: closes and reopens the connection with the same parameters.
+    public func reset() throws {
+        PQreset(handle)
+        let healthy = isHealthy
+        // The old PGcancel names the old backend, so it is useless after a reset.
+        let replacement = healthy ? PQgetCancel(handle) : nil
+        cancelLock.withLock {
+            if let cancelHandle { PQfreeCancel(cancelHandle) }
+            cancelHandle = replacement
+        }
+        guard healthy else { throw failure(.connection(handle)) }
+        lastErrorWasConnectionFailure = false
+    }
+}
+
+// MARK: - Cancellation
+
+extension PostgresConnection {
+    /// Thread-safe: asks the server to cancel the running query (PQcancel), and makes every later
+    /// query throw `.cancelled` until `clearCancellation()`.
+    public func cancel() {
+        cancelLock.withLock {
+            cancelled = true
+            sendCancelRequestLocked()
+        }
+    }
+
+    public func clearCancellation() {
+        cancelLock.withLock { cancelled = false }
+    }
+
+    public var isCancelled: Bool {
+        cancelLock.withLock { cancelled }
+    }
+
+    private func resendCancelRequestIfCancelled() {
+        cancelLock.withLock {
+            if cancelled { sendCancelRequestLocked() }
+        }
+    }
+
+    /// Must hold `cancelLock`, so `reset()` cannot free the PGcancel while PQcancel uses it.
+    private func sendCancelRequestLocked() {
+        guard let cancelHandle else { return }
+        var errorBuffer = [CChar](repeating: 0, count: 256)
+        // A failed request is not an error of the query; the query then simply runs to its end.
+        _ = PQcancel(cancelHandle, &errorBuffer, Int32(errorBuffer.count))
+    }
+
+    private func throwIfCancelled() throws {
+        if isCancelled {
+            throw PostgresError(kind: .cancelled, message: "the connection was cancelled; no query was sent")
+        }
+    }
+}
+
+// MARK: - Results
+
+extension PostgresConnection {
+    private func validate(parameters: [String?]) throws {
+        guard parameters.count <= Self.maximumParameterCount else {
+            throw PostgresError(kind: .server, message: "too many parameters: \(parameters.count)", sqlState: "54023")
+        }
+        // libpq sends C strings, so a NUL would silently cut the value short; PostgreSQL text
+        // cannot hold NUL anyway, so fail the way the server would.
+        for (index, text) in parameters.enumerated() where text?.utf8.contains(0) == true {
+            throw PostgresError(
+                kind: .server, message: "parameter $\(index + 1) contains a NUL byte", sqlState: "22021")
+        }
+    }
+
+    /// Reads every result of what was sent, keeping the first error, else the last result.
+    private func collectResults(resendingCancel: Bool) throws -> PostgresResult {
+        var outcome: Result<PostgresResult, PostgresError>?
+        while let result = nextResult(resendingCancel: resendingCancel) {
+            defer { PQclear(result) }
+            let converted = convert(result)
+            if case .failure = outcome { continue }
+            outcome = converted
+        }
+        guard let outcome else { throw failure(.connection(handle)) }
+        return try outcome.get()
+    }
+
+    /// Waits for the next result without blocking inside libpq, so a cancelled query can
+    /// re-send its cancel request while it waits.
+    private func nextResult(resendingCancel: Bool) -> OpaquePointer? {
+        var waitedMilliseconds: Int32 = 0
+        while PQisBusy(handle) == 1 {
+            waitForInput(milliseconds: Self.pollIntervalMilliseconds)
+            // On failure the connection is bad, and PQgetResult reports why without blocking.
+            if PQconsumeInput(handle) == 0 { break }
+            waitedMilliseconds += Self.pollIntervalMilliseconds
+            if resendingCancel, waitedMilliseconds % Self.cancelResendIntervalMilliseconds == 0 {
+                resendCancelRequestIfCancelled()
+            }
+        }
+        return PQgetResult(handle)
+    }
+
+    /// Returns true when the socket became readable within the time limit.
+    @discardableResult
+    func waitForInput(milliseconds: Int32) -> Bool {
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return true }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, milliseconds) > 0
+    }
+
+    private func convert(_ result: OpaquePointer) -> Result<PostgresResult, PostgresError> {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return .success(PostgresResult(copying: result))
+        case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            return .failure(refuseCopy(result))
+        default:
+            return .failure(failure(PostgresError(kind: .server, result: result)))
+        }
+    }
+
+    /// COPY needs a streaming API this client does not offer; end it so the connection stays usable.
+    private func refuseCopy(_ result: OpaquePointer) -> PostgresError {
+        switch PQresultStatus(result) {
+        case PGRES_COPY_IN:
+            _ = PQputCopyEnd(handle, "COPY FROM STDIN is not supported by this client")
+        case PGRES_COPY_OUT:
+            var buffer: UnsafeMutablePointer<CChar>?
+            while PQgetCopyData(handle, &buffer, 0) > 0 { PQfreemem(buffer) }
+        default:
+            // COPY BOTH is replication; there is no way back to normal queries.
+            lastErrorWasConnectionFailure = true
+        }
+        return PostgresError(kind: .server, message: "COPY is not supported by this client", sqlState: "0A000")
+    }
+
+    /// Classifies an error against the connection's state and remembers a connection failure.
+    func failure(_ error: PostgresError) -> PostgresError {
+        var error = error
+        if !isHealthy {
+            error.kind = .connection
+        } else if error.isQueryCanceled, isCancelled {
+            error.kind = .cancelled
+        }
+        if error.isConnectionFailure { lastErrorWasConnectionFailure = true }
+        return error
+    }
+
+    /// Checks an idle connection without a round trip: a terminated backend leaves a FATAL
+    /// message and then end-of-file on the socket, which PQconsumeInput turns into CONNECTION_BAD.
+    /// The message and the end-of-file may need separate reads, hence the bounded loop.
+    func looksBroken() -> Bool {
+        if lastErrorWasConnectionFailure || !isHealthy { return true }
+        for _ in 0..<Self.maximumIdleReads where waitForInput(milliseconds: 0) {
+            if PQconsumeInput(handle) == 0 { return true }
+        }
+        let status = transactionStatus
+        return !isHealthy || status == .active || status == .unknown
+    }
+}
+
+private func withCStrings<Result>(
+    _ texts: [String?], _ body: ([UnsafePointer<CChar>?]) -> Result
+) -> Result {
+    let copies = texts.map { text in text.map { strdup($0)! } }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { copy in copy.map { UnsafePointer($0) } })
+}

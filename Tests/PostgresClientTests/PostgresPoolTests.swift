@@ -1,0 +1,204 @@
+import Foundation
+import PostgresClient
+import Testing
+
+@Suite("PostgresPool")
+struct PostgresPoolTests {
+    @Test func transactionRetriesASerializationFailureUntilBothCommit() async throws {
+        let table = TestDatabase.uniqueName("write_skew")
+        let admin = try TestDatabase.connect()
+        try admin.query("CREATE TABLE \(table) (id int PRIMARY KEY, value int NOT NULL)")
+        defer { _ = try? admin.query("DROP TABLE \(table)") }
+        try admin.query("INSERT INTO \(table) VALUES (1, 100), (2, 100)")
+
+        let attempts = Shared(0)
+        // Both first attempts read before either writes, so SERIALIZABLE must abort one of them.
+        let bothHaveRead = DispatchGroup()
+        bothHaveRead.enter()
+        bothHaveRead.enter()
+        try await TestDatabase.withPool(size: 2) { pool in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (read, write) in [(1, 2), (2, 1)] {
+                    group.addTask {
+                        try await pool.transaction(isolation: .serializable) { connection in
+                            let attempt = attempts.update { count -> Int in
+                                count += 1
+                                return count
+                            }
+                            try connection.query("SELECT value FROM \(table) WHERE id = $1", [read])
+                            if attempt <= 2 {
+                                bothHaveRead.leave()
+                                _ = bothHaveRead.wait(timeout: .now() + 5)
+                            }
+                            try connection.query("UPDATE \(table) SET value = value + 1 WHERE id = $1", [write])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(attempts.value == 3)
+        let values = try admin.query("SELECT value FROM \(table) ORDER BY id").rows.map { try $0.decode(Int.self, 0) }
+        #expect(values == [101, 101])
+    }
+
+    @Test func transactionGivesUpAfterTheRetryLimitWithTheFinalError() async throws {
+        let attempts = Shared(0)
+        let error = await #expect(throws: PostgresError.self) {
+            try await TestDatabase.withPool(size: 1, configure: { $0.transactionRetryLimit = 2 }) { pool in
+                try await pool.transaction { connection in
+                    attempts.update { $0 += 1 }
+                    try connection.query("DO $$ BEGIN RAISE EXCEPTION 'forced conflict' USING ERRCODE = '40001'; END $$")
+                }
+            }
+        }
+        #expect(error?.isRetryable == true)
+        #expect(error?.sqlState == "40001")
+        #expect(attempts.value == 3)
+    }
+
+    @Test func taskCancellationCancelsTheRunningQueryAndTheConnectionIsReused() async throws {
+        try await TestDatabase.withPool(size: 1) { pool in
+            let firstPID = Shared<Int32>(0)
+            let sleeper = Task {
+                try await pool.withConnection { connection in
+                    firstPID.update { $0 = connection.backendPID }
+                    try connection.query("BEGIN")
+                    try connection.query("SELECT pg_sleep(30)")
+                }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let cancelledAt = ContinuousClock.now
+            sleeper.cancel()
+            let outcome = await sleeper.result
+            #expect(ContinuousClock.now - cancelledAt < .seconds(1.5))
+            #expect((outcome.failureValue as? PostgresError)?.kind == .cancelled)
+
+            let (pid, status, cancelled) = try await pool.withConnection { connection in
+                (connection.backendPID, connection.transactionStatus, connection.isCancelled)
+            }
+            #expect(pid == firstPID.value)
+            #expect(status == .idle)
+            #expect(cancelled == false)
+        }
+    }
+
+    @Test func cancelledWhileWaitingThrowsWithoutRunningTheBody() async throws {
+        try await TestDatabase.withPool(size: 1) { pool in
+            let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(1)") } }
+            try await Task.sleep(for: .milliseconds(200))
+            let bodyRan = Shared(false)
+            let waiter = Task { try await pool.withConnection { _ in bodyRan.update { $0 = true } } }
+            try await Task.sleep(for: .milliseconds(200))
+            let cancelledAt = ContinuousClock.now
+            waiter.cancel()
+            let outcome = await waiter.result
+            #expect(ContinuousClock.now - cancelledAt < .milliseconds(500))
+            #expect((outcome.failureValue as? PostgresError)?.kind == .cancelled)
+            _ = try await holder.value
+            #expect(bodyRan.value == false)
+        }
+    }
+
+    @Test func neverOpensMoreThanSizeConnectionsUnderFourTimesSizeCallers() async throws {
+        let applicationName = TestDatabase.uniqueName("pool_bound")
+        let size = 3
+        let mostSeen = try await TestDatabase.withPool(size: size, applicationName: applicationName) { pool in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<(4 * size) {
+                    group.addTask {
+                        try await pool.withConnection { connection in
+                            try connection.query("SELECT pg_sleep(0.1)")
+                            return try connection.query(
+                                "SELECT count(*) AS c FROM pg_stat_activity WHERE application_name = $1",
+                                [applicationName]
+                            ).first!.decode(Int.self, "c")
+                        }
+                    }
+                }
+                return try await group.reduce(0, max)
+            }
+        }
+        #expect(mostSeen >= 1)
+        #expect(mostSeen <= size)
+    }
+
+    @Test func waitersBeyondMaximumFailFastWithPoolExhausted() async throws {
+        try await TestDatabase.withPool(size: 1, configure: { $0.maximumWaiters = 2 }) { pool in
+            let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(1)") } }
+            try await Task.sleep(for: .milliseconds(200))
+            let waiters = (0..<2).map { _ in Task { try await pool.withConnection { _ in 1 } } }
+            try await Task.sleep(for: .milliseconds(200))
+            let startedAt = ContinuousClock.now
+            let error = await #expect(throws: PostgresError.self) {
+                try await pool.withConnection { _ in 1 }
+            }
+            #expect(error?.kind == .poolExhausted)
+            #expect(ContinuousClock.now - startedAt < .milliseconds(300))
+            _ = try await holder.value
+            for waiter in waiters { #expect(try await waiter.value == 1) }
+        }
+    }
+
+    @Test func reconnectsAndRerunsSetupAfterItsBackendsAreTerminated() async throws {
+        let applicationName = TestDatabase.uniqueName("pool_reconnect")
+        let admin = try TestDatabase.connect()
+        let configure: (inout PostgresPoolConfiguration) -> Void = { $0.connectionSetup = ["SET statement_timeout = '12345ms'"] }
+        try await TestDatabase.withPool(size: 2, applicationName: applicationName, configure: configure) { pool in
+            let before = try await twoConcurrentSessions(pool)
+            // The timeout argument makes pg_terminate_backend wait until each backend has exited.
+            let terminated = try admin.query(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS c FROM pg_stat_activity WHERE application_name = $1",
+                [applicationName])
+            #expect(try terminated.first?.decode(Int.self, "c") == 2)
+            let after = try await twoConcurrentSessions(pool)
+            #expect(Set(after.map(\.pid)).isDisjoint(with: before.map(\.pid)))
+            #expect(after.map(\.timeout) == ["12345ms", "12345ms"])
+        }
+    }
+
+    private func twoConcurrentSessions(_ pool: PostgresPool) async throws -> [(pid: Int32, timeout: String)] {
+        try await withThrowingTaskGroup(of: (pid: Int32, timeout: String).self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    try await pool.withConnection { connection in
+                        try connection.query("SELECT pg_sleep(0.2)")
+                        let timeout = try connection.query("SHOW statement_timeout").first!.decode(String.self, 0)
+                        return (connection.backendPID, timeout)
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test func connectFailureThrowsConnectionErrorAndLaterCallsTryAgain() async throws {
+        let pool = PostgresPool(
+            configuration: PostgresPoolConfiguration(conninfo: "host=127.0.0.1 port=1 connect_timeout=2", size: 1),
+            logger: .init(label: "PostgresClientTests"))
+        for _ in 0..<2 {
+            let error = await #expect(throws: PostgresError.self) { try await pool.withConnection { _ in 1 } }
+            #expect(error?.kind == .connection)
+        }
+        await pool.shutdown()
+    }
+
+    @Test func shutdownIsIdempotentAndLaterCallsThrowConnectionError() async throws {
+        let pool = PostgresPool(
+            configuration: PostgresPoolConfiguration(conninfo: try TestDatabase.conninfo(), size: 2),
+            logger: .init(label: "PostgresClientTests"))
+        #expect(try await pool.withConnection { try $0.query("SELECT 1 AS one").first!.decode(Int.self, 0) } == 1)
+        await pool.shutdown()
+        await pool.shutdown()
+        let error = await #expect(throws: PostgresError.self) { try await pool.withConnection { _ in 1 } }
+        #expect(error?.kind == .connection)
+    }
+
+    @Test func bodiesRunOnPoolThreadsNotTheCallersThread() async throws {
+        try await TestDatabase.withPool(size: 2) { pool in
+            let threadName = try await pool.withConnection { _ in Thread.current.name ?? "" }
+            // NIOThreadPool names its threads "TP-#n"; the cooperative pool's threads are not named so.
+            #expect(threadName.hasPrefix("TP-"))
+        }
+    }
+}
