@@ -1,1 +1,0 @@
-// The TreasuryClient module; see Package.swift for its role.

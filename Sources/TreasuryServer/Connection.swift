@@ -1,0 +1,219 @@
+import Logging
+import NIOCore
+import TreasuryProtocol
+
+typealias LineChannel = NIOAsyncChannel<InboundFrame, ByteBuffer>
+typealias LineWriter = NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+/// Writes one call's items, in order, each line whole; waits while the client is slow.
+struct ConnectionCallStream: CallStream {
+    let id: CallID
+    let outbound: LineWriter
+
+    func send(_ item: JSON) async throws {
+        // A cancelled call has no one left to stream to.
+        try Task.checkCancellation()
+        try await outbound.write(ByteBuffer(string: Line.item(id: id, item)))
+    }
+}
+
+/// One client connection: reads frames, runs calls, writes their lines.
+struct Connection: Sendable {
+    let channel: LineChannel
+    let configuration: ServerConfiguration
+    let dispatcher: any CallDispatcher
+    let registry: CallRegistry
+    let activity: ConnectionActivity
+    let logger: Logger
+    let peer: String
+
+    private final class Counters: Sendable {
+        struct Values { var calls = 0; var rejected = 0; var fatal: String? }
+        let values = LockedState(Values())
+    }
+    private let counters = Counters()
+
+    init(
+        channel: LineChannel, configuration: ServerConfiguration, dispatcher: any CallDispatcher,
+        registry: CallRegistry, activity: ConnectionActivity, logger: Logger
+    ) {
+        self.channel = channel
+        self.configuration = configuration
+        self.dispatcher = dispatcher
+        self.registry = registry
+        self.activity = activity
+        self.peer = channel.channel.remoteAddress?.description ?? "unknown"
+        var logger = logger
+        logger[metadataKey: "peer"] = "\(peer)"
+        self.logger = logger
+    }
+
+    /// Serves the connection until it closes. Never throws: a connection's failure is its own.
+    /// `register` receives the graceful-shutdown trigger once the connection can write.
+    func run(register: (@escaping @Sendable () -> Void) -> Void) async {
+        logger.info("connection opened")
+        let registry = self.registry
+        channel.channel.closeFuture.whenComplete { _ in registry.cancelAll() }
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                register { self.beginGracefulShutdown(outbound: outbound) }
+                try await serve(inbound: inbound, outbound: outbound)
+            }
+        } catch {
+            logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
+        }
+        let values = counters.values.withLock { $0 }
+        let reason = activity.state.withLock { $0.closeReason }
+        var metadata: Logger.Metadata = [
+            "calls": "\(values.calls)", "rejected_lines": "\(values.rejected)",
+            "highest_calls_in_flight": "\(registry.highestInFlight)",
+        ]
+        if let reason { metadata["close_reason"] = "\(reason.rawValue)" }
+        if let fatal = values.fatal { metadata["fatal"] = "\(fatal)" }
+        logger.info("connection closed", metadata: metadata)
+    }
+
+    private func serve(inbound: NIOAsyncChannelInboundStream<InboundFrame>, outbound: LineWriter) async throws {
+        let parser = RequestParser(defaultDeadline: configuration.defaultDeadline, maximumDeadline: configuration.maximumDeadline)
+        let dispatcher = self.dispatcher
+        try await withThrowingDiscardingTaskGroup { calls in
+            var frames = inbound.makeAsyncIterator()
+            var fatal = false
+            while true {
+                await registry.waitForSlot()
+                guard let frame = try await frames.next() else { break }
+                if fatal { continue }
+                let receivedAt = ContinuousClock.now
+                switch frame {
+                case .tooLong:
+                    fatal = true
+                    await abortAfterLineTooLong(outbound: outbound)
+                case .line(let bytes):
+                    let parsed = parser.parse(
+                        bytes.readableBytesView, hasMethod: { dispatcher.hasMethod($0) },
+                        isInFlight: { registry.contains($0) })
+                    switch parsed {
+                    case .ignore:
+                        continue
+                    case .cancel(let id):
+                        logger.debug("cancel requested", metadata: ["call_id": "\(id)"])
+                        registry.cancel(id)
+                    case .reject(let id, let error):
+                        await reject(id: id, error, outbound: outbound)
+                    case .call(let request):
+                        if registry.isShuttingDown {
+                            await reject(id: request.id, CallError(.unavailable, "SHUTTING_DOWN", "the server is shutting down; retry on another connection"), outbound: outbound)
+                            continue
+                        }
+                        guard registry.reserve(request.id) else {
+                            await reject(id: request.id, .field("id", "DUPLICATE_CALL_ID", "call \(request.id) is still in flight on this connection"), outbound: outbound)
+                            continue
+                        }
+                        counters.values.withLock { $0.calls += 1 }
+                        calls.addTask {
+                            await runCall(request, receivedAt: receivedAt, outbound: outbound)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func reject(id: CallID?, _ error: CallError, outbound: LineWriter) async {
+        counters.values.withLock { $0.rejected += 1 }
+        logger.notice("request rejected", metadata: [
+            "call_id": "\(id?.description ?? "null")", "code": "\(error.code.rawValue)", "reason": "\(error.reason)",
+        ])
+        try? await outbound.write(ByteBuffer(string: Line.error(id: id, error)))
+    }
+
+    /// The connection cannot be trusted to be in step any more: answer once, half-close,
+    /// and keep swallowing input for a moment so the client reads the answer, not a reset.
+    private func abortAfterLineTooLong(outbound: LineWriter) async {
+        counters.values.withLock { $0.fatal = "LINE_TOO_LONG" }
+        logger.notice("line too long, closing the connection", metadata: ["maximum_line_bytes": "\(configuration.maximumLineBytes)"])
+        registry.cancelAll()
+        let error = CallError(
+            .resourceExhausted, "LINE_TOO_LONG",
+            "a line is longer than \(configuration.maximumLineBytes) bytes; the connection is closed",
+            details: ["maximum_line_bytes": .integer(configuration.maximumLineBytes)])
+        try? await outbound.write(ByteBuffer(string: Line.error(id: nil, error)))
+        closeAfterDrain(outbound: outbound)
+    }
+
+    /// Half-closes once the written lines are out, then closes after the drain period.
+    private func closeAfterDrain(outbound: LineWriter) {
+        outbound.finish()
+        let channel = self.channel.channel
+        channel.eventLoop.scheduleTask(in: TimeAmount(configuration.drainAfterFatalLine)) {
+            channel.close(promise: nil)
+        }
+    }
+
+    private func runCall(_ request: CallRequest, receivedAt: ContinuousClock.Instant, outbound: LineWriter) async {
+        let call = IncomingCall(
+            id: request.id, method: request.method, metadata: request.metadata, params: request.params,
+            receivedAt: receivedAt, deadline: receivedAt + request.timeout, peer: peer)
+        let stream = ConnectionCallStream(id: request.id, outbound: outbound)
+        let dispatcher = self.dispatcher
+        let dispatchTask = Task { await dispatcher.dispatch(call, stream: stream) }
+        registry.attach(request.id, task: dispatchTask)
+        let outcome = await withTaskCancellationHandler {
+            await waitForOutcome(of: dispatchTask, call: call)
+        } onCancel: {
+            dispatchTask.cancel()
+        }
+        try? await outbound.write(ByteBuffer(string: Line.terminal(id: request.id, outcome: outcome)))
+        if registry.finish(request.id) {
+            logger.debug("last call finished after goaway")
+            closeAfterDrain(outbound: outbound)
+        }
+    }
+
+    /// Waits for the dispatcher, cancelling its task at the deadline. The dispatcher always
+    /// writes the terminal outcome itself (it knows whether its transaction committed).
+    private func waitForOutcome(of dispatchTask: Task<CallOutcome, Never>, call: IncomingCall) async -> CallOutcome {
+        let logger = self.logger
+        return await withTaskGroup(of: CallOutcome?.self) { group in
+            group.addTask { await dispatchTask.value }
+            group.addTask {
+                do { try await Task.sleep(until: call.deadline, clock: .continuous) } catch { return nil }
+                dispatchTask.cancel()
+                do { try await Task.sleep(for: .seconds(5)) } catch { return nil }
+                logger.critical("the dispatcher has not returned 5 s after its deadline cancelled it; still waiting", metadata: [
+                    "call_id": "\(call.id)", "method": "\(call.method)",
+                ])
+                return nil
+            }
+            while let result = await group.next() {
+                if let outcome = result {
+                    group.cancelAll()
+                    return outcome
+                }
+            }
+            // Unreachable: the dispatch child always returns an outcome.
+            return .failure(CallError(.internal, "INTERNAL", "the call ended without an outcome"))
+        }
+    }
+
+    /// Graceful shutdown: say goaway, let the calls in flight finish for the grace period,
+    /// then cancel what is left; the connection closes when the last call has answered.
+    private func beginGracefulShutdown(outbound: LineWriter) {
+        let registry = self.registry
+        let channel = self.channel.channel
+        let grace = TimeAmount(configuration.shutdownGracePeriod)
+        Task {
+            try? await outbound.write(ByteBuffer(string: Line.goaway(reason: "SHUTTING_DOWN")))
+            if registry.beginShutdown() {
+                closeAfterDrain(outbound: outbound)
+            } else {
+                channel.eventLoop.scheduleTask(in: grace) {
+                    if registry.count > 0 {
+                        logger.notice("grace period over, cancelling calls in flight", metadata: ["calls": "\(registry.count)"])
+                    }
+                    registry.cancelRunningCalls()
+                }
+            }
+        }
+    }
+}

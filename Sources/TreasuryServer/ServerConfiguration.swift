@@ -1,0 +1,42 @@
+/// Everything the line-protocol server can be tuned with. Every limit has a default that is
+/// safe for production; tests shrink them to exercise the edges quickly.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on. Default `"127.0.0.1"`.
+    public var host = "127.0.0.1"
+    /// The TCP port to listen on; `0` picks a free port (see `TreasuryServer.listeningPort()`).
+    /// Default `7400`.
+    public var port = 7400
+    /// The longest line (without its `\n`) the server accepts; a longer one is answered with
+    /// `RESOURCE_EXHAUSTED`/`LINE_TOO_LONG` and ends the connection. Default 4 MiB.
+    public var maximumLineBytes = 4 * 1024 * 1024
+    /// Calls running at once on one connection; past it the server stops reading that
+    /// connection until a call finishes. Default 64.
+    public var maximumConcurrentCallsPerConnection = 64
+    /// Bytes written to a connection but not yet taken by its socket. A client that does not
+    /// read is disconnected past this. Producers (streaming calls) are made to wait once half
+    /// of it is pending. Default 8 MiB.
+    public var maximumOutboundBufferBytes = 8 * 1024 * 1024
+    /// A connection whose output has been held up (above half of `maximumOutboundBufferBytes`)
+    /// with no byte taken by the client for this long is closed: the client is not reading.
+    /// Default 30 s.
+    public var outboundStallTimeout: Duration = .seconds(30)
+    /// A connection with no traffic either way and no call in flight for this long is closed.
+    /// Default 5 minutes.
+    public var idleTimeout: Duration = .seconds(300)
+    /// The deadline of a call that sends no `deadline_ms`. Default 30 s.
+    public var defaultDeadline: Duration = .seconds(30)
+    /// The longest deadline a call may have, whatever its `deadline_ms`. Default 300 s.
+    public var maximumDeadline: Duration = .seconds(300)
+    /// On graceful shutdown, how long calls in flight may run before they are cancelled.
+    /// Default 10 s.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+    /// After a fatal line (`LINE_TOO_LONG`), how long the server keeps discarding the client's
+    /// input after half-closing, so the client reads the error line instead of a reset.
+    /// Default 1 s.
+    public var drainAfterFatalLine: Duration = .seconds(1)
+    /// Open connections at once; a connection beyond it gets one
+    /// `RESOURCE_EXHAUSTED`/`TOO_MANY_CONNECTIONS` line and is closed. Default 4096.
+    public var maximumConnections = 4096
+
+    public init() {}
+}
