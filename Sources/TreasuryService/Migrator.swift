@@ -79,6 +79,9 @@ public struct Migrator: Sendable {
             }
             try connection.transaction { connection in
                 try connection.execute(script: file.sql)
+                // A migration may have switched to treasury_owner (SET LOCAL ROLE); the record
+                // of it is written as the login user.
+                try connection.query("RESET ROLE")
                 try connection.query("INSERT INTO public.treasury_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                                      [file.version, file.name, checksum])
             }
