@@ -37,7 +37,8 @@ struct PostgresPoolTests {
                 try await group.waitForAll()
             }
         }
-        #expect(attempts.value == 3)
+        // At least one retry; SSI may abort a retry again when other tests run beside it.
+        #expect(attempts.value >= 3)
         let values = try admin.query("SELECT value FROM \(table) ORDER BY id").rows.map { try $0.decode(Int.self, 0) }
         #expect(values == [101, 101])
     }

@@ -11,10 +11,9 @@ import TreasuryService
     @Test func migrationsApplyOnceAndASecondRunAppliesNothing() throws {
         let conninfo = try TestEnvironment.createDatabase(prefix: "treasury_mig")
         let connection = try PostgresConnection(conninfo: conninfo)
-        let migrator = Migrator(directory: TestEnvironment.migrationsDirectory, logger: logger)
-        let first = try migrator.migrate(connection)
+        let first = try TestEnvironment.migrate(connection, logger: logger)
         #expect(first.count >= 7)
-        #expect(try migrator.migrate(connection).isEmpty)
+        #expect(try TestEnvironment.migrate(connection, logger: logger).isEmpty)
         let recorded = try connection.query("SELECT count(*)::int AS n FROM public.treasury_schema_migrations").first?.decode(Int.self, "n")
         #expect(recorded == first.count)
     }
@@ -25,10 +24,10 @@ import TreasuryService
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID().uuidString)").path
         try FileManager.default.copyItem(atPath: TestEnvironment.migrationsDirectory, toPath: copy)
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        try Migrator(directory: copy, logger: logger).migrate(connection)
+        _ = try TestEnvironment.migrate(connection, directory: copy, logger: logger)
         let file = copy + "/0003_identity.sql"
         try (try String(contentsOfFile: file, encoding: .utf8) + "\n-- edited after it was applied\n").write(toFile: file, atomically: true, encoding: .utf8)
-        #expect(throws: Migrator.Failure.self) { try Migrator(directory: copy, logger: logger).migrate(connection) }
+        #expect(throws: Migrator.Failure.self) { _ = try TestEnvironment.migrate(connection, directory: copy, logger: logger) }
     }
 
     @Test func verifyFindsNothingWrongInAFreshlyUsedDatabaseAndFindsABrokenBalance() async throws {

@@ -56,6 +56,14 @@ final class TestEnvironment: Sendable {
             .deletingLastPathComponent().appendingPathComponent("sql/migrations").path
     }
 
+    /// Roles are cluster-wide and `CREATE ROLE` races between databases migrating at once, so
+    /// this process migrates one database at a time.
+    private static let migrationLock = Mutex<Void>(())
+
+    static func migrate(_ connection: PostgresConnection, directory: String = migrationsDirectory, logger: Logger) throws -> [String] {
+        try migrationLock.withLock { _ in try Migrator(directory: directory, logger: logger).migrate(connection) }
+    }
+
     /// Creates an empty database and returns its conninfo.
     static func createDatabase(prefix: String) throws -> String {
         let base = try serverConninfo
@@ -70,8 +78,8 @@ final class TestEnvironment: Sendable {
         logger.logLevel = .warning
         let conninfo = try createDatabase(prefix: "treasury_it")
         let connection = try PostgresConnection(conninfo: conninfo)
-        try Migrator(directory: migrationsDirectory, logger: logger).migrate(connection)
-        let token = try Operations.bootstrap(connection, username: "test-admin", ttlDays: 30)
+        _ = try migrate(connection, logger: logger)
+        let token = try Operations.bootstrap(connection, username: "test-admin", ttlDays: 36_500)
         var configuration = PostgresPoolConfiguration(conninfo: conninfo, size: 12)
         configuration.connectionSetup = try Operations.connectionSetup(connection)
         let pool = PostgresPool(configuration: configuration, logger: logger)
