@@ -147,3 +147,15 @@ BEGIN
 END
 $$;
 COMMIT;
+
+-- More targets: a SUBMITTED order 'fixture-submitted' (1,000,000, no commitment)
+-- and a CLOSED commitment FIX-C-2 on 'fixture-child'.
+BEGIN;
+SET LOCAL ROLE treasury_app;
+INSERT INTO treasury.payment_orders (allocation_id, kind, economic_code, amount, beneficiary_name, beneficiary_bank_code, beneficiary_account_no, description, submitted_by)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 'PAYMENT', '6501', 1000000, 'Fixture supplier', 'FIXBANK', '1234567890',
+        'fixture-submitted', (SELECT id FROM treasury.users WHERE username = 'fixture'));
+INSERT INTO treasury.commitments (allocation_id, contract_no, economic_code, amount, supplier_name, supplier_bank_code, supplier_account_no, signed_on)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 'FIX-C-2', '6501', 1000, 'Fixture supplier', 'FIXBANK', '1234567890', DATE '2030-03-01');
+UPDATE treasury.commitments SET status = 'CLOSED' WHERE contract_no = 'FIX-C-2';
+COMMIT;
