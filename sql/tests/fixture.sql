@@ -44,3 +44,118 @@ VALUES ((SELECT id FROM treasury.users WHERE username = 'fixture'), 'treasury.v1
 INSERT INTO treasury.audit_log (user_id, action, object_kind, object_id, details)
 VALUES ((SELECT id FROM treasury.users WHERE username = 'fixture'), 'FIXTURE', 'ACCOUNT', '3711990001', '{"fixture": true}');
 COMMIT;
+
+-- Budget (0008), done as treasury_app so the service's rights are exercised:
+-- a RECURRENT appropriation 'fixture-root' (1,000,000,000) with a child
+-- 'fixture-child' (100,000,000) for unit 9900001, and an INVESTMENT pair
+-- 'fixture-inv-root' / 'fixture-inv-child'. Unit 9900002 sits under another
+-- treasury (0360) for the UNIT_OUTSIDE_TREASURY attack.
+BEGIN;
+INSERT INTO treasury.users (username, display_name) VALUES
+    ('fixture-officer', 'Fixture treasury officer'), ('fixture-chief', 'Fixture chief accountant');
+INSERT INTO treasury.budget_units (code, name, budget_level, chapter, area_code, treasury_code)
+VALUES ('9900002', 'Fixture unit elsewhere', 'PROVINCE', '599', '99001', '0360');
+SET LOCAL ROLE treasury_app;
+INSERT INTO treasury.allocations (fiscal_year, budget_level, purpose, treasury_code, amount, note, created_by)
+VALUES (2030, 'PROVINCE', 'RECURRENT', '9901', 1000000000, 'fixture-root', (SELECT id FROM treasury.users WHERE username = 'fixture')),
+       (2030, 'PROVINCE', 'INVESTMENT', '9901', 500000000, 'fixture-inv-root', (SELECT id FROM treasury.users WHERE username = 'fixture'));
+INSERT INTO treasury.allocations (parent_id, unit_code, chapter, sector, amount, note)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-root'), '9900001', '599', '341', 90000000, 'fixture-child'),
+       ((SELECT id FROM treasury.allocations WHERE note = 'fixture-inv-root'), '9900001', '599', '341', 200000000, 'fixture-inv-child');
+-- A raise draws on the parent, a cut returns to it.
+INSERT INTO treasury.allocation_adjustments (allocation_id, delta, reason)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 20000000, 'fixture raise');
+INSERT INTO treasury.allocation_adjustments (allocation_id, delta, reason)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), -10000000, 'fixture cut');
+UPDATE treasury.allocations SET note = note WHERE note = 'fixture-root';
+DO $$
+DECLARE
+    r record;
+BEGIN
+    SELECT c.amount AS child_amount, c.fiscal_year, c.budget_level, c.purpose, c.treasury_code,
+           p.sub_allocated AS parent_sub, (SELECT sum(amount) FROM treasury.budget_execution WHERE fiscal_year = 2030 AND purpose = 'RECURRENT') AS own_total
+    INTO r
+    FROM treasury.allocations c JOIN treasury.allocations p ON p.id = c.parent_id WHERE c.note = 'fixture-child';
+    ASSERT r.child_amount = 100000000, format('child amount %s', r.child_amount);
+    ASSERT r.parent_sub = 100000000, format('parent sub_allocated %s', r.parent_sub);
+    ASSERT (r.fiscal_year, r.budget_level, r.purpose, r.treasury_code) = (2030, 'PROVINCE', 'RECURRENT', '9901'), 'child inherits';
+    ASSERT r.own_total = 1000000000, format('budget_execution own shares sum to %s, not the root total', r.own_total);
+END
+$$;
+COMMIT;
+
+-- Spending (0009), as treasury_app: on 'fixture-child' a commitment FIX-C-1
+-- (40,000,000), an order 'fixture-approved' against it (10,000,000, APPROVED
+-- by fixture-officer), a rejected and a cancelled order (reversed exactly), a
+-- paid advance 'fixture-advance' (5,000,000, Dr 1310 / Cr 1110) settled in part
+-- (1,000,000, Dr 8111 / Cr 1310), and a paid payment 'fixture-paid'
+-- (2,000,000, Dr 8111 / Cr 1110). On 'fixture-inv-child' commitment FIX-I-1
+-- (10,000,000) for the 30% advance limit.
+BEGIN;
+SET LOCAL ROLE treasury_app;
+INSERT INTO treasury.commitments (allocation_id, contract_no, economic_code, amount, supplier_name, supplier_bank_code, supplier_account_no, signed_on, created_by)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 'FIX-C-1', '6501', 40000000, 'Fixture supplier', 'FIXBANK', '1234567890', DATE '2030-01-15',
+        (SELECT id FROM treasury.users WHERE username = 'fixture')),
+       ((SELECT id FROM treasury.allocations WHERE note = 'fixture-inv-child'), 'FIX-I-1', '9301', 10000000, 'Fixture builder', 'FIXBANK', '555', DATE '2030-02-01',
+        (SELECT id FROM treasury.users WHERE username = 'fixture'));
+INSERT INTO treasury.payment_orders (allocation_id, commitment_id, kind, economic_code, amount, beneficiary_name, beneficiary_bank_code, beneficiary_account_no, description, submitted_by)
+SELECT a.id, c.id, 'PAYMENT', '6501', x.amount, 'Fixture supplier', 'FIXBANK', '1234567890', x.description, (SELECT id FROM treasury.users WHERE username = 'fixture')
+FROM treasury.allocations a JOIN treasury.commitments c ON c.allocation_id = a.id AND c.contract_no = 'FIX-C-1',
+     (VALUES (10000000, 'fixture-approved'), (3000000, 'fixture-rejected'), (4000000, 'fixture-cancelled'), (2000000, 'fixture-paid')) x(amount, description)
+WHERE a.note = 'fixture-child';
+INSERT INTO treasury.payment_orders (allocation_id, kind, economic_code, amount, beneficiary_name, beneficiary_bank_code, beneficiary_account_no, description, submitted_by)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 'ADVANCE', '6501', 5000000, 'Fixture unit staff', 'FIXBANK', '42',
+        'fixture-advance', (SELECT id FROM treasury.users WHERE username = 'fixture'));
+UPDATE treasury.payment_orders SET status = 'APPROVED', approved_by = (SELECT id FROM treasury.users WHERE username = 'fixture-officer'), note = 'ok'
+WHERE description IN ('fixture-approved', 'fixture-rejected', 'fixture-advance', 'fixture-paid');
+UPDATE treasury.payment_orders SET status = 'REJECTED', rejected_by = (SELECT id FROM treasury.users WHERE username = 'fixture-chief'),
+       reject_reason_code = 'DOCUMENTS_INCOMPLETE', note = 'invoice missing'
+WHERE description = 'fixture-rejected';
+UPDATE treasury.payment_orders SET status = 'CANCELLED', cancelled_by = submitted_by WHERE description = 'fixture-cancelled';
+SELECT treasury.post_entry(current_date, 'PAYMENT', 'fixture-advance', '9901', 'fixture advance', NULL,
+    '[{"gl_account": "1310", "debit": "5000000", "unit_code": "9900001", "budget_level": "PROVINCE", "treasury_code": "9901"},
+      {"gl_account": "1110", "credit": "5000000", "bank_code": "FIXBANK"}]');
+UPDATE treasury.payment_orders SET status = 'PAID', authorized_by = (SELECT id FROM treasury.users WHERE username = 'fixture-chief'),
+       entry_id = (SELECT id FROM treasury.journal_entries WHERE source_id = 'fixture-advance')
+WHERE description = 'fixture-advance';
+SELECT treasury.post_entry(current_date, 'PAYMENT', 'fixture-paid', '9901', 'fixture payment', NULL,
+    '[{"gl_account": "8111", "debit": "2000000", "economic_code": "6501", "budget_level": "PROVINCE", "unit_code": "9900001", "chapter": "599", "sector": "341", "treasury_code": "9901"},
+      {"gl_account": "1110", "credit": "2000000", "bank_code": "FIXBANK"}]');
+UPDATE treasury.payment_orders SET status = 'PAID', authorized_by = (SELECT id FROM treasury.users WHERE username = 'fixture-chief'),
+       entry_id = (SELECT id FROM treasury.journal_entries WHERE source_id = 'fixture-paid')
+WHERE description = 'fixture-paid';
+SELECT treasury.post_entry(current_date, 'ADVANCE_SETTLEMENT', 'fixture-settlement', '9901', 'fixture settlement', NULL,
+    '[{"gl_account": "8111", "debit": "1000000", "economic_code": "6501", "budget_level": "PROVINCE", "unit_code": "9900001", "chapter": "599", "sector": "341", "treasury_code": "9901"},
+      {"gl_account": "1310", "credit": "1000000", "unit_code": "9900001", "budget_level": "PROVINCE", "treasury_code": "9901"}]');
+INSERT INTO treasury.advance_settlements (order_id, amount, economic_code, entry_id)
+VALUES ((SELECT id FROM treasury.payment_orders WHERE description = 'fixture-advance'), 1000000, '6501',
+        (SELECT id FROM treasury.journal_entries WHERE source_id = 'fixture-settlement'));
+DO $$
+DECLARE
+    a treasury.allocations%ROWTYPE;
+    c treasury.commitments%ROWTYPE;
+BEGIN
+    SELECT * INTO a FROM treasury.allocations WHERE note = 'fixture-child';
+    SELECT * INTO c FROM treasury.commitments WHERE contract_no = 'FIX-C-1';
+    ASSERT c.remaining = 28000000, format('commitment remaining %s', c.remaining);
+    ASSERT (a.committed, a.pending, a.spent, a.advanced) = (28000000::bigint, 10000000::bigint, 3000000::bigint, 4000000::bigint),
+        format('figures committed %s pending %s spent %s advanced %s', a.committed, a.pending, a.spent, a.advanced);
+    ASSERT (SELECT available FROM treasury.budget_execution WHERE allocation_id = a.id) = 100000000 - 45000000, 'available';
+    ASSERT (SELECT string_agg(e.status, ',' ORDER BY e.id) FROM treasury.payment_order_events e JOIN treasury.payment_orders o ON o.id = e.order_id
+            WHERE o.description = 'fixture-rejected') = 'SUBMITTED,APPROVED,REJECTED', 'event history';
+    ASSERT (SELECT count(*) FROM treasury.verify()) = 0, 'verify() finds problems after the spending fixture';
+END
+$$;
+COMMIT;
+
+-- More targets: a SUBMITTED order 'fixture-submitted' (1,000,000, no commitment)
+-- and a CLOSED commitment FIX-C-2 on 'fixture-child'.
+BEGIN;
+SET LOCAL ROLE treasury_app;
+INSERT INTO treasury.payment_orders (allocation_id, kind, economic_code, amount, beneficiary_name, beneficiary_bank_code, beneficiary_account_no, description, submitted_by)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 'PAYMENT', '6501', 1000000, 'Fixture supplier', 'FIXBANK', '1234567890',
+        'fixture-submitted', (SELECT id FROM treasury.users WHERE username = 'fixture'));
+INSERT INTO treasury.commitments (allocation_id, contract_no, economic_code, amount, supplier_name, supplier_bank_code, supplier_account_no, signed_on)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 'FIX-C-2', '6501', 1000, 'Fixture supplier', 'FIXBANK', '1234567890', DATE '2030-03-01');
+UPDATE treasury.commitments SET status = 'CLOSED' WHERE contract_no = 'FIX-C-2';
+COMMIT;

@@ -1,0 +1,290 @@
+-- 0008: budget allocation. A tree of budget estimates per fiscal year and
+-- budget level: a root is an appropriation, a child narrows its parent to a
+-- unit. Rule 4 (allocation_within_amount) holds for every writer; the figures
+-- (sub_allocated, committed, pending, spent, advanced) are kept only by the
+-- bookkeeping triggers (here and in 0009), never set by hand.
+SET LOCAL ROLE treasury_owner;
+
+-- Refuses DELETE and TRUNCATE (not UPDATE) with the rule named by the trigger
+-- argument: for tables whose rows are kept forever but still change status.
+CREATE FUNCTION treasury.refuse_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% on %.% refused: rows of this table are kept forever (%); change their status instead', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0]
+        USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[0],
+              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
+END
+$$;
+COMMENT ON FUNCTION treasury.refuse_delete() IS 'Trigger function for tables whose rows are never deleted: refuses DELETE and TRUNCATE with check_violation, constraint = the trigger argument.';
+
+CREATE TABLE treasury.allocations (
+    id            bigserial PRIMARY KEY,
+    parent_id     bigint NULL REFERENCES treasury.allocations (id),
+    fiscal_year   int NOT NULL CHECK (fiscal_year BETWEEN 1900 AND 9999),
+    budget_level  text NOT NULL REFERENCES treasury.budget_levels (code),
+    purpose       text NOT NULL CHECK (purpose IN ('RECURRENT', 'INVESTMENT')),
+    treasury_code text NOT NULL REFERENCES treasury.treasuries (code),
+    unit_code     text NULL REFERENCES treasury.budget_units (code),
+    chapter       text NULL CHECK (chapter ~ '^[0-9A-Z]{1,10}$'),
+    sector        text NULL CHECK (sector ~ '^[0-9A-Z]{1,10}$'),
+    source        text NULL CHECK (source ~ '^[0-9A-Z]{1,10}$'),
+    program       text NULL CHECK (program ~ '^[0-9A-Z]{1,10}$'),
+    amount        bigint NOT NULL,
+    sub_allocated bigint NOT NULL DEFAULT 0,
+    committed     bigint NOT NULL DEFAULT 0,
+    pending       bigint NOT NULL DEFAULT 0,
+    spent         bigint NOT NULL DEFAULT 0,
+    advanced      bigint NOT NULL DEFAULT 0,
+    note          text NULL,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    created_by    bigint NULL REFERENCES treasury.users (id),
+    CONSTRAINT allocation_amount_range CHECK (amount > 0 AND amount <= 1000000000000000000),
+    CONSTRAINT allocation_figures_non_negative CHECK (sub_allocated >= 0 AND committed >= 0 AND pending >= 0 AND spent >= 0 AND advanced >= 0),
+    -- numeric: five bigints may not overflow into a different error.
+    CONSTRAINT allocation_within_amount CHECK (amount::numeric >= sub_allocated::numeric + committed + pending + spent + advanced),
+    CONSTRAINT allocation_shape CHECK ((parent_id IS NULL AND unit_code IS NULL)
+        OR (parent_id IS NOT NULL AND unit_code IS NOT NULL AND chapter IS NOT NULL AND sector IS NOT NULL)),
+    CONSTRAINT allocation_no_self_parent CHECK (parent_id IS NULL OR parent_id <> id)
+);
+CREATE INDEX allocations_parent_idx ON treasury.allocations (parent_id);
+CREATE INDEX allocations_year_treasury_idx ON treasury.allocations (fiscal_year, treasury_code);
+CREATE INDEX allocations_unit_idx ON treasury.allocations (unit_code, fiscal_year);
+COMMENT ON TABLE treasury.allocations IS 'Budget estimates in a tree per fiscal year and budget level: a root (parent_id NULL) is an appropriation, a child narrows its parent to a budget unit. Rule 4: amount >= sub_allocated + committed + pending + spent + advanced (allocation_within_amount). Figures are kept by triggers only (allocation_children_within_parent, allocation_figures_derived); amount changes only by inserting allocation_adjustments (allocation_amount_by_adjustment). Never deleted.';
+COMMENT ON COLUMN treasury.allocations.id IS 'Allocation id (allocation_id in the API).';
+COMMENT ON COLUMN treasury.allocations.parent_id IS 'Parent allocation; NULL for a root (an appropriation). Immutable.';
+COMMENT ON COLUMN treasury.allocations.fiscal_year IS 'Fiscal year; a child inherits it from its parent (allocation_inherits_parent). Immutable.';
+COMMENT ON COLUMN treasury.allocations.budget_level IS 'Budget level; inherited by children. Immutable.';
+COMMENT ON COLUMN treasury.allocations.purpose IS 'RECURRENT or INVESTMENT; inherited by children. Immutable.';
+COMMENT ON COLUMN treasury.allocations.treasury_code IS 'Treasury of the estimate; for a child it defaults to the unit''s treasury, and both must lie under the parent''s treasury (allocation_unit_outside_treasury). Immutable.';
+COMMENT ON COLUMN treasury.allocations.unit_code IS 'Budget unit the child is allocated to; NULL on roots, required on children (allocation_shape). Immutable.';
+COMMENT ON COLUMN treasury.allocations.chapter IS 'Segment chapter / chuong; required on children; a child keeps the parent''s value when the parent has one (allocation_narrows_parent). Immutable.';
+COMMENT ON COLUMN treasury.allocations.sector IS 'Segment sector / loai-khoan; required on children; narrows the parent like chapter. Immutable.';
+COMMENT ON COLUMN treasury.allocations.source IS 'Segment source / nguon; optional; a NULL on a child takes the parent''s value. Immutable.';
+COMMENT ON COLUMN treasury.allocations.program IS 'Segment program / CTMT; optional; a NULL on a child takes the parent''s value. Immutable.';
+COMMENT ON COLUMN treasury.allocations.amount IS 'The estimate in minor units (dong), 1..10^18. Set at creation; changed only by inserting an allocation_adjustments row.';
+COMMENT ON COLUMN treasury.allocations.sub_allocated IS 'Sum of the children''s amounts; kept by trigger when a child is created or adjusted (allocation_children_within_parent).';
+COMMENT ON COLUMN treasury.allocations.committed IS 'Unpaid remainder of this allocation''s OPEN commitments; kept by the commitment and payment-order triggers.';
+COMMENT ON COLUMN treasury.allocations.pending IS 'Amounts of this allocation''s SUBMITTED and APPROVED payment orders; kept by the payment-order triggers.';
+COMMENT ON COLUMN treasury.allocations.spent IS 'PAID payment orders of kind PAYMENT plus settled advances; kept by triggers.';
+COMMENT ON COLUMN treasury.allocations.advanced IS 'PAID advances not yet settled (outstanding); kept by triggers.';
+COMMENT ON COLUMN treasury.allocations.note IS 'Free text; the only column that may be updated directly.';
+COMMENT ON COLUMN treasury.allocations.created_at IS 'When the allocation was created (forced to now()).';
+COMMENT ON COLUMN treasury.allocations.created_by IS 'User who created it.';
+
+CREATE FUNCTION treasury.allocations_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_parent         treasury.allocations%ROWTYPE;
+    v_unit_treasury  text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.sub_allocated <> 0 OR NEW.committed <> 0 OR NEW.pending <> 0 OR NEW.spent <> 0 OR NEW.advanced <> 0 THEN
+            PERFORM treasury.raise_rule('allocation_figures_derived',
+                'a new allocation starts with sub_allocated, committed, pending, spent and advanced all 0: they are kept by triggers', 'allocations');
+        END IF;
+        NEW.created_at := now();
+        IF NEW.parent_id IS NULL THEN
+            RETURN NEW;
+        END IF;
+        -- Lock order: the parent first (a child does not exist yet).
+        SELECT * INTO v_parent FROM treasury.allocations a WHERE a.id = NEW.parent_id FOR UPDATE;
+        IF NOT FOUND THEN
+            RETURN NEW; -- the foreign key reports the unknown parent
+        END IF;
+        NEW.fiscal_year := coalesce(NEW.fiscal_year, v_parent.fiscal_year);
+        NEW.budget_level := coalesce(NEW.budget_level, v_parent.budget_level);
+        NEW.purpose := coalesce(NEW.purpose, v_parent.purpose);
+        IF NEW.fiscal_year <> v_parent.fiscal_year OR NEW.budget_level <> v_parent.budget_level OR NEW.purpose <> v_parent.purpose THEN
+            PERFORM treasury.raise_rule('allocation_inherits_parent',
+                format('a child allocation has its parent''s fiscal_year, budget_level and purpose (%s, %s, %s), not (%s, %s, %s)',
+                       v_parent.fiscal_year, v_parent.budget_level, v_parent.purpose, NEW.fiscal_year, NEW.budget_level, NEW.purpose), 'allocations');
+        END IF;
+        NEW.chapter := coalesce(NEW.chapter, v_parent.chapter);
+        NEW.sector := coalesce(NEW.sector, v_parent.sector);
+        NEW.source := coalesce(NEW.source, v_parent.source);
+        NEW.program := coalesce(NEW.program, v_parent.program);
+        IF NEW.chapter IS DISTINCT FROM coalesce(v_parent.chapter, NEW.chapter)
+           OR NEW.sector IS DISTINCT FROM coalesce(v_parent.sector, NEW.sector)
+           OR NEW.source IS DISTINCT FROM coalesce(v_parent.source, NEW.source)
+           OR NEW.program IS DISTINCT FROM coalesce(v_parent.program, NEW.program) THEN
+            PERFORM treasury.raise_rule('allocation_narrows_parent',
+                format('a child allocation keeps every segment its parent %s fixes (chapter %s, sector %s, source %s, program %s)',
+                       v_parent.id, v_parent.chapter, v_parent.sector, v_parent.source, v_parent.program), 'allocations');
+        END IF;
+        SELECT u.treasury_code INTO v_unit_treasury FROM treasury.budget_units u WHERE u.code = NEW.unit_code;
+        NEW.treasury_code := coalesce(NEW.treasury_code, v_unit_treasury);
+        IF v_unit_treasury IS NOT NULL AND NOT (v_parent.treasury_code = ANY (treasury.treasury_ancestors(v_unit_treasury))
+                                                AND v_parent.treasury_code = ANY (treasury.treasury_ancestors(NEW.treasury_code))) THEN
+            PERFORM treasury.raise_rule('allocation_unit_outside_treasury',
+                format('unit %s (treasury %s) is not under the parent''s treasury %s', NEW.unit_code, v_unit_treasury, v_parent.treasury_code), 'allocations');
+        END IF;
+        RETURN NEW;
+    END IF;
+
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('allocation_no_delete',
+            format('allocation %s cannot be deleted: allocations are kept forever (cut it with an adjustment instead)', OLD.id), 'allocations');
+    END IF;
+
+    -- UPDATE
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.parent_id IS DISTINCT FROM OLD.parent_id
+       OR NEW.fiscal_year IS DISTINCT FROM OLD.fiscal_year OR NEW.budget_level IS DISTINCT FROM OLD.budget_level
+       OR NEW.purpose IS DISTINCT FROM OLD.purpose OR NEW.treasury_code IS DISTINCT FROM OLD.treasury_code
+       OR NEW.unit_code IS DISTINCT FROM OLD.unit_code OR NEW.chapter IS DISTINCT FROM OLD.chapter
+       OR NEW.sector IS DISTINCT FROM OLD.sector OR NEW.source IS DISTINCT FROM OLD.source
+       OR NEW.program IS DISTINCT FROM OLD.program OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR NEW.created_by IS DISTINCT FROM OLD.created_by THEN
+        PERFORM treasury.raise_rule('allocation_immutable_fields',
+            format('allocation %s: only amount (by adjustment), the figures (by triggers) and note change', OLD.id), 'allocations');
+    END IF;
+    -- Rule 4 first, so an over-spending update is reported as such whoever makes it.
+    IF NEW.amount::numeric < NEW.sub_allocated::numeric + NEW.committed + NEW.pending + NEW.spent + NEW.advanced THEN
+        PERFORM treasury.raise_rule('allocation_within_amount',
+            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s (available would be %s)',
+                   OLD.id, NEW.amount, NEW.sub_allocated, NEW.committed, NEW.pending, NEW.spent, NEW.advanced,
+                   NEW.amount::numeric - NEW.sub_allocated - NEW.committed - NEW.pending - NEW.spent - NEW.advanced), 'allocations');
+    END IF;
+    -- Depth 1 is a direct UPDATE; the bookkeeping triggers update from depth 2.
+    IF pg_trigger_depth() <= 1 THEN
+        IF NEW.sub_allocated IS DISTINCT FROM OLD.sub_allocated THEN
+            PERFORM treasury.raise_rule('allocation_children_within_parent',
+                format('allocation %s: sub_allocated is the sum of the children''s amounts, kept by trigger; it cannot be set to %s by hand',
+                       OLD.id, NEW.sub_allocated), 'allocations');
+        END IF;
+        IF NEW.committed IS DISTINCT FROM OLD.committed OR NEW.pending IS DISTINCT FROM OLD.pending
+           OR NEW.spent IS DISTINCT FROM OLD.spent OR NEW.advanced IS DISTINCT FROM OLD.advanced THEN
+            PERFORM treasury.raise_rule('allocation_figures_derived',
+                format('allocation %s: committed, pending, spent and advanced change only through commitments, payment orders and settlements', OLD.id), 'allocations');
+        END IF;
+        IF NEW.amount IS DISTINCT FROM OLD.amount THEN
+            PERFORM treasury.raise_rule('allocation_amount_by_adjustment',
+                format('allocation %s: the amount changes only by inserting an allocation_adjustments row (delta and reason)', OLD.id), 'allocations');
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury; immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers (pg_trigger_depth() > 1); no delete.';
+
+CREATE TRIGGER allocations_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.allocations
+    FOR EACH ROW EXECUTE FUNCTION treasury.allocations_guard();
+CREATE TRIGGER allocation_no_delete_truncate BEFORE TRUNCATE ON treasury.allocations
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('allocation_no_delete');
+
+-- A child's amount draws on its parent: parent.sub_allocated moves with it, and
+-- the parent's own rule 4 refuses over-allocation.
+CREATE FUNCTION treasury.allocations_draw_on_parent() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_delta bigint;
+BEGIN
+    IF NEW.parent_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        v_delta := NEW.amount;
+    ELSE
+        v_delta := NEW.amount - OLD.amount;
+    END IF;
+    IF v_delta <> 0 THEN
+        UPDATE treasury.allocations SET sub_allocated = sub_allocated + v_delta WHERE id = NEW.parent_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.allocations_draw_on_parent() IS 'Trigger function: after a child allocation is created or its amount changes, adds the difference to the parent''s sub_allocated (so the parent''s rule 4 refuses over-allocation and a cut returns to the parent).';
+CREATE TRIGGER allocations_draw_on_parent AFTER INSERT OR UPDATE OF amount ON treasury.allocations
+    FOR EACH ROW EXECUTE FUNCTION treasury.allocations_draw_on_parent();
+
+------------------------------------------------------------------------------
+-- Adjustments: the only way an amount changes
+------------------------------------------------------------------------------
+CREATE TABLE treasury.allocation_adjustments (
+    id            bigserial PRIMARY KEY,
+    allocation_id bigint NOT NULL REFERENCES treasury.allocations (id),
+    delta         bigint NOT NULL CHECK (delta <> 0 AND delta BETWEEN -1000000000000000000 AND 1000000000000000000),
+    reason        text NOT NULL CHECK (length(btrim(reason)) > 0),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    created_by    bigint NULL REFERENCES treasury.users (id)
+);
+CREATE INDEX allocation_adjustments_allocation_idx ON treasury.allocation_adjustments (allocation_id, id);
+COMMENT ON TABLE treasury.allocation_adjustments IS 'History of Budget/Adjust: inserting a row adds delta to the allocation''s amount (trigger); a child''s change draws on or returns to its parent. Append-only (ledger_append_only).';
+COMMENT ON COLUMN treasury.allocation_adjustments.id IS 'Sequence number.';
+COMMENT ON COLUMN treasury.allocation_adjustments.allocation_id IS 'The allocation adjusted.';
+COMMENT ON COLUMN treasury.allocation_adjustments.delta IS 'Signed change of the amount, non-zero: positive raises, negative cuts.';
+COMMENT ON COLUMN treasury.allocation_adjustments.reason IS 'Why (required, not blank).';
+COMMENT ON COLUMN treasury.allocation_adjustments.created_at IS 'When (forced to now()).';
+COMMENT ON COLUMN treasury.allocation_adjustments.created_by IS 'User who adjusted.';
+
+CREATE FUNCTION treasury.allocation_adjustments_apply() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.created_at := now();
+    PERFORM 1 FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NEW; -- the foreign key reports it
+    END IF;
+    UPDATE treasury.allocations SET amount = amount + NEW.delta WHERE id = NEW.allocation_id;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.allocation_adjustments_apply() IS 'Trigger function: before an adjustment is stored, locks the allocation and adds delta to its amount (rule 4 refuses a cut below use; a child''s raise draws on the parent).';
+CREATE TRIGGER allocation_adjustments_apply BEFORE INSERT ON treasury.allocation_adjustments
+    FOR EACH ROW EXECUTE FUNCTION treasury.allocation_adjustments_apply();
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.allocation_adjustments
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.allocation_adjustments
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+------------------------------------------------------------------------------
+-- View and checks
+------------------------------------------------------------------------------
+CREATE VIEW treasury.budget_execution AS
+SELECT a.id AS allocation_id, a.parent_id, a.fiscal_year, a.treasury_code, a.budget_level, a.purpose,
+       a.unit_code, a.chapter, a.sector, a.source, a.program,
+       a.amount - a.sub_allocated AS amount,
+       a.committed, a.pending, a.spent, a.advanced,
+       a.amount - a.sub_allocated - a.committed - a.pending - a.spent - a.advanced AS available
+FROM treasury.allocations a;
+COMMENT ON VIEW treasury.budget_execution IS 'Budget execution per allocation, counting each allocation''s own share (amount - sub_allocated) so that sums over any set of allocations count nothing twice: over the whole tree, sum(amount) equals the roots'' total. Group it by fiscal_year, treasury_code, budget_level, unit_code, chapter, sector.';
+COMMENT ON COLUMN treasury.budget_execution.allocation_id IS 'The allocation.';
+COMMENT ON COLUMN treasury.budget_execution.parent_id IS 'Its parent; NULL for a root.';
+COMMENT ON COLUMN treasury.budget_execution.fiscal_year IS 'Fiscal year.';
+COMMENT ON COLUMN treasury.budget_execution.treasury_code IS 'Treasury of the allocation.';
+COMMENT ON COLUMN treasury.budget_execution.budget_level IS 'Budget level.';
+COMMENT ON COLUMN treasury.budget_execution.purpose IS 'RECURRENT or INVESTMENT.';
+COMMENT ON COLUMN treasury.budget_execution.unit_code IS 'Budget unit (NULL for a root).';
+COMMENT ON COLUMN treasury.budget_execution.chapter IS 'Chapter segment.';
+COMMENT ON COLUMN treasury.budget_execution.sector IS 'Sector segment.';
+COMMENT ON COLUMN treasury.budget_execution.source IS 'Source segment.';
+COMMENT ON COLUMN treasury.budget_execution.program IS 'Program segment.';
+COMMENT ON COLUMN treasury.budget_execution.amount IS 'Own share: amount - sub_allocated (what stays with this allocation after its children took theirs).';
+COMMENT ON COLUMN treasury.budget_execution.committed IS 'Unpaid remainder of OPEN commitments on this allocation.';
+COMMENT ON COLUMN treasury.budget_execution.pending IS 'SUBMITTED and APPROVED payment orders on this allocation.';
+COMMENT ON COLUMN treasury.budget_execution.spent IS 'Paid payments and settled advances on this allocation.';
+COMMENT ON COLUMN treasury.budget_execution.advanced IS 'Paid, unsettled advances on this allocation.';
+COMMENT ON COLUMN treasury.budget_execution.available IS 'amount - sub_allocated - committed - pending - spent - advanced; never negative.';
+
+INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
+('allocation_within_amount', 'Rule 4: for every allocation, amount >= sub_allocated + committed + pending + spent + advanced, all figures >= 0.',
+ $q$SELECT format('allocation %s: amount %s, sub_allocated %s, committed %s, pending %s, spent %s, advanced %s', id, amount, sub_allocated, committed, pending, spent, advanced)
+    FROM treasury.allocations
+    WHERE amount::numeric < sub_allocated::numeric + committed + pending + spent + advanced
+       OR least(sub_allocated, committed, pending, spent, advanced) < 0 OR amount <= 0$q$),
+('allocation_children_within_parent', 'Every allocation''s sub_allocated equals the sum of its children''s amounts.',
+ $q$SELECT format('allocation %s: sub_allocated %s but its children sum to %s', a.id, a.sub_allocated, coalesce(c.total, 0))
+    FROM treasury.allocations a
+    LEFT JOIN (SELECT parent_id, sum(amount) AS total FROM treasury.allocations WHERE parent_id IS NOT NULL GROUP BY parent_id) c
+           ON c.parent_id = a.id
+    WHERE a.sub_allocated <> coalesce(c.total, 0)$q$),
+('allocation_inherits_parent', 'Every child allocation has its parent''s fiscal_year, budget_level and purpose.',
+ $q$SELECT format('allocation %s: (%s, %s, %s) differs from parent %s (%s, %s, %s)', c.id, c.fiscal_year, c.budget_level, c.purpose,
+                  p.id, p.fiscal_year, p.budget_level, p.purpose)
+    FROM treasury.allocations c JOIN treasury.allocations p ON p.id = c.parent_id
+    WHERE (c.fiscal_year, c.budget_level, c.purpose) IS DISTINCT FROM (p.fiscal_year, p.budget_level, p.purpose)$q$);
+
+GRANT SELECT ON treasury.allocations, treasury.allocation_adjustments, treasury.budget_execution TO treasury_app, treasury_readonly;
+GRANT INSERT ON treasury.allocations, treasury.allocation_adjustments TO treasury_app;
+-- UPDATE (note) also lets the service SELECT ... FOR UPDATE an allocation.
+GRANT UPDATE (note) ON treasury.allocations TO treasury_app;
+GRANT USAGE ON SEQUENCE treasury.allocations_id_seq, treasury.allocation_adjustments_id_seq TO treasury_app;

@@ -1,0 +1,521 @@
+-- 0009: spending (expenditure control): commitments, payment orders with
+-- their status history, advance settlements. The allocation figures move only
+-- in the triggers here (SECURITY DEFINER, so treasury_app needs no right on
+-- the figures), in this lock order: allocation, then commitment, then order.
+--   commitment OPEN with remaining r      -> allocation.committed includes r
+--   order SUBMITTED/APPROVED               -> allocation.pending includes amount
+--     (against a commitment: taken from its remaining, so committed falls)
+--   order REJECTED/CANCELLED               -> the submit is reversed exactly
+--   order PAID                             -> pending -> spent (PAYMENT) or advanced (ADVANCE)
+--   settlement x of a PAID advance         -> advanced -= x, spent += x
+SET LOCAL ROLE treasury_owner;
+
+------------------------------------------------------------------------------
+-- Commitments
+------------------------------------------------------------------------------
+CREATE TABLE treasury.commitments (
+    id                  bigserial PRIMARY KEY,
+    allocation_id       bigint NOT NULL REFERENCES treasury.allocations (id),
+    contract_no         text NOT NULL CHECK (length(btrim(contract_no)) BETWEEN 1 AND 64),
+    economic_code       text NOT NULL CHECK (economic_code ~ '^[0-9A-Z]{1,10}$'),
+    amount              bigint NOT NULL,
+    remaining           bigint NOT NULL,
+    supplier_name       text NOT NULL CHECK (length(btrim(supplier_name)) > 0),
+    supplier_tax_id     text NULL CHECK (supplier_tax_id ~ '^[0-9A-Z-]{1,20}$'),
+    supplier_bank_code  text NOT NULL REFERENCES treasury.banks (code),
+    supplier_account_no text NOT NULL CHECK (supplier_account_no ~ '^[0-9A-Za-z]{1,34}$'),
+    signed_on           date NOT NULL,
+    status              text NOT NULL DEFAULT 'OPEN' CHECK (status IN ('OPEN', 'CLOSED', 'CANCELLED')),
+    dossier_id          bigint NULL REFERENCES treasury.dossiers (id),
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    created_by          bigint NULL REFERENCES treasury.users (id),
+    closed_at           timestamptz NULL,
+    CONSTRAINT commitment_amount_range CHECK (amount > 0 AND amount <= 1000000000000000000),
+    CONSTRAINT commitment_exceeded CHECK (remaining >= 0 AND remaining <= amount),
+    CONSTRAINT commitments_contract_unique UNIQUE (allocation_id, contract_no)
+);
+CREATE INDEX commitments_dossier_idx ON treasury.commitments (dossier_id);
+COMMENT ON TABLE treasury.commitments IS 'Registered contracts: an OPEN commitment reserves its remaining (unpaid) amount of the allocation (allocation.committed), so arrears cannot build up. Status OPEN -> CLOSED | CANCELLED only (commitment_status_transition); never deleted.';
+COMMENT ON COLUMN treasury.commitments.id IS 'Commitment id (commitment_id in the API).';
+COMMENT ON COLUMN treasury.commitments.allocation_id IS 'Allocation the contract is charged to. Immutable.';
+COMMENT ON COLUMN treasury.commitments.contract_no IS 'Contract number, unique per allocation. Immutable.';
+COMMENT ON COLUMN treasury.commitments.economic_code IS 'Economic content code (muc/tieu muc); validity checked by the service (code_valid). Immutable.';
+COMMENT ON COLUMN treasury.commitments.amount IS 'Contract value in minor units, 1..10^18. Immutable.';
+COMMENT ON COLUMN treasury.commitments.remaining IS 'Part not yet taken by payment orders: amount - orders SUBMITTED, APPROVED or PAID against it; 0..amount (commitment_exceeded). Starts = amount; kept by the payment-order triggers only (commitment_remaining_derived).';
+COMMENT ON COLUMN treasury.commitments.supplier_name IS 'Supplier (contractor) name. Immutable.';
+COMMENT ON COLUMN treasury.commitments.supplier_tax_id IS 'Supplier tax id, optional. Immutable.';
+COMMENT ON COLUMN treasury.commitments.supplier_bank_code IS 'Supplier''s bank. Immutable.';
+COMMENT ON COLUMN treasury.commitments.supplier_account_no IS 'Supplier''s bank account number. Immutable.';
+COMMENT ON COLUMN treasury.commitments.signed_on IS 'Date the contract was signed. Immutable.';
+COMMENT ON COLUMN treasury.commitments.status IS 'OPEN, CLOSED or CANCELLED; only OPEN -> CLOSED | CANCELLED, and not while orders against it are SUBMITTED or APPROVED (commitment_orders_in_flight). Leaving OPEN releases remaining from allocation.committed.';
+COMMENT ON COLUMN treasury.commitments.dossier_id IS 'COMMITMENT dossier; may be set once from NULL.';
+COMMENT ON COLUMN treasury.commitments.created_at IS 'When it was registered (forced to now()).';
+COMMENT ON COLUMN treasury.commitments.created_by IS 'User who registered it.';
+COMMENT ON COLUMN treasury.commitments.closed_at IS 'When it left OPEN (set by trigger).';
+
+CREATE FUNCTION treasury.commitments_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('commitment_no_delete',
+            format('commitment %s cannot be deleted: close or cancel it instead', OLD.id), 'commitments');
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'OPEN' THEN
+            PERFORM treasury.raise_rule('commitment_status_transition',
+                format('a new commitment starts OPEN, not %s', NEW.status), 'commitments');
+        END IF;
+        IF NEW.remaining IS NOT NULL AND NEW.remaining <> NEW.amount THEN
+            PERFORM treasury.raise_rule('commitment_remaining_derived',
+                format('a new commitment starts with remaining = amount (%s), not %s', NEW.amount, NEW.remaining), 'commitments');
+        END IF;
+        NEW.remaining := NEW.amount;
+        NEW.created_at := now();
+        NEW.closed_at := NULL;
+        -- Lock order: the allocation first.
+        PERFORM 1 FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
+        RETURN NEW;
+    END IF;
+
+    -- UPDATE
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.allocation_id IS DISTINCT FROM OLD.allocation_id
+       OR NEW.contract_no IS DISTINCT FROM OLD.contract_no OR NEW.economic_code IS DISTINCT FROM OLD.economic_code
+       OR NEW.amount IS DISTINCT FROM OLD.amount OR NEW.supplier_name IS DISTINCT FROM OLD.supplier_name
+       OR NEW.supplier_tax_id IS DISTINCT FROM OLD.supplier_tax_id OR NEW.supplier_bank_code IS DISTINCT FROM OLD.supplier_bank_code
+       OR NEW.supplier_account_no IS DISTINCT FROM OLD.supplier_account_no OR NEW.signed_on IS DISTINCT FROM OLD.signed_on
+       OR NEW.created_at IS DISTINCT FROM OLD.created_at OR NEW.created_by IS DISTINCT FROM OLD.created_by
+       OR (OLD.dossier_id IS NOT NULL AND NEW.dossier_id IS DISTINCT FROM OLD.dossier_id) THEN
+        PERFORM treasury.raise_rule('commitment_immutable_fields',
+            format('commitment %s: only status (and dossier_id once, from NULL) change', OLD.id), 'commitments');
+    END IF;
+    IF NEW.remaining IS DISTINCT FROM OLD.remaining AND pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('commitment_remaining_derived',
+            format('commitment %s: remaining changes only when payment orders are submitted, rejected or cancelled', OLD.id), 'commitments');
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT (OLD.status = 'OPEN' AND NEW.status IN ('CLOSED', 'CANCELLED')) THEN
+            PERFORM treasury.raise_rule('commitment_status_transition',
+                format('commitment %s cannot go from %s to %s (only OPEN -> CLOSED or CANCELLED)', OLD.id, OLD.status, NEW.status), 'commitments');
+        END IF;
+        PERFORM 1 FROM treasury.allocations a WHERE a.id = OLD.allocation_id FOR UPDATE;
+        IF EXISTS (SELECT 1 FROM treasury.payment_orders o
+                   WHERE o.commitment_id = OLD.id AND o.status IN ('SUBMITTED', 'APPROVED')) THEN
+            PERFORM treasury.raise_rule('commitment_orders_in_flight',
+                format('commitment %s cannot become %s while payment orders against it are SUBMITTED or APPROVED', OLD.id, NEW.status), 'commitments');
+        END IF;
+        NEW.closed_at := now();
+    ELSE
+        NEW.closed_at := OLD.closed_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.commitments_guard() IS 'Trigger function on commitments: starts OPEN with remaining = amount, locks the allocation; immutable fields; remaining only from the order triggers; OPEN -> CLOSED | CANCELLED only and not with orders in flight; no delete; sets created_at/closed_at.';
+
+-- Keeps allocation.committed = sum of OPEN commitments' remaining.
+CREATE FUNCTION treasury.commitments_book() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_old bigint := 0;
+    v_new bigint := 0;
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.status = 'OPEN' THEN
+        v_old := OLD.remaining;
+    END IF;
+    IF NEW.status = 'OPEN' THEN
+        v_new := NEW.remaining;
+    END IF;
+    IF v_new <> v_old THEN
+        UPDATE treasury.allocations SET committed = committed + (v_new - v_old) WHERE id = NEW.allocation_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.commitments_book() IS 'Trigger function: after a commitment is registered, its remaining changes or it leaves OPEN, moves the difference into allocation.committed (rule 4 refuses a commitment beyond available).';
+
+------------------------------------------------------------------------------
+-- Payment orders
+------------------------------------------------------------------------------
+CREATE TABLE treasury.payment_orders (
+    id                     bigserial PRIMARY KEY,
+    allocation_id          bigint NOT NULL REFERENCES treasury.allocations (id),
+    commitment_id          bigint NULL REFERENCES treasury.commitments (id),
+    kind                   text NOT NULL CHECK (kind IN ('PAYMENT', 'ADVANCE')),
+    economic_code          text NOT NULL CHECK (economic_code ~ '^[0-9A-Z]{1,10}$'),
+    amount                 bigint NOT NULL,
+    beneficiary_name       text NOT NULL CHECK (length(btrim(beneficiary_name)) > 0),
+    beneficiary_bank_code  text NOT NULL REFERENCES treasury.banks (code),
+    beneficiary_account_no text NOT NULL CHECK (beneficiary_account_no ~ '^[0-9A-Za-z]{1,34}$'),
+    description            text NULL,
+    status                 text NOT NULL DEFAULT 'SUBMITTED' CHECK (status IN ('SUBMITTED', 'APPROVED', 'PAID', 'REJECTED', 'CANCELLED')),
+    submitted_by           bigint NOT NULL REFERENCES treasury.users (id),
+    approved_by            bigint NULL REFERENCES treasury.users (id),
+    authorized_by          bigint NULL REFERENCES treasury.users (id),
+    rejected_by            bigint NULL REFERENCES treasury.users (id),
+    cancelled_by           bigint NULL REFERENCES treasury.users (id),
+    reject_reason_code     text NULL CHECK (reject_reason_code ~ '^[A-Z][A-Z0-9_]{0,63}$'),
+    note                   text NULL,
+    entry_id               bigint NULL REFERENCES treasury.journal_entries (id),
+    dossier_id             bigint NULL REFERENCES treasury.dossiers (id),
+    created_at             timestamptz NOT NULL DEFAULT now(),
+    paid_at                timestamptz NULL,
+    settled                bigint NOT NULL DEFAULT 0,
+    CONSTRAINT payment_order_amount_range CHECK (amount > 0 AND amount <= 1000000000000000000),
+    CONSTRAINT payment_order_four_eyes CHECK (authorized_by IS NULL OR approved_by IS NULL OR authorized_by <> approved_by),
+    CONSTRAINT advance_settlement_within_advance CHECK (settled >= 0 AND settled <= amount AND (settled = 0 OR (kind = 'ADVANCE' AND status = 'PAID'))),
+    CONSTRAINT payment_order_status_fields CHECK (
+        (status = 'PAID') = (authorized_by IS NOT NULL AND entry_id IS NOT NULL AND paid_at IS NOT NULL)
+        AND (status NOT IN ('APPROVED', 'PAID') OR approved_by IS NOT NULL)
+        AND (status IN ('APPROVED', 'PAID', 'REJECTED') OR approved_by IS NULL)
+        AND (status = 'REJECTED') = (reject_reason_code IS NOT NULL)
+        AND (status = 'REJECTED' OR rejected_by IS NULL)
+        AND (status = 'CANCELLED' OR cancelled_by IS NULL))
+);
+CREATE INDEX payment_orders_allocation_idx ON treasury.payment_orders (allocation_id, status);
+CREATE INDEX payment_orders_commitment_idx ON treasury.payment_orders (commitment_id, status);
+CREATE INDEX payment_orders_entry_idx ON treasury.payment_orders (entry_id);
+CREATE INDEX payment_orders_dossier_idx ON treasury.payment_orders (dossier_id);
+COMMENT ON TABLE treasury.payment_orders IS 'Payment orders and advances. Status SUBMITTED -> APPROVED | REJECTED | CANCELLED, APPROVED -> PAID | REJECTED, others terminal (payment_order_status_transition); authorizer <> approver (payment_order_four_eyes). Triggers move the allocation figures (pending, spent, advanced) and the commitment''s remaining, and write payment_order_events. Never deleted.';
+COMMENT ON COLUMN treasury.payment_orders.id IS 'Order id (order_id in the API).';
+COMMENT ON COLUMN treasury.payment_orders.allocation_id IS 'Allocation charged. Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.commitment_id IS 'Commitment paid against (same allocation, OPEN, amount <= its remaining), or NULL: then taken from available. Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.kind IS 'PAYMENT or ADVANCE. An ADVANCE against a commitment of an INVESTMENT allocation is limited to 30% of the commitment (advance_limit_exceeded). Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.economic_code IS 'Economic content code; validity checked by the service. Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.amount IS 'Amount in minor units, 1..10^18. Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.beneficiary_name IS 'Beneficiary name. Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.beneficiary_bank_code IS 'Beneficiary''s bank. Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.beneficiary_account_no IS 'Beneficiary''s bank account number. Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.description IS 'What the payment is for. Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.status IS 'SUBMITTED, APPROVED, PAID, REJECTED or CANCELLED, along the state machine only.';
+COMMENT ON COLUMN treasury.payment_orders.submitted_by IS 'Unit accountant who submitted it. Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.approved_by IS 'Treasury officer who approved it (control); set with status APPROVED; required for APPROVED and PAID.';
+COMMENT ON COLUMN treasury.payment_orders.authorized_by IS 'Chief accountant who authorized (second signature); set with status PAID; never equal to approved_by (payment_order_four_eyes).';
+COMMENT ON COLUMN treasury.payment_orders.rejected_by IS 'Who rejected it; only on REJECTED.';
+COMMENT ON COLUMN treasury.payment_orders.cancelled_by IS 'Who cancelled it; only on CANCELLED.';
+COMMENT ON COLUMN treasury.payment_orders.reject_reason_code IS 'UPPER_SNAKE reason (e.g. DOCUMENTS_INCOMPLETE); set exactly when REJECTED.';
+COMMENT ON COLUMN treasury.payment_orders.note IS 'Note of the last decision (approval or rejection); copied into the event.';
+COMMENT ON COLUMN treasury.payment_orders.entry_id IS 'Journal entry posted by the payment; set exactly when PAID.';
+COMMENT ON COLUMN treasury.payment_orders.dossier_id IS 'PAYMENT_RECURRENT or PAYMENT_INVESTMENT dossier; may be set once from NULL.';
+COMMENT ON COLUMN treasury.payment_orders.created_at IS 'When it was submitted (forced to now()).';
+COMMENT ON COLUMN treasury.payment_orders.paid_at IS 'When it became PAID (set by trigger).';
+COMMENT ON COLUMN treasury.payment_orders.settled IS 'For a PAID advance: the part settled so far (sum of its advance_settlements), 0..amount (advance_settlement_within_advance); kept by the settlement trigger. Outstanding = amount - settled.';
+
+CREATE FUNCTION treasury.payment_orders_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_commitment treasury.commitments%ROWTYPE;
+    v_purpose    text;
+    v_advances   numeric;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('payment_order_no_delete',
+            format('payment order %s cannot be deleted: reject or cancel it instead', OLD.id), 'payment_orders');
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'SUBMITTED' THEN
+            PERFORM treasury.raise_rule('payment_order_status_transition',
+                format('a new payment order starts SUBMITTED, not %s', NEW.status), 'payment_orders');
+        END IF;
+        IF NEW.settled <> 0 THEN
+            PERFORM treasury.raise_rule('advance_settlement_within_advance',
+                'a new payment order starts with settled = 0: settlements are advance_settlements rows', 'payment_orders');
+        END IF;
+        NEW.created_at := now();
+        NEW.paid_at := NULL;
+        -- Lock order: allocation, then commitment.
+        SELECT a.purpose INTO v_purpose FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
+        IF NOT FOUND THEN
+            RETURN NEW; -- the foreign key reports it
+        END IF;
+        IF NEW.commitment_id IS NOT NULL THEN
+            SELECT * INTO v_commitment FROM treasury.commitments c WHERE c.id = NEW.commitment_id FOR UPDATE;
+            IF NOT FOUND THEN
+                RETURN NEW;
+            END IF;
+            IF v_commitment.allocation_id <> NEW.allocation_id THEN
+                PERFORM treasury.raise_rule('payment_order_commitment_allocation',
+                    format('commitment %s belongs to allocation %s, not %s', v_commitment.id, v_commitment.allocation_id, NEW.allocation_id), 'payment_orders');
+            END IF;
+            IF v_commitment.status <> 'OPEN' THEN
+                PERFORM treasury.raise_rule('commitment_not_open',
+                    format('commitment %s is %s: orders are submitted only against an OPEN commitment', v_commitment.id, v_commitment.status), 'payment_orders');
+            END IF;
+            IF NEW.amount > v_commitment.remaining THEN
+                PERFORM treasury.raise_rule('commitment_exceeded',
+                    format('order amount %s exceeds what is left of commitment %s (%s of %s)', NEW.amount, v_commitment.id, v_commitment.remaining, v_commitment.amount), 'payment_orders');
+            END IF;
+            IF NEW.kind = 'ADVANCE' AND v_purpose = 'INVESTMENT' THEN
+                SELECT coalesce(sum(o.amount), 0) INTO v_advances FROM treasury.payment_orders o
+                WHERE o.commitment_id = v_commitment.id AND o.kind = 'ADVANCE' AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID');
+                IF (v_advances + NEW.amount) * 100 > v_commitment.amount::numeric * 30 THEN
+                    PERFORM treasury.raise_rule('advance_limit_exceeded',
+                        format('advances on investment commitment %s would reach %s, over 30%% of its amount %s', v_commitment.id, v_advances + NEW.amount, v_commitment.amount), 'payment_orders');
+                END IF;
+            END IF;
+        END IF;
+        RETURN NEW;
+    END IF;
+
+    -- UPDATE
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.allocation_id IS DISTINCT FROM OLD.allocation_id
+       OR NEW.commitment_id IS DISTINCT FROM OLD.commitment_id OR NEW.kind IS DISTINCT FROM OLD.kind
+       OR NEW.economic_code IS DISTINCT FROM OLD.economic_code OR NEW.amount IS DISTINCT FROM OLD.amount
+       OR NEW.beneficiary_name IS DISTINCT FROM OLD.beneficiary_name OR NEW.beneficiary_bank_code IS DISTINCT FROM OLD.beneficiary_bank_code
+       OR NEW.beneficiary_account_no IS DISTINCT FROM OLD.beneficiary_account_no OR NEW.description IS DISTINCT FROM OLD.description
+       OR NEW.submitted_by IS DISTINCT FROM OLD.submitted_by OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR (OLD.approved_by IS NOT NULL AND NEW.approved_by IS DISTINCT FROM OLD.approved_by)
+       OR (OLD.authorized_by IS NOT NULL AND NEW.authorized_by IS DISTINCT FROM OLD.authorized_by)
+       OR (OLD.rejected_by IS NOT NULL AND NEW.rejected_by IS DISTINCT FROM OLD.rejected_by)
+       OR (OLD.cancelled_by IS NOT NULL AND NEW.cancelled_by IS DISTINCT FROM OLD.cancelled_by)
+       OR (OLD.reject_reason_code IS NOT NULL AND NEW.reject_reason_code IS DISTINCT FROM OLD.reject_reason_code)
+       OR (OLD.entry_id IS NOT NULL AND NEW.entry_id IS DISTINCT FROM OLD.entry_id)
+       OR (OLD.dossier_id IS NOT NULL AND NEW.dossier_id IS DISTINCT FROM OLD.dossier_id) THEN
+        PERFORM treasury.raise_rule('payment_order_immutable_fields',
+            format('payment order %s: its content never changes, and who approved, authorized, rejected or cancelled it, the reason, the entry and the dossier are set once', OLD.id), 'payment_orders');
+    END IF;
+    IF NEW.settled IS DISTINCT FROM OLD.settled AND pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('advance_settlement_within_advance',
+            format('payment order %s: settled changes only by inserting advance_settlements rows', OLD.id), 'payment_orders');
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT ((OLD.status, NEW.status) IN (('SUBMITTED', 'APPROVED'), ('SUBMITTED', 'REJECTED'), ('SUBMITTED', 'CANCELLED'),
+                                             ('APPROVED', 'PAID'), ('APPROVED', 'REJECTED'))) THEN
+            PERFORM treasury.raise_rule('payment_order_status_transition',
+                format('payment order %s cannot go from %s to %s', OLD.id, OLD.status, NEW.status), 'payment_orders');
+        END IF;
+        IF NEW.authorized_by IS NOT NULL AND NEW.authorized_by = NEW.approved_by THEN
+            PERFORM treasury.raise_rule('payment_order_four_eyes',
+                format('payment order %s: the authorizer (user %s) must not be the approver', OLD.id, NEW.authorized_by), 'payment_orders');
+        END IF;
+        -- Lock order: allocation, then commitment (the order row is already locked by this UPDATE).
+        PERFORM 1 FROM treasury.allocations a WHERE a.id = OLD.allocation_id FOR UPDATE;
+        IF OLD.commitment_id IS NOT NULL THEN
+            PERFORM 1 FROM treasury.commitments c WHERE c.id = OLD.commitment_id FOR UPDATE;
+        END IF;
+        IF NEW.status = 'PAID' THEN
+            NEW.paid_at := now();
+        ELSE
+            NEW.paid_at := NULL;
+        END IF;
+    ELSE
+        NEW.paid_at := OLD.paid_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT; immutable content and set-once signatures; state machine; four eyes; settled only from settlements; no delete; sets created_at/paid_at.';
+
+CREATE FUNCTION treasury.payment_orders_book() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_by bigint;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        -- Take from the commitment first (committed falls), then reserve as pending.
+        IF NEW.commitment_id IS NOT NULL THEN
+            UPDATE treasury.commitments SET remaining = remaining - NEW.amount WHERE id = NEW.commitment_id;
+        END IF;
+        UPDATE treasury.allocations SET pending = pending + NEW.amount WHERE id = NEW.allocation_id;
+    ELSIF NEW.status IN ('REJECTED', 'CANCELLED') THEN
+        -- Reverse the submit exactly: release pending first, then give back to the commitment.
+        UPDATE treasury.allocations SET pending = pending - NEW.amount WHERE id = NEW.allocation_id;
+        IF NEW.commitment_id IS NOT NULL THEN
+            UPDATE treasury.commitments SET remaining = remaining + NEW.amount WHERE id = NEW.commitment_id;
+        END IF;
+    ELSIF NEW.status = 'PAID' THEN
+        IF NEW.kind = 'ADVANCE' THEN
+            UPDATE treasury.allocations SET pending = pending - NEW.amount, advanced = advanced + NEW.amount WHERE id = NEW.allocation_id;
+        ELSE
+            UPDATE treasury.allocations SET pending = pending - NEW.amount, spent = spent + NEW.amount WHERE id = NEW.allocation_id;
+        END IF;
+    END IF;
+
+    v_by := CASE NEW.status WHEN 'SUBMITTED' THEN NEW.submitted_by WHEN 'APPROVED' THEN NEW.approved_by
+                            WHEN 'PAID' THEN NEW.authorized_by WHEN 'REJECTED' THEN NEW.rejected_by
+                            WHEN 'CANCELLED' THEN NEW.cancelled_by END;
+    INSERT INTO treasury.payment_order_events (order_id, status, by, note)
+    VALUES (NEW.id, NEW.status, v_by,
+            CASE WHEN NEW.status = 'REJECTED' THEN concat_ws(': ', NEW.reject_reason_code, NEW.note)
+                 WHEN NEW.status = 'SUBMITTED' THEN NEW.description ELSE NEW.note END);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.payment_orders_book() IS 'Trigger function: after an order is submitted or changes status, moves the figures (submit: commitment.remaining -> allocation.pending, or available -> pending; reject/cancel: the reverse; pay: pending -> spent or advanced) and appends the payment_order_events row.';
+
+------------------------------------------------------------------------------
+-- Status history
+------------------------------------------------------------------------------
+CREATE TABLE treasury.payment_order_events (
+    id       bigserial PRIMARY KEY,
+    order_id bigint NOT NULL REFERENCES treasury.payment_orders (id),
+    status   text NOT NULL CHECK (status IN ('SUBMITTED', 'APPROVED', 'PAID', 'REJECTED', 'CANCELLED')),
+    at       timestamptz NOT NULL DEFAULT now(),
+    by       bigint NULL REFERENCES treasury.users (id),
+    note     text NULL
+);
+CREATE INDEX payment_order_events_order_idx ON treasury.payment_order_events (order_id, id);
+COMMENT ON TABLE treasury.payment_order_events IS 'Status history of payment orders (who, when, what), written only by the payment-order trigger. Append-only (ledger_append_only); treasury_app may only read it.';
+COMMENT ON COLUMN treasury.payment_order_events.id IS 'Sequence number: history order.';
+COMMENT ON COLUMN treasury.payment_order_events.order_id IS 'The payment order.';
+COMMENT ON COLUMN treasury.payment_order_events.status IS 'Status the order entered.';
+COMMENT ON COLUMN treasury.payment_order_events.at IS 'When (now() of the transaction).';
+COMMENT ON COLUMN treasury.payment_order_events.by IS 'Who: submitted_by, approved_by, authorized_by, rejected_by or cancelled_by of the order for that status.';
+COMMENT ON COLUMN treasury.payment_order_events.note IS 'SUBMITTED: the description; REJECTED: "<reason_code>: <note>"; otherwise the order''s note.';
+
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.payment_order_events
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.payment_order_events
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+------------------------------------------------------------------------------
+-- Advance settlements
+------------------------------------------------------------------------------
+CREATE TABLE treasury.advance_settlements (
+    id            bigserial PRIMARY KEY,
+    order_id      bigint NOT NULL REFERENCES treasury.payment_orders (id),
+    amount        bigint NOT NULL CHECK (amount > 0 AND amount <= 1000000000000000000),
+    economic_code text NOT NULL CHECK (economic_code ~ '^[0-9A-Z]{1,10}$'),
+    entry_id      bigint NOT NULL REFERENCES treasury.journal_entries (id),
+    dossier_id    bigint NULL REFERENCES treasury.dossiers (id),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    created_by    bigint NULL REFERENCES treasury.users (id)
+);
+CREATE INDEX advance_settlements_order_idx ON treasury.advance_settlements (order_id);
+COMMENT ON TABLE treasury.advance_settlements IS 'Settlements of PAID advances: each turns part of the outstanding advance into spending (allocation.advanced -> spent, order.settled grows); never beyond the advance (advance_settlement_within_advance). Append-only (ledger_append_only).';
+COMMENT ON COLUMN treasury.advance_settlements.id IS 'Sequence number.';
+COMMENT ON COLUMN treasury.advance_settlements.order_id IS 'The advance (a PAID payment order of kind ADVANCE).';
+COMMENT ON COLUMN treasury.advance_settlements.amount IS 'Amount settled, 1..outstanding.';
+COMMENT ON COLUMN treasury.advance_settlements.economic_code IS 'Economic content code of the spending justified.';
+COMMENT ON COLUMN treasury.advance_settlements.entry_id IS 'Journal entry posted (Dr 8111 / Cr 1310).';
+COMMENT ON COLUMN treasury.advance_settlements.dossier_id IS 'ADVANCE_SETTLEMENT dossier, if any.';
+COMMENT ON COLUMN treasury.advance_settlements.created_at IS 'When (forced to now()).';
+COMMENT ON COLUMN treasury.advance_settlements.created_by IS 'User who settled.';
+
+CREATE FUNCTION treasury.advance_settlements_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_allocation_id bigint;
+    v_order         treasury.payment_orders%ROWTYPE;
+BEGIN
+    NEW.created_at := now();
+    SELECT o.allocation_id INTO v_allocation_id FROM treasury.payment_orders o WHERE o.id = NEW.order_id;
+    IF NOT FOUND THEN
+        RETURN NEW; -- the foreign key reports it
+    END IF;
+    -- Lock order: allocation, then order.
+    PERFORM 1 FROM treasury.allocations a WHERE a.id = v_allocation_id FOR UPDATE;
+    SELECT * INTO v_order FROM treasury.payment_orders o WHERE o.id = NEW.order_id FOR UPDATE;
+    IF v_order.kind <> 'ADVANCE' OR v_order.status <> 'PAID' THEN
+        PERFORM treasury.raise_rule('advance_settlement_requires_paid_advance',
+            format('payment order %s is a %s %s: only a PAID ADVANCE can be settled', v_order.id, v_order.status, v_order.kind), 'advance_settlements');
+    END IF;
+    IF v_order.settled::numeric + NEW.amount > v_order.amount THEN
+        PERFORM treasury.raise_rule('advance_settlement_within_advance',
+            format('settling %s of advance %s exceeds its outstanding %s (amount %s, settled %s)', NEW.amount, v_order.id,
+                   v_order.amount - v_order.settled, v_order.amount, v_order.settled), 'advance_settlements');
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.advance_settlements_guard() IS 'Trigger function: locks the allocation, then the order; only a PAID ADVANCE is settled, never beyond its outstanding amount; forces created_at.';
+
+CREATE FUNCTION treasury.advance_settlements_book() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE treasury.payment_orders SET settled = settled + NEW.amount WHERE id = NEW.order_id;
+    UPDATE treasury.allocations SET advanced = advanced - NEW.amount, spent = spent + NEW.amount
+    WHERE id = (SELECT o.allocation_id FROM treasury.payment_orders o WHERE o.id = NEW.order_id);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.advance_settlements_book() IS 'Trigger function: after a settlement, adds it to the order''s settled and moves it from the allocation''s advanced to spent.';
+
+CREATE TRIGGER commitments_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.commitments
+    FOR EACH ROW EXECUTE FUNCTION treasury.commitments_guard();
+CREATE TRIGGER commitment_no_delete_truncate BEFORE TRUNCATE ON treasury.commitments
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('commitment_no_delete');
+CREATE TRIGGER commitments_book AFTER INSERT OR UPDATE OF remaining, status ON treasury.commitments
+    FOR EACH ROW EXECUTE FUNCTION treasury.commitments_book();
+
+CREATE TRIGGER payment_orders_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.payment_orders
+    FOR EACH ROW EXECUTE FUNCTION treasury.payment_orders_guard();
+CREATE TRIGGER payment_order_no_delete_truncate BEFORE TRUNCATE ON treasury.payment_orders
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('payment_order_no_delete');
+CREATE TRIGGER payment_orders_book_insert AFTER INSERT ON treasury.payment_orders
+    FOR EACH ROW EXECUTE FUNCTION treasury.payment_orders_book();
+CREATE TRIGGER payment_orders_book_status AFTER UPDATE OF status ON treasury.payment_orders
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION treasury.payment_orders_book();
+
+CREATE TRIGGER advance_settlements_guard BEFORE INSERT ON treasury.advance_settlements
+    FOR EACH ROW EXECUTE FUNCTION treasury.advance_settlements_guard();
+CREATE TRIGGER advance_settlements_book AFTER INSERT ON treasury.advance_settlements
+    FOR EACH ROW EXECUTE FUNCTION treasury.advance_settlements_book();
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.advance_settlements
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.advance_settlements
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+------------------------------------------------------------------------------
+-- verify() checks
+------------------------------------------------------------------------------
+INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
+('allocation_committed', 'Every allocation''s committed equals the sum of its OPEN commitments'' remaining.',
+ $q$SELECT format('allocation %s: committed %s but its OPEN commitments have %s remaining', a.id, a.committed, coalesce(c.total, 0))
+    FROM treasury.allocations a
+    LEFT JOIN (SELECT allocation_id, sum(remaining) AS total FROM treasury.commitments WHERE status = 'OPEN' GROUP BY allocation_id) c
+           ON c.allocation_id = a.id
+    WHERE a.committed <> coalesce(c.total, 0)$q$),
+('allocation_pending', 'Every allocation''s pending equals the sum of its SUBMITTED and APPROVED payment orders.',
+ $q$SELECT format('allocation %s: pending %s but its SUBMITTED and APPROVED orders sum to %s', a.id, a.pending, coalesce(o.total, 0))
+    FROM treasury.allocations a
+    LEFT JOIN (SELECT allocation_id, sum(amount) AS total FROM treasury.payment_orders WHERE status IN ('SUBMITTED', 'APPROVED') GROUP BY allocation_id) o
+           ON o.allocation_id = a.id
+    WHERE a.pending <> coalesce(o.total, 0)$q$),
+('allocation_spent_advanced', 'Every allocation''s spent equals its PAID payments plus settled advances, and advanced equals its PAID advances not yet settled.',
+ $q$SELECT format('allocation %s: spent %s / advanced %s, but its PAID orders give spent %s / advanced %s', a.id, a.spent, a.advanced,
+                  coalesce(o.spent, 0), coalesce(o.advanced, 0))
+    FROM treasury.allocations a
+    LEFT JOIN (SELECT po.allocation_id,
+                      sum(CASE WHEN po.kind = 'PAYMENT' THEN po.amount ELSE coalesce(s.total, 0) END) AS spent,
+                      sum(CASE WHEN po.kind = 'ADVANCE' THEN po.amount - coalesce(s.total, 0) ELSE 0 END) AS advanced
+               FROM treasury.payment_orders po
+               LEFT JOIN (SELECT order_id, sum(amount) AS total FROM treasury.advance_settlements GROUP BY order_id) s ON s.order_id = po.id
+               WHERE po.status = 'PAID' GROUP BY po.allocation_id) o ON o.allocation_id = a.id
+    WHERE a.spent <> coalesce(o.spent, 0) OR a.advanced <> coalesce(o.advanced, 0)$q$),
+('commitment_remaining', 'Every commitment''s remaining equals its amount minus its SUBMITTED, APPROVED and PAID orders, between 0 and amount.',
+ $q$SELECT format('commitment %s: remaining %s, amount %s, orders taken %s', c.id, c.remaining, c.amount, coalesce(o.total, 0))
+    FROM treasury.commitments c
+    LEFT JOIN (SELECT commitment_id, sum(amount) AS total FROM treasury.payment_orders
+               WHERE commitment_id IS NOT NULL AND status IN ('SUBMITTED', 'APPROVED', 'PAID') GROUP BY commitment_id) o
+           ON o.commitment_id = c.id
+    WHERE c.remaining <> c.amount - coalesce(o.total, 0) OR c.remaining < 0 OR c.remaining > c.amount$q$),
+('advance_settled', 'Every order''s settled equals the sum of its settlements, never exceeds the amount, and only PAID advances have settlements.',
+ $q$SELECT format('payment order %s (%s %s): settled %s, settlements %s, amount %s', o.id, o.status, o.kind, o.settled, coalesce(s.total, 0), o.amount)
+    FROM treasury.payment_orders o
+    LEFT JOIN (SELECT order_id, sum(amount) AS total FROM treasury.advance_settlements GROUP BY order_id) s ON s.order_id = o.id
+    WHERE o.settled <> coalesce(s.total, 0) OR o.settled > o.amount
+       OR (coalesce(s.total, 0) > 0 AND (o.kind <> 'ADVANCE' OR o.status <> 'PAID'))$q$),
+('payment_order_four_eyes', 'No payment order was authorized by the person who approved it; every PAID order has an approver, an authorizer, an entry and paid_at.',
+ $q$SELECT format('payment order %s: approved_by %s, authorized_by %s, entry %s, paid_at %s', id, approved_by, authorized_by, entry_id, paid_at)
+    FROM treasury.payment_orders
+    WHERE authorized_by = approved_by
+       OR (status = 'PAID' AND (approved_by IS NULL OR authorized_by IS NULL OR entry_id IS NULL OR paid_at IS NULL))$q$),
+('payment_order_events_match', 'Every payment order''s latest status event is its current status.',
+ $q$SELECT format('payment order %s is %s but its last event says %s', o.id, o.status, coalesce(e.status, '(none)'))
+    FROM treasury.payment_orders o
+    LEFT JOIN LATERAL (SELECT ev.status FROM treasury.payment_order_events ev WHERE ev.order_id = o.id ORDER BY ev.id DESC LIMIT 1) e ON true
+    WHERE e.status IS DISTINCT FROM o.status$q$);
+
+------------------------------------------------------------------------------
+-- Privileges
+------------------------------------------------------------------------------
+GRANT SELECT ON treasury.commitments, treasury.payment_orders, treasury.payment_order_events, treasury.advance_settlements
+    TO treasury_app, treasury_readonly;
+GRANT INSERT ON treasury.commitments, treasury.payment_orders, treasury.advance_settlements TO treasury_app;
+-- Column rights also let the service SELECT ... FOR UPDATE these rows.
+GRANT UPDATE (status, dossier_id) ON treasury.commitments TO treasury_app;
+GRANT UPDATE (status, approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, note, entry_id, dossier_id)
+    ON treasury.payment_orders TO treasury_app;
+GRANT USAGE ON SEQUENCE treasury.commitments_id_seq, treasury.payment_orders_id_seq, treasury.advance_settlements_id_seq TO treasury_app;
