@@ -4,26 +4,39 @@ import TreasuryProtocol
 /// Rules the schema enforces by itself, named by the CONSTRAINT its triggers raise, and the
 /// business outcome each means when the service's own checks were raced or bypassed.
 enum SchemaRule {
-    static func businessError(for error: PostgresError) -> CallError? {
-        guard error.kind == .server, error.sqlState == "23514", let constraint = error.constraint else { return nil }
-        switch constraint {
-        case "account_non_negative":
-            return CallError(.failedPrecondition, "INSUFFICIENT_FUNDS", "the account does not hold enough for this posting")
-        case "account_not_active":
-            return CallError(.failedPrecondition, "ACCOUNT_NOT_ACTIVE", "the account is not active")
-        case "account_currency_mismatch":
-            return CallError(.failedPrecondition, "CURRENCY_MISMATCH", "the accounts' currencies differ")
-        case "period_closed":
-            return CallError(.failedPrecondition, "PERIOD_CLOSED", "the accounting period is closed")
-        case "account_status_transition", "dossier_status_transition":
-            return CallError(.failedPrecondition, "INVALID_STATUS", "that status change is not allowed now")
-        case "account_close_not_empty":
-            return CallError(.failedPrecondition, "ACCOUNT_NOT_EMPTY", "the account still holds money")
-        case "period_order":
-            return CallError(.failedPrecondition, "PREVIOUS_PERIOD_OPEN", "the previous month is still open")
-        default:
-            return nil
+    /// A refusal by a named schema rule: the code, reason and message it means to a caller.
+    struct Meaning: Sendable {
+        var code: StatusCode
+        var reason: String
+        var message: String
+
+        init(_ reason: String, _ message: String, code: StatusCode = .failedPrecondition) {
+            self.code = code
+            self.reason = reason
+            self.message = message
         }
+    }
+
+    /// Every area adds the rules its triggers raise (constraint name → meaning).
+    static let meanings: [String: Meaning] = ledgerMeanings
+        .merging(BudgetRules.meanings) { first, _ in first }
+        .merging(SpendingRules.meanings) { first, _ in first }
+
+    static let ledgerMeanings: [String: Meaning] = [
+        "account_non_negative": Meaning("INSUFFICIENT_FUNDS", "the account does not hold enough for this posting"),
+        "account_not_active": Meaning("ACCOUNT_NOT_ACTIVE", "the account is not active"),
+        "account_currency_mismatch": Meaning("CURRENCY_MISMATCH", "the accounts' currencies differ"),
+        "period_closed": Meaning("PERIOD_CLOSED", "the accounting period is closed"),
+        "account_status_transition": Meaning("INVALID_STATUS", "that status change is not allowed now"),
+        "dossier_status_transition": Meaning("INVALID_STATUS", "that status change is not allowed now"),
+        "account_close_not_empty": Meaning("ACCOUNT_NOT_EMPTY", "the account still holds money"),
+        "period_order": Meaning("PREVIOUS_PERIOD_OPEN", "the previous month is still open"),
+    ]
+
+    static func businessError(for error: PostgresError) -> CallError? {
+        guard error.kind == .server, error.sqlState == "23514", let constraint = error.constraint,
+              let meaning = meanings[constraint] else { return nil }
+        return CallError(meaning.code, meaning.reason, meaning.message)
     }
 
     /// The terminal error for a failure that is not the method's own decision.

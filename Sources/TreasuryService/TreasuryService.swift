@@ -16,6 +16,7 @@ public final class TreasuryService: CallDispatcher {
     public init(pool: PostgresPool, clock: any TreasuryClock = SystemClock(), configuration: ServiceConfiguration = .init(), logger: Logger) {
         self.core = ServiceCore(pool: pool, clock: clock, configuration: configuration, logger: logger)
         var declarations = BuiltinMethods.all + AdminMethods.all + ReferenceMethods.all + AccountMethods.all
+        declarations += BudgetMethods.all + SpendingMethods.all + ReportMethods.all
         declarations += DossierMethods.all + LedgerMethods.all
         declarations.append(BuiltinMethods.reflection { [declarations] in declarations })
         self.declarations = declarations

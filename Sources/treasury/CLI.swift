@@ -9,7 +9,8 @@ struct TreasuryCLI: AsyncParsableCommand {
         commandName: "treasury",
         abstract: "Client for the treasury server's line protocol.",
         discussion: "Exit status: 0 success, 1 the server refused the call, 2 usage error, 3 cannot reach the server.",
-        subcommands: [Call.self, Methods.self, Health.self, AccountsCommand.self, LedgerCommand.self, PeriodsCommand.self, AdminCommand.self])
+        subcommands: [Call.self, Methods.self, Health.self, AccountsCommand.self, BudgetCommand.self, SpendingCommand.self,
+                      ReportCommand.self, LedgerCommand.self, PeriodsCommand.self, AdminCommand.self])
 }
 
 /// Connection and output options every subcommand takes.
