@@ -92,6 +92,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Measures the server against pgbench on the same PostgreSQL (docs/benchmarks.md).
+        .executableTarget(
+            name: "treasury-bench",
+            dependencies: [
+                "TreasuryService", "TreasuryServer", "TreasuryClient", "TreasuryProtocol", "TreasuryDomain",
+                "PostgresClient", "EmbeddedPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"]),
         .testTarget(name: "TreasuryProtocolTests", dependencies: ["TreasuryProtocol"]),
         .testTarget(name: "TreasuryDomainTests", dependencies: ["TreasuryDomain"]),

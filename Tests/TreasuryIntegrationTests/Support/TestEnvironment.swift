@@ -39,18 +39,6 @@ final class TestEnvironment: Sendable {
         }
     }
 
-    /// The conninfo of another database on the same server.
-    static func conninfo(_ base: String, database: String) -> String {
-        if base.hasPrefix("postgres://") || base.hasPrefix("postgresql://") {
-            let schemeEnd = base.range(of: "://")!.upperBound
-            let query = base.firstIndex(of: "?") ?? base.endIndex
-            let authority = base[schemeEnd..<query]
-            let host = authority.firstIndex(of: "/").map { authority[..<$0] } ?? authority
-            return base[..<schemeEnd] + host + "/" + database + base[query...]
-        }
-        return base + " dbname=" + database
-    }
-
     static var migrationsDirectory: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("sql/migrations").path
@@ -70,7 +58,7 @@ final class TestEnvironment: Sendable {
         let name = "\(prefix)_\(ProcessInfo.processInfo.processIdentifier)_\(UInt32.random(in: 0...UInt32.max))"
         let admin = try PostgresConnection(conninfo: base)
         try admin.query("CREATE DATABASE \(name)")
-        return conninfo(base, database: name)
+        return Conninfo.withDatabase(base, name)
     }
 
     static func start() async throws -> TestEnvironment {

@@ -1,0 +1,76 @@
+import ArgumentParser
+import EmbeddedPostgres
+import Foundation
+import Logging
+import PostgresClient
+import TreasuryClient
+import TreasuryDomain
+import TreasuryProtocol
+import TreasuryServer
+import TreasuryService
+
+/// Runs the server's write and read paths and pgbench against one PostgreSQL server in one run,
+/// and prints operations per second, latency percentiles and each ratio to pgbench.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "treasury-bench",
+        abstract: "Benchmark the treasury server against pgbench on the same PostgreSQL.",
+        discussion: "Uses --database-url (a superuser), else $TREASURY_BENCH_DATABASE_URL, else an embedded cluster in a temporary directory.")
+
+    @Option(name: .customLong("database-url"), help: "Superuser conninfo of the PostgreSQL server to measure.")
+    var databaseURL: String?
+
+    @Option(help: "Concurrent client connections (also pgbench -c).")
+    var clients = 16
+
+    @Option(help: "Seconds per workload.")
+    var seconds = 10
+
+    @Option(name: .customLong("batch-size"), help: "Collections per RecordCollections call.")
+    var batchSize = 1000
+
+    @Option(help: "Workloads to run, comma separated (default: all).")
+    var only: String?
+
+    @Flag(name: .customLong("no-pgbench"), help: "Skip the pgbench reference runs.")
+    var noPgbench = false
+
+    func run() async throws {
+        var logger = Logger(label: "treasury-bench")
+        logger.logLevel = .warning
+        let (serverConninfo, embedded) = try database(logger: logger)
+        defer { try? embedded?.stop() }
+        let environment = try await BenchEnvironment.start(serverConninfo: serverConninfo, logger: logger)
+        var results: [Measurement] = []
+        let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
+        for workload in try await Workloads.all(environment, batchSize: batchSize) where selected?.contains(workload.name) ?? true {
+            print("running \(workload.name) (\(clients) clients, \(seconds) s)...")
+            results.append(try await workload.measure(environment, clients: clients, seconds: seconds))
+        }
+        var references: [String: Double] = [:]
+        if !noPgbench {
+            for (name, script) in [("pgbench tpcb-like", "tpcb-like"), ("pgbench select-only", "select-only")] {
+                print("running \(name)...")
+                if let tps = try PgBench.run(serverConninfo: serverConninfo, builtin: script, clients: clients, seconds: seconds) {
+                    references[script] = tps
+                    results.append(Measurement(name: name, operations: Int(tps * Double(seconds)), errors: 0, seconds: Double(seconds),
+                                               latencies: [], unitsPerOperation: 1))
+                }
+            }
+        }
+        Report.print(results, references: references, clients: clients)
+    }
+
+    func database(logger: Logger) throws -> (String, EmbeddedPostgres?) {
+        if let databaseURL { return (databaseURL, nil) }
+        if let url = ProcessInfo.processInfo.environment["TREASURY_BENCH_DATABASE_URL"], !url.isEmpty { return (url, nil) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("treasury-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        chmod(directory, 0o755)
+        var configuration = EmbeddedPostgresConfiguration(directory: directory + "/cluster")
+        configuration.databaseName = "postgres"
+        let embedded = EmbeddedPostgres(configuration: configuration, logger: logger)
+        return (try embedded.start(), embedded)
+    }
+}
