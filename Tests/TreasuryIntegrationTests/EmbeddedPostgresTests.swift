@@ -56,9 +56,10 @@ import Darwin
     /// A fresh directory under /tmp that the postgres user can traverse when tests run as root.
     static func makeTemporaryDirectory() throws -> String {
         var template = Array("/tmp/embedded-postgres-test-XXXXXX".utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard created != nil else { throw TestFailure("mkdtemp failed: \(String(cString: strerror(errno)))") }
-        let path = String(cString: template)
+        let created: String? = template.withUnsafeMutableBufferPointer { buffer in
+            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        }
+        guard let path = created else { throw TestFailure("mkdtemp failed: \(String(cString: strerror(errno)))") }
         guard chmod(path, 0o755) == 0 else { throw TestFailure("chmod \(path) failed") }
         return path
     }
