@@ -267,26 +267,68 @@ extension EmbeddedPostgres {
 
     /// Runs a program to completion and returns its combined stdout and stderr. The PG*
     /// variables are dropped so a developer's environment cannot redirect these commands.
+    ///
+    /// This uses posix_spawn and waitpid, not Foundation's Process: `pg_ctl start` leaves a
+    /// postmaster running that inherits the descriptors of its parent, and Process (on Linux)
+    /// only notices a child's exit once every holder of its internal pipes has closed them,
+    /// so waiting for pg_ctl would never return. For the same reason the output goes to a
+    /// close-on-exec temporary file rather than a pipe.
     static func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        // "/" is reachable by every user, unlike a root-owned working directory.
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw EmbeddedPostgresError("cannot run \(executable): \(error)")
+        let outputPath = NSTemporaryDirectory() + "/embedded-postgres-\(UUID().uuidString).out"
+        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard output >= 0 else {
+            throw EmbeddedPostgresError("cannot create \(outputPath): \(String(cString: strerror(errno)))")
         }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return CommandResult(status: process.terminationStatus, output: output)
+        defer {
+            close(output)
+            unlink(outputPath)
+        }
+        let pid = try spawn(executable, arguments, output: output)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else {
+                throw EmbeddedPostgresError("waiting for \(executable) failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        let data = FileManager.default.contents(atPath: outputPath) ?? Data()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return CommandResult(status: exitCode(status), output: text)
+    }
+
+    /// Starts a program with stdin from /dev/null, stdout and stderr into `output`, in "/"
+    /// (reachable by every user, unlike a root-owned working directory).
+    static func spawn(_ executable: String, _ arguments: [String], output: Int32) throws -> pid_t {
+        #if canImport(Glibc)
+        var actions = posix_spawn_file_actions_t()
+        #else
+        var actions: posix_spawn_file_actions_t? = nil
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 2)
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
+        // posix_spawn_file_actions_addchdir_np is not visible to Swift: a shell changes directory.
+        let command = ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh", executable] + arguments
+        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
+        guard result == 0 else {
+            throw EmbeddedPostgresError("cannot run \(executable): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    /// The shell's convention: the exit code, or 128 + the signal that ended the program.
+    static func exitCode(_ status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     func makeDirectory(_ path: String, permissions: Int, owner: SystemUser?) throws {

@@ -53,12 +53,31 @@ import Darwin
         try cluster.stop()
     }
 
+    /// As root the cluster runs as `postgres`, which cannot enter a private (0700) root-owned
+    /// directory: start() must say so and point at TREASURY_DATABASE_URL. Root-only behaviour,
+    /// so a normal user has nothing to check here (CI runs as root).
+    @Test func rootExplainsAnUnreachableDirectory() throws {
+        guard geteuid() == 0 else { return }
+        let directory = try Self.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(chmod(directory, 0o700) == 0)
+        let cluster = EmbeddedPostgres(
+            configuration: EmbeddedPostgresConfiguration(directory: directory + "/.treasury"),
+            logger: Logger(label: "EmbeddedPostgresTests")
+        )
+        defer { try? cluster.stop() }
+        let error = #expect(throws: EmbeddedPostgresError.self) { _ = try cluster.start() }
+        #expect(error?.message.contains("TREASURY_DATABASE_URL") == true)
+        #expect(error?.message.contains("cannot reach") == true)
+    }
+
     /// A fresh directory under /tmp that the postgres user can traverse when tests run as root.
     static func makeTemporaryDirectory() throws -> String {
         var template = Array("/tmp/embedded-postgres-test-XXXXXX".utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard created != nil else { throw TestFailure("mkdtemp failed: \(String(cString: strerror(errno)))") }
-        let path = String(cString: template)
+        let created: String? = template.withUnsafeMutableBufferPointer { buffer in
+            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        }
+        guard let path = created else { throw TestFailure("mkdtemp failed: \(String(cString: strerror(errno)))") }
         guard chmod(path, 0o755) == 0 else { throw TestFailure("chmod \(path) failed") }
         return path
     }
