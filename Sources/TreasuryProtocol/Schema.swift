@@ -14,6 +14,13 @@ public struct StringFormat: Sendable {
         StringFormat(pattern: "^[0-9]{\(count)}$") { $0.utf8.count == count && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
     }
 
+    /// Between `length.lowerBound` and `length.upperBound` ASCII digits (server-made identifiers).
+    public static func digits(_ length: ClosedRange<Int>) -> StringFormat {
+        StringFormat(pattern: "^[0-9]{\(length.lowerBound),\(length.upperBound)}$") { value in
+            length.contains(value.utf8.count) && value.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+        }
+    }
+
     /// Upper-case ASCII letters and digits, `length` long (bank codes, classification codes).
     public static func upperAlphanumeric(_ length: ClosedRange<Int>) -> StringFormat {
         StringFormat(pattern: "^[A-Z0-9]{\(length.lowerBound),\(length.upperBound)}$") { value in

@@ -54,6 +54,9 @@ public struct Params: Sendable {
     }
 
     public func integer(_ name: String) -> Int64 { optionalInteger(name) ?? 0 }
+
+    /// A server-made identifier: a string of digits on the wire (validated), an Int64 in SQL.
+    public func identifier(_ name: String) -> Int64 { Int64(string(name)) ?? 0 }
     public func optionalInteger(_ name: String) -> Int64? { value(name)?.integerValue }
 
     public func optionalDate(_ name: String) -> TreasuryTime.LocalDate? {

@@ -49,10 +49,7 @@ enum DossierMethods {
                  .optional("procedure", .enumeration(Procedure.allCases.map(\.rawValue))),
                  .optional("unit_code", .string(.digits(7), maximumLength: 7)), .optional("from", .date), .optional("to", .date)],
         handler: .streaming { context, stream in
-            let grants = context.eligibleGrants
-            let everything = grants.contains { $0.scope == "*" }
-            let units = grants.filter { $0.scope.hasPrefix("U:") }.map { String($0.scope.dropFirst(2)) }
-            let treasuries = grants.filter { $0.scope.hasPrefix("T:") }.map { String($0.scope.dropFirst(2)) }
+            let scope = ScopeFilter(context.eligibleGrants)
             let p = context.params
             var last: Int64 = 0
             var count = 0
@@ -70,7 +67,7 @@ enum DossierMethods {
                           AND ($8::date IS NULL OR d.received_at >= ($8::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'))
                           AND ($9::date IS NULL OR d.received_at < (($9::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'))
                         ORDER BY d.id LIMIT $10
-                        """, [after, everything, units, treasuries, p.optionalString("status"), p.optionalString("procedure"),
+                        """, [after, scope.everything, scope.units, scope.treasuries, p.optionalString("status"), p.optionalString("procedure"),
                               p.optionalString("unit_code"), p.optionalString("from"), p.optionalString("to"), pageSize]).rows
                 }
                 for row in rows {

@@ -61,6 +61,7 @@ struct World: Sendable {
     let chief: Session
     let auditor: Session
     let bank: Session
+    let budget: Session
     let bankCode = "VCB"
 
     static func make(_ environment: TestEnvironment, port: Int? = nil) async throws -> World {
@@ -85,7 +86,7 @@ struct World: Sendable {
             environment: environment, treasury: treasury, area: area, unit: unit, admin: admin,
             officer: try await user("TREASURY_OFFICER", "T:\(treasury)"), accountant: try await user("UNIT_ACCOUNTANT", "U:\(unit)"),
             chief: try await user("CHIEF_ACCOUNTANT", "T:\(treasury)"), auditor: try await user("AUDITOR", "T:\(treasury)"),
-            bank: try await user("BANK", "B:VCB"))
+            bank: try await user("BANK", "B:VCB"), budget: try await user("BUDGET_AUTHORITY", "T:\(treasury)"))
     }
 
     /// Opens an ACTIVE account as the officer, funded by a bank deposit when `balance` > 0.
@@ -100,6 +101,27 @@ struct World: Sendable {
     func deposit(_ account: String, _ amount: Int64) async throws {
         try await bank.must("treasury.v1.Accounts/Deposit", [
             "account_no": .string(account), "amount": .money(amount), "bank_code": .string(bankCode), "bank_ref": .string("REF-\(UUID().uuidString)")])
+    }
+
+    /// An appropriation at this world's treasury and a child allocated to its unit.
+    func allocation(root: Int64 = 1_000_000, child: Int64 = 600_000, purpose: String = "RECURRENT", year: Int = 2026) async throws -> (root: String, child: String) {
+        let rootID = try await budget.must("treasury.v1.Budget/Appropriate", [
+            "fiscal_year": .integer(year), "budget_level": .string("PROVINCE"), "treasury_code": .string(treasury),
+            "amount": .money(root), "purpose": .string(purpose)])["allocation_id"]?.stringValue ?? ""
+        let childID = try await budget.must("treasury.v1.Budget/Allocate", [
+            "parent_id": .string(rootID), "unit_code": .string(unit), "chapter": .string("422"), "sector": .string("070"),
+            "amount": .money(child)])["allocation_id"]?.stringValue ?? ""
+        return (rootID, childID)
+    }
+
+    /// The figures of an allocation as integers.
+    func figures(_ allocation: String) async throws -> [String: Int64] {
+        let result = try await budget.mustRead("treasury.v1.Budget/Get", ["allocation_id": .string(allocation)])
+        var figures: [String: Int64] = [:]
+        for key in ["amount", "sub_allocated", "committed", "pending", "spent", "advanced", "available"] {
+            figures[key] = Int64(result[key]?.stringValue ?? "")
+        }
+        return figures
     }
 
     func balance(_ account: String) async throws -> Int64 {
