@@ -25,7 +25,7 @@ import TreasuryProtocol
 // - paid_at is the database's commit-time clock (the schema's trigger forces it).
 
 /// An allocation with its figures and the treasuries covering it.
-struct AllocationRecord: Sendable {
+struct SpendingAllocation: Sendable {
     var id: Int64
     var purpose: String
     var budgetLevel: String
@@ -47,14 +47,14 @@ struct AllocationRecord: Sendable {
     var target: AccessTarget { .treasury(treasuryChain, unit: unitCode) }
 
     /// Reads one allocation, locking it first when `lock` is set (the lock order's first step).
-    static func load(_ connection: PostgresConnection, _ id: Int64, lock: Bool) throws -> AllocationRecord? {
+    static func load(_ connection: PostgresConnection, _ id: Int64, lock: Bool) throws -> SpendingAllocation? {
         guard let row = try connection.query(
             """
             SELECT a.id, a.purpose, a.budget_level, a.treasury_code, a.unit_code, a.chapter, a.sector, a.source, a.program,
                    a.amount, a.sub_allocated, a.committed, a.pending, a.spent, a.advanced, treasury_ancestors(a.treasury_code) AS chain
             FROM allocations a WHERE a.id = $1\(lock ? " FOR UPDATE OF a" : "")
             """, [id]).first else { return nil }
-        return AllocationRecord(
+        return SpendingAllocation(
             id: try row.decode(Int64.self, "id"), purpose: try row.decode(String.self, "purpose"),
             budgetLevel: try row.decode(String.self, "budget_level"), treasuryCode: try row.decode(String.self, "treasury_code"),
             unitCode: row["unit_code"], chapter: row["chapter"], sector: row["sector"], source: row["source"], program: row["program"],
@@ -126,9 +126,7 @@ struct PaymentOrderRecord: Sendable {
 
 /// Checks and helpers shared by the spending methods.
 enum Spending {
-    static let identifier = ParamType.string(StringFormat(pattern: "^[0-9]{1,19}$") { value in
-        (1...19).contains(value.utf8.count) && value.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
-    }, maximumLength: 19)
+    static let identifier = ParamType.string(.digits(1...19), maximumLength: 19)
     static let code = ParamType.string(.upperAlphanumeric(1...10), maximumLength: 10)
     static let bankCode = ParamType.string(.upperAlphanumeric(2...11), maximumLength: 11)
     static let bankAccount = ParamType.string(StringFormat(pattern: "^[0-9A-Za-z]{1,34}$") { value in
@@ -140,9 +138,9 @@ enum Spending {
     static let name = ParamType.string(.text, maximumLength: 300)
 
     /// Finds and locks the allocation a new commitment or order is charged to.
-    static func lockAllocation(_ connection: PostgresConnection, _ text: String) throws -> AllocationRecord? {
+    static func lockAllocation(_ connection: PostgresConnection, _ text: String) throws -> SpendingAllocation? {
         guard let id = Int64(text) else { return nil }
-        return try AllocationRecord.load(connection, id, lock: true)
+        return try SpendingAllocation.load(connection, id, lock: true)
     }
 
     static func allocationNotFound(_ id: String) -> CallError {
@@ -154,7 +152,7 @@ enum Spending {
     }
 
     /// Commitments and orders are charged to a unit's allocation, whose segments a payment needs.
-    static func requireUnit(_ allocation: AllocationRecord) throws -> String {
+    static func requireUnit(_ allocation: SpendingAllocation) throws -> String {
         guard let unit = allocation.unitCode else {
             throw CallError(.failedPrecondition, "NOT_A_UNIT_ALLOCATION",
                             "allocation \(allocation.id) is an appropriation; commitments and payments are charged to a unit's allocation",
@@ -163,7 +161,7 @@ enum Spending {
         return unit
     }
 
-    static func requireAvailable(_ allocation: AllocationRecord, _ amount: Int64) throws {
+    static func requireAvailable(_ allocation: SpendingAllocation, _ amount: Int64) throws {
         guard allocation.available >= amount else {
             var details = allocation.figures
             details["requested"] = .money(amount)
@@ -243,7 +241,7 @@ enum SpendingMethods {
             return Staged(target: allocation.target) { try performRegisterCommitment(context, connection, allocation) }
         })
 
-    static func performRegisterCommitment(_ context: CallContext, _ connection: PostgresConnection, _ allocation: AllocationRecord) throws -> JSON {
+    static func performRegisterCommitment(_ context: CallContext, _ connection: PostgresConnection, _ allocation: SpendingAllocation) throws -> JSON {
         let p = context.params
         let supplier = p.nested("supplier") ?? Params([:])
         let unit = try Spending.requireUnit(allocation)
@@ -273,7 +271,7 @@ enum SpendingMethods {
                         "dossier_id": .string(String(dossier))])
     }
 
-    static func duplicateContract(_ allocation: AllocationRecord, _ contract: String) -> CallError {
+    static func duplicateContract(_ allocation: SpendingAllocation, _ contract: String) -> CallError {
         CallError(.alreadyExists, "DUPLICATE_CONTRACT", "contract \(contract) is already registered against allocation \(allocation.id)",
                   details: ["allocation_id": .string(String(allocation.id)), "contract_no": .string(contract)])
     }
@@ -307,7 +305,7 @@ enum SpendingMethods {
         var status: String
     }
 
-    static func lockCommitment(_ connection: PostgresConnection, _ text: String, allocation: AllocationRecord) throws -> CommitmentRecord {
+    static func lockCommitment(_ connection: PostgresConnection, _ text: String, allocation: SpendingAllocation) throws -> CommitmentRecord {
         guard let id = Int64(text), let row = try connection.query(
             "SELECT id, amount, remaining, status FROM commitments WHERE id = $1 AND allocation_id = $2 FOR UPDATE", [id, allocation.id]).first
         else {
@@ -318,7 +316,7 @@ enum SpendingMethods {
                                 remaining: try row.decode(Int64.self, "remaining"), status: try row.decode(String.self, "status"))
     }
 
-    static func performSubmit(_ context: CallContext, _ connection: PostgresConnection, _ allocation: AllocationRecord) throws -> JSON {
+    static func performSubmit(_ context: CallContext, _ connection: PostgresConnection, _ allocation: SpendingAllocation) throws -> JSON {
         let p = context.params
         let unit = try Spending.requireUnit(allocation)
         let kind = p.string("kind"), amount = p.money("amount"), code = p.string("economic_code")
@@ -381,11 +379,11 @@ enum SpendingMethods {
     /// the order under its lock, since its status may have changed meanwhile.
     static func stageOrder(
         _ context: CallContext, _ connection: PostgresConnection, lock: Bool = true,
-        work: @escaping @Sendable (AllocationRecord, PaymentOrderRecord) throws -> JSON
+        work: @escaping @Sendable (SpendingAllocation, PaymentOrderRecord) throws -> JSON
     ) throws -> Staged {
         let text = context.params.string("order_id")
         guard let id = Int64(text), let first = try PaymentOrderRecord.load(connection, id, lock: false),
-              let allocation = try AllocationRecord.load(connection, first.allocationID, lock: lock) else {
+              let allocation = try SpendingAllocation.load(connection, first.allocationID, lock: lock) else {
             return Staged(target: nil) { throw Spending.orderNotFound(text) }
         }
         if lock, let commitment = first.commitmentID {
@@ -437,7 +435,7 @@ enum SpendingMethods {
             }
         })
 
-    static func performAuthorize(_ context: CallContext, _ connection: PostgresConnection, _ allocation: AllocationRecord, _ order: PaymentOrderRecord) throws -> JSON {
+    static func performAuthorize(_ context: CallContext, _ connection: PostgresConnection, _ allocation: SpendingAllocation, _ order: PaymentOrderRecord) throws -> JSON {
         let cash = ["bank_code": order.beneficiaryBank, "treasury_code": allocation.treasuryCode]
         let debit: Ledger.Line
         if order.kind == "ADVANCE" {
@@ -508,7 +506,7 @@ enum SpendingMethods {
             }
         })
 
-    static func performSettle(_ context: CallContext, _ connection: PostgresConnection, _ allocation: AllocationRecord, _ order: PaymentOrderRecord) throws -> JSON {
+    static func performSettle(_ context: CallContext, _ connection: PostgresConnection, _ allocation: SpendingAllocation, _ order: PaymentOrderRecord) throws -> JSON {
         let amount = context.params.money("amount"), code = context.params.string("economic_code")
         guard order.kind == "ADVANCE", order.status == "PAID" else {
             throw CallError(.failedPrecondition, "INVALID_STATUS", "payment order \(order.id) is a \(order.status) \(order.kind); only a PAID ADVANCE is settled",

@@ -37,8 +37,7 @@ struct SpendingWorld: Sendable {
 
     static func make(_ environment: TestEnvironment, port: Int? = nil) async throws -> SpendingWorld {
         let world = try await World.make(environment, port: port)
-        let budget = try await world.user("BUDGET_AUTHORITY", scope: "T:\(world.treasury)")
-        return SpendingWorld(world: world, budget: budget)
+        return SpendingWorld(world: world, budget: world.budget)
     }
 
     var accountant: Session { world.accountant }
