@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TreasuryClient
 import TreasuryDomain
@@ -135,7 +136,7 @@ import TreasuryService
                                     code: "NOT_FOUND", reason: "COMMITMENT_NOT_FOUND")
 
         // A commitment closed (by a DBA; the API has no close yet) takes no more orders.
-        try s.world.environment.database().query("UPDATE commitments SET status = 'CLOSED' WHERE id = $1", [Int64(commitment ?? "") ?? 0])
+        _ = try s.world.environment.database().query("UPDATE commitments SET status = 'CLOSED' WHERE id = $1", [Int64(commitment ?? "") ?? 0])
         _ = try await expectRefused(s, allocation, s.accountant, "SubmitPaymentOrder", s.order(allocation, 10, commitment: commitment),
                                     reason: "COMMITMENT_NOT_OPEN")
         #expect(try await s.figures(allocation) == Figures(amount: 100_000, available: 100_000))
@@ -161,7 +162,7 @@ import TreasuryService
         #expect(try await s.figures(allocation) == Figures(amount: 10_000_000, committed: 600_000, pending: 400_000, available: 9_000_000))
         _ = try await s.pay(allocation, 300_000, kind: "ADVANCE", commitment: commitment)
         #expect(try await s.figures(allocation) == Figures(amount: 10_000_000, committed: 300_000, pending: 400_000, advanced: 300_000, available: 9_000_000))
-        let dossier = try await s.world.environment.database().query(
+        let dossier = try s.world.environment.database().query(
             "SELECT procedure FROM dossiers WHERE subject_kind = 'PAYMENT_ORDER' AND subject_id = $1", [first]).first?["procedure"]
         #expect(dossier == "PAYMENT_INVESTMENT")
     }
@@ -261,11 +262,14 @@ import TreasuryService
             return (Session(connection: connection, token: s.accountant.token), Session(connection: connection, token: s.officer.token),
                     Session(connection: connection, token: s.chief.token))
         }
+        // Samples the figures while the race runs, until told to stop (a cancelled read would
+        // be a failed read, not a sample).
+        let stop = StopFlag()
         let sampling = Task { () -> [Figures] in
             var samples: [Figures] = []
-            while !Task.isCancelled {
+            while !stop.isSet {
                 samples.append(try await s.figures(allocation))
-                try? await Task.sleep(for: .milliseconds(5))
+                try await Task.sleep(for: .milliseconds(5))
             }
             return samples
         }
@@ -282,8 +286,9 @@ import TreasuryService
             }
             return try await group.reduce(into: [String]()) { $0.append($1) }
         }
-        sampling.cancel()
+        stop.set()
         let samples = try await sampling.value
+        #expect(samples.count > 1)
         #expect(outcomes.filter { $0 == "PAID" }.count == 6, "\(outcomes)")
         #expect(outcomes.filter { $0 == "INSUFFICIENT_ALLOCATION" }.count == 10, "\(outcomes)")
         #expect(samples.allSatisfy { $0.spent + $0.pending <= $0.amount && $0.available >= 0 }, "\(samples.filter { $0.spent + $0.pending > $0.amount })")
@@ -348,4 +353,11 @@ extension Range where Bound == Int {
         for index in self { results.append(try await transform(index)) }
         return results
     }
+}
+
+/// A flag one task sets and another polls.
+final class StopFlag: Sendable {
+    private let state = Mutex(false)
+    var isSet: Bool { state.withLock { $0 } }
+    func set() { state.withLock { $0 = true } }
 }
