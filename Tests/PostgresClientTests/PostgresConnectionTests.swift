@@ -193,7 +193,8 @@ struct PostgresConnectionTests {
         try await Task.sleep(for: .milliseconds(300))
         connection.cancel()
         let error = try await outcome.failureValue
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Far sooner than the 30 s the query asked for, even on a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(error?.kind == .cancelled)
         #expect(error?.isQueryCanceled == true)
         #expect(connection.isCancelled)

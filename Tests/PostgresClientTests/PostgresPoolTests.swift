@@ -86,15 +86,16 @@ struct PostgresPoolTests {
 
     @Test func cancelledWhileWaitingThrowsWithoutRunningTheBody() async throws {
         try await TestDatabase.withPool(size: 1) { pool in
-            let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(1)") } }
-            try await Task.sleep(for: .milliseconds(200))
+            // Generous holds: under a loaded machine the steps must still happen in this order.
+            let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(4)") } }
+            try await Task.sleep(for: .milliseconds(700))
             let bodyRan = Shared(false)
             let waiter = Task { try await pool.withConnection { _ in bodyRan.update { $0 = true } } }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(700))
             let cancelledAt = ContinuousClock.now
             waiter.cancel()
             let outcome = await waiter.result
-            #expect(ContinuousClock.now - cancelledAt < .milliseconds(500))
+            #expect(ContinuousClock.now - cancelledAt < .seconds(2))
             #expect((outcome.failureValue as? PostgresError)?.kind == .cancelled)
             _ = try await holder.value
             #expect(bodyRan.value == false)
@@ -126,16 +127,17 @@ struct PostgresPoolTests {
 
     @Test func waitersBeyondMaximumFailFastWithPoolExhausted() async throws {
         try await TestDatabase.withPool(size: 1, configure: { $0.maximumWaiters = 2 }) { pool in
-            let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(1)") } }
-            try await Task.sleep(for: .milliseconds(200))
+            let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(4)") } }
+            try await Task.sleep(for: .milliseconds(700))
             let waiters = (0..<2).map { _ in Task { try await pool.withConnection { _ in 1 } } }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(700))
             let startedAt = ContinuousClock.now
             let error = await #expect(throws: PostgresError.self) {
                 try await pool.withConnection { _ in 1 }
             }
             #expect(error?.kind == .poolExhausted)
-            #expect(ContinuousClock.now - startedAt < .milliseconds(300))
+            // Fails fast: long before the holder's connection comes back.
+            #expect(ContinuousClock.now - startedAt < .seconds(2))
             _ = try await holder.value
             for waiter in waiters { #expect(try await waiter.value == 1) }
         }

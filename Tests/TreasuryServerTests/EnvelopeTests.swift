@@ -32,13 +32,13 @@ struct EnvelopeTests {
     @Test func duplicateIDOfACallInFlightIsRejectedAndTheFirstCallStillAnswers() async throws {
         try await withServer { server in
             let connection = try await server.raw()
-            try await connection.send(#"{"id":"dup","method":"test.v1.Echo/Sleep","params":{"ms":300}}"# + "\n")
+            try await connection.send(#"{"id":"dup","method":"test.v1.Echo/Sleep","params":{"ms":3000}}"# + "\n")
             try await Task.sleep(for: .milliseconds(50))
             try await connection.send(#"{"id":"dup","method":"test.v1.Echo/Echo"}"# + "\n")
             let rejection = try #require(try await readObject(connection))
             #expect(rejection["id"] == .string("dup"))
             #expect(rejection.errorReason == "DUPLICATE_CALL_ID")
-            #expect(try await connection.readLine() == #"{"id":"dup","result":{"slept_ms":300}}"#)
+            #expect(try await connection.readLine() == #"{"id":"dup","result":{"slept_ms":3000}}"#)
             // Once finished, the id may be used again.
             try await connection.send(#"{"id":"dup","method":"test.v1.Echo/Echo"}"# + "\n")
             #expect(try await connection.readLine() == #"{"id":"dup","result":{}}"#)
