@@ -73,6 +73,7 @@ DECLARE
     v_closed  boolean;
     v_year    int := extract(year FROM p_accounting_date)::int;
     v_results jsonb;
+    v_nestloop text;
 BEGIN
     IF p_items IS NULL OR jsonb_typeof(p_items) <> 'array' THEN
         RAISE EXCEPTION 'p_items must be a JSON array of collections' USING ERRCODE = 'invalid_parameter_value';
@@ -90,7 +91,7 @@ BEGIN
     WITH raw AS (
         SELECT e.ord::int AS ord, CASE WHEN jsonb_typeof(e.obj) = 'object' THEN e.obj END AS o
         FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e(obj, ord)
-    ), f AS (
+    ), f AS MATERIALIZED (
         SELECT r.ord, r.o,
             (SELECT k FROM jsonb_object_keys(r.o) k
              WHERE k NOT IN ('bank_code', 'bank_ref', 'collected_on', 'payer', 'revenue_id', 'chapter', 'economic_code',
@@ -112,7 +113,7 @@ BEGIN
             CASE WHEN jsonb_typeof(r.o->'dossier_id') IN ('string', 'number') AND (r.o->>'dossier_id') ~ '^[0-9]{1,18}$'
                  THEN (r.o->>'dossier_id')::bigint END AS dossier_id
         FROM raw r
-    ), v AS (
+    ), v AS MATERIALIZED (
         SELECT f.*,
             CASE
             WHEN f.o IS NULL THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'a collection must be a JSON object')
@@ -153,7 +154,7 @@ BEGIN
                 to_char(v.collected_on, 'YYYY-MM-DD'), v.payer_tax_id, v.payer_name, v.revenue_id, v.chapter, v.economic_code,
                 v.area_code, v.treasury_code, v.amount_num::text), 'UTF8')) END AS request_hash
         FROM v
-    ), b AS (
+    ), b AS MATERIALIZED (
         SELECT k.*, bt.kind AS existing_kind, bt.request_hash AS existing_hash, bt.result AS existing_result,
             CASE WHEN k.field_error IS NULL THEN treasury.sharing_rule_for(v_year, k.economic_code, k.area_code) END AS rule_id,
             CASE
@@ -181,7 +182,7 @@ BEGIN
         FROM treasury.sharing_rule_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
         WHERE s.rule_id IN (SELECT DISTINCT b.rule_id FROM b WHERE b.rule_id IS NOT NULL)
         GROUP BY s.rule_id
-    ), d AS (
+    ), d AS MATERIALIZED (
         SELECT b.*, r.levels, r.bps, r.ranks,
             coalesce(b.field_error,
                 CASE WHEN b.existing_kind IS NOT NULL THEN
@@ -219,6 +220,11 @@ BEGIN
     -- goes first with ON CONFLICT DO NOTHING: a key taken meanwhile by a concurrent
     -- transaction drops that item only (it is looked up again below), never the batch.
     -- Foreign keys are checked at the end of the statement, when every row exists.
+    -- Every join in it is between its own CTEs, whose sizes the planner cannot know
+    -- (it guesses 1 row and would nest loops: quadratic at 10000 items), so nested
+    -- loops are off for this statement only.
+    v_nestloop := current_setting('enable_nestloop');
+    PERFORM set_config('enable_nestloop', 'off', true);
     WITH todo AS MATERIALIZED (
         SELECT i.* FROM unnest(v_items) i WHERE i.result IS NULL AND i.primary_ord = i.ord
     ), bt AS (
@@ -261,30 +267,37 @@ BEGIN
         RETURNING entry_id
     )
     SELECT array_agg(w.ord) INTO v_won FROM won w;
+    PERFORM set_config('enable_nestloop', v_nestloop, true);
 
     -- 3. Results in input order: decided items as decided; winners their new result;
     -- first occurrences that lost a race are looked up again (replay or duplicate);
     -- later occurrences with the same content get their first occurrence's result.
-    WITH i AS (
+    WITH i AS MATERIALIZED (
         SELECT * FROM unnest(v_items)
-    ), prim AS (
+    ), w AS MATERIALIZED (
+        SELECT DISTINCT x.ord FROM unnest(v_won) AS x(ord)
+    ), prim AS MATERIALIZED (
         SELECT i.ord,
             CASE
             WHEN i.result IS NOT NULL THEN i.result
-            WHEN i.ord = ANY (coalesce(v_won, ARRAY[]::int[])) THEN
+            WHEN w.ord IS NOT NULL THEN
                 jsonb_build_object('collection_id', i.collection_id::text, 'entry_id', i.entry_id::text,
                                    'shares', treasury.shares_json(i.levels, i.shares))
-            ELSE (SELECT CASE WHEN bt.kind = 'COLLECTION' AND bt.request_hash = i.request_hash THEN bt.result
-                              ELSE treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
-                                       format('bank reference %s/%s was recorded with other content', i.bank_code, i.bank_ref)) END
-                  FROM treasury.bank_transactions bt WHERE bt.bank_code = i.bank_code AND bt.bank_ref = i.bank_ref)
+            WHEN bt.bank_code IS NULL THEN NULL
+            WHEN bt.kind = 'COLLECTION' AND bt.request_hash = i.request_hash THEN bt.result
+            ELSE treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
+                     format('bank reference %s/%s was recorded with other content', i.bank_code, i.bank_ref))
             END AS outcome
-        FROM i WHERE i.result IS NOT NULL OR i.primary_ord = i.ord
+        FROM i
+        LEFT JOIN w ON w.ord = i.ord
+        LEFT JOIN treasury.bank_transactions bt ON i.result IS NULL AND w.ord IS NULL
+              AND bt.bank_code = i.bank_code AND bt.bank_ref = i.bank_ref
+        WHERE i.result IS NOT NULL OR i.primary_ord = i.ord
     )
     SELECT jsonb_agg(coalesce(pr.outcome, pp.outcome) ORDER BY i.ord) INTO v_results
     FROM i
     LEFT JOIN prim pr ON pr.ord = i.ord
-    LEFT JOIN prim pp ON pr.ord IS NULL AND pp.ord = i.primary_ord;
+    LEFT JOIN prim pp ON pp.ord = i.primary_ord;
 
     RETURN jsonb_build_object('results', v_results);
 END
