@@ -159,3 +159,117 @@ INSERT INTO treasury.commitments (allocation_id, contract_no, economic_code, amo
 VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 'FIX-C-2', '6501', 1000, 'Fixture supplier', 'FIXBANK', '1234567890', DATE '2030-03-01');
 UPDATE treasury.commitments SET status = 'CLOSED' WHERE contract_no = 'FIX-C-2';
 COMMIT;
+
+-- Revenue (0011, 0012), as treasury_app. Sharing rules of the current fiscal
+-- year for economic code 1001: all areas CENTRAL 6000 / PROVINCE 4000 (put as
+-- 5000/5000, then replaced the way PutSharingRule does it), area 99001 CENTRAL
+-- 3000 / PROVINCE 3333 / COMMUNE 3667. Collections by record_collections:
+-- 'fixture-col-1' (1,000,001 in 99001: 300,000 / 333,300 / 366,701) and
+-- 'fixture-col-2' (1,000 in 00288: 600 / 400); refund 'FIX-D-1' (400,000 of
+-- fixture-col-1: 119,999 / 133,319 / 146,682); a statement of FIXBANK for today.
+BEGIN;
+SET LOCAL ROLE treasury_app;
+INSERT INTO treasury.sharing_rules (fiscal_year, economic_code, area_code)
+VALUES (extract(year FROM current_date)::int, '1001', NULL), (extract(year FROM current_date)::int, '1001', '99001');
+INSERT INTO treasury.sharing_rule_shares (rule_id, budget_level, basis_points)
+SELECT r.id, x.level, x.bp FROM treasury.sharing_rules r,
+       (VALUES (NULL, 'CENTRAL', 5000), (NULL, 'PROVINCE', 5000), ('99001', 'CENTRAL', 3000), ('99001', 'PROVINCE', 3333), ('99001', 'COMMUNE', 3667)) x(area, level, bp)
+WHERE r.economic_code = '1001' AND r.area_code IS NOT DISTINCT FROM x.area;
+COMMIT;
+BEGIN;
+SET LOCAL ROLE treasury_app;
+-- PutSharingRule: upsert the rule, replace its shares; rule 5 is checked at COMMIT.
+WITH r AS (
+    INSERT INTO treasury.sharing_rules (fiscal_year, economic_code, area_code, created_by, updated_by)
+    VALUES (extract(year FROM current_date)::int, '1001', NULL, NULL, (SELECT id FROM treasury.users WHERE username = 'fixture'))
+    ON CONFLICT (fiscal_year, economic_code, area_key) DO UPDATE SET updated_by = EXCLUDED.updated_by
+    RETURNING id
+), d AS (
+    DELETE FROM treasury.sharing_rule_shares s USING r WHERE s.rule_id = r.id
+)
+SELECT 1;
+INSERT INTO treasury.sharing_rule_shares (rule_id, budget_level, basis_points)
+SELECT treasury.sharing_rule_for(extract(year FROM current_date)::int, '1001', '00288'), x.level, x.bp
+FROM (VALUES ('CENTRAL', 6000), ('PROVINCE', 4000)) x(level, bp);
+COMMIT;
+BEGIN;
+SET LOCAL ROLE treasury_app;
+CREATE TEMP TABLE fixture_batch ON COMMIT DROP AS
+SELECT treasury.record_collections($$[
+    {"bank_code": "FIXBANK", "bank_ref": "fixture-col-1", "collected_on": "2030-01-02", "payer": {"tax_id": "0100000001", "name": "Fixture payer"},
+     "revenue_id": "FIX-RID-1", "chapter": "599", "economic_code": "1001", "area_code": "99001", "treasury_code": "9901", "amount": "1000001"},
+    {"bank_code": "FIXBANK", "bank_ref": "fixture-col-2", "collected_on": "2030-01-02", "payer": {"name": "Fixture payer 2"},
+     "chapter": "599", "economic_code": "1001", "area_code": "00288", "treasury_code": "9901", "amount": 1000},
+    {"bank_code": "FIXBANK", "bank_ref": "fixture-col-1", "collected_on": "2030-01-02", "payer": {"tax_id": "0100000001", "name": "Fixture payer"},
+     "revenue_id": "FIX-RID-1", "chapter": "599", "economic_code": "1001", "area_code": "99001", "treasury_code": "9901", "amount": 1000001},
+    {"bank_code": "FIXBANK", "bank_ref": "fixture-col-3", "collected_on": "2030-01-02", "payer": {"name": "No rule"},
+     "chapter": "599", "economic_code": "1003", "area_code": "99001", "treasury_code": "9901", "amount": "5"},
+    {"bank_code": "FIXBANK", "bank_ref": "fixture-ref-1", "collected_on": "2030-01-02", "payer": {"name": "Deposit key"},
+     "chapter": "599", "economic_code": "1001", "area_code": "99001", "treasury_code": "9901", "amount": "5"}
+]$$::jsonb, (SELECT id FROM treasury.users WHERE username = 'fixture'), current_date) AS r;
+DO $$
+DECLARE
+    r jsonb := (SELECT r FROM fixture_batch);
+BEGIN
+    ASSERT jsonb_array_length(r->'results') = 5, 'five results';
+    ASSERT r->'results'->0->'shares' = '[{"budget_level": "CENTRAL", "amount": "300000"}, {"budget_level": "PROVINCE", "amount": "333300"}, {"budget_level": "COMMUNE", "amount": "366701"}]',
+        format('fixture-col-1 shares %s', r->'results'->0->'shares');
+    ASSERT r->'results'->1->'shares' = '[{"budget_level": "CENTRAL", "amount": "600"}, {"budget_level": "PROVINCE", "amount": "400"}]',
+        format('fixture-col-2 shares %s (replaced rule)', r->'results'->1->'shares');
+    ASSERT r->'results'->2 = r->'results'->0, 'a repeated item with the same content gets the first result';
+    ASSERT r->'results'->3->'error'->>'reason' = 'NO_SHARING_RULE', format('no rule: %s', r->'results'->3);
+    ASSERT r->'results'->4->'error'->>'reason' = 'DUPLICATE_BANK_REF', format('deposit key: %s', r->'results'->4);
+    ASSERT treasury.split_amount(400000, '{300000,333300,366701}', '{1,2,4}') = '{119999,133319,146682}', 'refund split';
+    ASSERT treasury.split_amount(10, '{5000,5000}', '{2,1}') = '{5,5}', 'even split';
+    ASSERT treasury.split_amount(1, '{5000,5000}', '{2,1}') = '{0,1}', 'tie goes to the higher level (smaller rank)';
+    ASSERT treasury.split_amount(7, '{3333,3333,3334}', '{1,2,3}') = '{2,2,3}', 'remainder to the most basis points';
+END
+$$;
+-- Replaying the same item in a later call returns the first result.
+DO $$
+BEGIN
+    ASSERT (treasury.record_collections('[{"bank_code": "FIXBANK", "bank_ref": "fixture-col-2", "collected_on": "2030-01-02", "payer": {"name": "Fixture payer 2"},
+            "chapter": "599", "economic_code": "1001", "area_code": "00288", "treasury_code": "9901", "amount": "1000"}]', NULL, current_date))->'results'->0
+         = (SELECT result FROM treasury.bank_transactions WHERE bank_ref = 'fixture-col-2'), 'replay returns the stored result';
+END
+$$;
+COMMIT;
+BEGIN;
+SET LOCAL ROLE treasury_app;
+DO $$
+DECLARE
+    v_col bigint := (SELECT id FROM treasury.collections WHERE bank_ref = 'fixture-col-1');
+    r jsonb;
+BEGIN
+    r := treasury.record_refund(v_col, 400000, 'FIX-D-1', 'fixture refund', NULL, current_date);
+    ASSERT r->'shares' = '[{"budget_level": "CENTRAL", "amount": "119999"}, {"budget_level": "PROVINCE", "amount": "133319"}, {"budget_level": "COMMUNE", "amount": "146682"}]',
+        format('refund %s', r);
+    ASSERT treasury.record_refund(v_col, 400000, 'FIX-D-1', 'fixture refund', NULL, current_date) = r, 'refund replay';
+    ASSERT treasury.record_refund(v_col, 1, 'FIX-D-1', 'fixture refund', NULL, current_date)->'error'->>'reason' = 'DUPLICATE_DECISION', 'duplicate decision';
+    ASSERT treasury.record_refund(v_col, 600002, 'FIX-D-9', NULL, NULL, current_date)->'error'->>'reason' = 'REFUND_EXCEEDS_COLLECTION', 'refund beyond';
+END
+$$;
+CREATE TEMP TABLE fixture_statement ON COMMIT DROP AS
+SELECT treasury.import_bank_statement('FIXBANK', DATE '2030-01-02',
+    '[{"bank_ref": "fixture-col-1", "amount": "1000001"}, {"bank_ref": "fixture-col-2", "amount": "999"}, {"bank_ref": "fixture-bank-only", "amount": 5}]',
+    (SELECT id FROM treasury.users WHERE username = 'fixture')) AS r;
+DO $$
+DECLARE
+    r jsonb := (SELECT r FROM fixture_statement);
+BEGIN
+    ASSERT (r->>'matched')::int = 1, format('reconciliation %s', r);
+    ASSERT r->'amount_mismatch' = '[{"bank_ref": "fixture-col-2", "bank_amount": "999", "treasury_amount": "1000"}]', format('mismatch %s', r);
+    ASSERT r->'missing_in_treasury' = '[{"bank_ref": "fixture-bank-only", "bank_amount": "5"}]', format('missing in treasury %s', r);
+    ASSERT r->'missing_in_bank' = '[]', format('missing in bank %s', r);
+END
+$$;
+COMMIT;
+DO $$
+BEGIN
+    ASSERT (SELECT count(*) FROM treasury.verify()) = 0, 'verify() finds problems after the revenue fixture';
+    ASSERT (SELECT string_agg(budget_level || ':' || collected || '/' || refunded || '/' || net, ',' ORDER BY budget_level)
+            FROM treasury.revenue_summary WHERE treasury_code = '9901') = 'CENTRAL:300600/119999/180601,COMMUNE:366701/146682/220019,PROVINCE:333700/133319/200381',
+        format('revenue_summary %s', (SELECT string_agg(budget_level || ':' || collected || '/' || refunded || '/' || net, ',' ORDER BY budget_level)
+            FROM treasury.revenue_summary WHERE treasury_code = '9901'));
+END
+$$;

@@ -1,0 +1,9 @@
+-- attack: record a collection whose bank reference is a DEPOSIT in bank_transactions (caught at COMMIT)
+-- expect-app: 23503 collections_bank_transaction
+-- expect-owner: 23503 collections_bank_transaction
+INSERT INTO treasury.collections (bank_code, bank_ref, collected_on, payer_name, chapter, economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id)
+SELECT 'FIXBANK', 'fixture-ref-1', collected_on, 'Deposit ref', chapter, economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id
+FROM treasury.collections WHERE bank_ref = 'fixture-col-1';
+INSERT INTO treasury.collection_shares (collection_id, budget_level, amount)
+SELECT c.id, s.budget_level, s.amount FROM treasury.collections c, treasury.collection_shares s
+WHERE c.bank_ref = 'fixture-ref-1' AND s.collection_id = (SELECT id FROM treasury.collections WHERE bank_ref = 'fixture-col-1');
