@@ -8,7 +8,7 @@ struct TreasuryCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "treasury",
         abstract: "Client for the treasury server's line protocol.",
-        discussion: "Exit status: 0 success, 1 the server refused the call, 2 usage error, 3 cannot reach the server.",
+        discussion: "Exit status: 0 success, 1 the server refused the call, 3 cannot reach the server, 64 usage error.",
         subcommands: [Call.self, Methods.self, Health.self, AccountsCommand.self, BudgetCommand.self, SpendingCommand.self,
                       ReportCommand.self, LedgerCommand.self, PeriodsCommand.self, AdminCommand.self])
 }
