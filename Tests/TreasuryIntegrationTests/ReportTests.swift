@@ -28,7 +28,9 @@ import TreasuryProtocol
         #expect(view == "700000")
         let economic = try await world.auditor.read("treasury.v1.Reports/BudgetExecution", [
             "fiscal_year": .integer(2028), "treasury_code": .string(world.treasury), "group_by": .array([.string("economic_code")])])
-        #expect(economic.code == "INVALID_ARGUMENT")
+        #expect(economic.items.count == 1, "without spending, everything stands on the row without an economic code")
+        #expect(economic.items.first?.objectValue?["economic_code"] == .null)
+        #expect(economic.items.first?.objectValue?["amount"] == .string("1500000"))
     }
 
     @Test func serviceLevelCountsTheDossiersOfTheRangeLikeTheView() async throws {
@@ -58,5 +60,37 @@ import TreasuryProtocol
             "from": .string("2029-05-15"), "to": .string("2029-05-20"), "treasury_code": .string(world.treasury)])
         #expect(empty["received"] == .integer(0))
         #expect(empty["on_time_rate"] == .number("0"))
+    }
+}
+
+@Suite struct BudgetExecutionByEconomicCodeTests {
+    @Test func groupingByEconomicCodeSplitsTheUseByTheCodesOfCommitmentsAndOrdersAndKeepsTheTotals() async throws {
+        let environment = try await TestEnvironment.get()
+        let spending = try await SpendingWorld.make(environment)
+        let child = try await spending.allocation(1_000_000, year: 2031)
+        try await spending.accountant.must("treasury.v1.Spending/RegisterCommitment", spending.commit(child, 300_000, code: "6501"))
+        var order = spending.order(child, 50_000, code: "6001")
+        order["kind"] = .string("PAYMENT")
+        let submitted = try await spending.accountant.must("treasury.v1.Spending/SubmitPaymentOrder", order)["order_id"] ?? .null
+        try await spending.officer.must("treasury.v1.Spending/ApprovePaymentOrder", ["order_id": submitted])
+        try await spending.chief.must("treasury.v1.Spending/AuthorizePaymentOrder", ["order_id": submitted])
+        _ = try await spending.submit(child, 20_000)
+
+        let auditor = spending.world.auditor
+        let params: JSONObject = ["fiscal_year": .integer(2031), "treasury_code": .string(spending.world.treasury)]
+        var grouped = params
+        grouped["group_by"] = .array([.string("economic_code")])
+        let rows = try await auditor.read("treasury.v1.Reports/BudgetExecution", grouped).items.compactMap(\.objectValue)
+        let byCode = Dictionary(uniqueKeysWithValues: rows.map { ($0["economic_code"]?.stringValue ?? "none", $0) })
+        #expect(byCode["6501"]?["committed"] == .string("300000"))
+        #expect(byCode["6001"]?["spent"] == .string("50000"))
+        #expect(byCode["6501"]?["pending"] == .string("20000"), "the unbound order uses the helper's default code")
+        #expect(byCode["none"]?["amount"] == .string("2000000"))
+        #expect(byCode["none"]?["available"] == .string("1630000"))
+        let total = try await auditor.read("treasury.v1.Reports/BudgetExecution", params).items.first?.objectValue ?? [:]
+        for figure in ["amount", "committed", "pending", "spent", "advanced", "available"] {
+            let sum = rows.compactMap { Int64($0[figure]?.stringValue ?? "") }.reduce(0, +)
+            #expect(String(sum) == total[figure]?.stringValue, "\(figure) adds up to the ungrouped total")
+        }
     }
 }
