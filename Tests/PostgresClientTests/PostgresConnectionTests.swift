@@ -190,7 +190,15 @@ struct PostgresConnectionTests {
         async let outcome: Result<PostgresResult, PostgresError> = TestDatabase.onThread {
             Result { try connection.query("SELECT pg_sleep(30)") }.mapError { $0 as! PostgresError }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancel only once the server is running the query, so the cancel hits it mid-flight.
+        let observer = try TestDatabase.connect()
+        for _ in 0..<200 {
+            let active = try observer.query(
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [connection.backendPID]
+            ).first?.decode(Int.self, "n")
+            if active == 1 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         connection.cancel()
         let error = try await outcome.failureValue
         // Far sooner than the 30 s the query asked for, even on a loaded machine.

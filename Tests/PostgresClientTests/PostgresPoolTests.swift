@@ -72,7 +72,7 @@ struct PostgresPoolTests {
             let cancelledAt = ContinuousClock.now
             sleeper.cancel()
             let outcome = await sleeper.result
-            #expect(ContinuousClock.now - cancelledAt < .seconds(1.5))
+            #expect(ContinuousClock.now - cancelledAt < .seconds(10), "long before the 30 s sleep ends")
             #expect((outcome.failureValue as? PostgresError)?.kind == .cancelled)
 
             let (pid, status, cancelled) = try await pool.withConnection { connection in

@@ -16,7 +16,7 @@ struct CallLifecycleTests {
             let answer = try #require(try await readObject(connection))
             #expect(answer["id"] == .string("s"))
             #expect(answer.errorCode == "CANCELLED")
-            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(ContinuousClock.now - start < .seconds(8), "long before the 10 s sleep ends")
             // Nothing was written for the unknown id: the next line is the next answer.
             try await connection.send(#"{"id":"after","method":"test.v1.Echo/Echo"}"# + "\n")
             #expect(try await connection.readLine() == #"{"id":"after","result":{}}"#)
@@ -31,7 +31,7 @@ struct CallLifecycleTests {
             let response = try await client.call("test.v1.Echo/Sleep", params: ["ms": .integer(10000)], deadlineMs: 200)
             #expect(response.error?.code == .deadlineExceeded)
             #expect(ContinuousClock.now - start >= .milliseconds(190))
-            #expect(ContinuousClock.now - start < .seconds(3))
+            #expect(ContinuousClock.now - start < .seconds(8), "long before the 10 s sleep ends")
             await client.close()
         }
     }
