@@ -40,7 +40,10 @@ struct Bench: AsyncParsableCommand {
         var logger = Logger(label: "treasury-bench")
         logger.logLevel = .warning
         let (serverConninfo, embedded) = try database(logger: logger)
-        defer { try? embedded?.stop() }
+        defer {
+            try? embedded?.stop()
+            if let embedded { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: embedded.configuration.directory).deletingLastPathComponent().path) }
+        }
         let environment = try await BenchEnvironment.start(serverConninfo: serverConninfo, logger: logger)
         var results: [Measurement] = []
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
