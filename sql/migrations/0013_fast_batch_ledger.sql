@@ -296,3 +296,123 @@ GRANT SELECT ON treasury.deferred_checks TO treasury_app, treasury_readonly;
 -- pushes the plan over jit_above_cost: 2.5 s of LLVM compilation per call for
 -- 1000 items (measured), more than all the work. Off for the function.
 ALTER FUNCTION treasury.record_collections(jsonb, bigint, date) SET jit = off;
+
+------------------------------------------------------------------------------
+-- Foreign keys of the journal and revenue tables: per statement, not per row
+------------------------------------------------------------------------------
+-- A declared foreign key checks every inserted row with its own query and row
+-- lock (RI_FKey_check_ins): 19 of them on journal_entries, journal_lines,
+-- collections and collection_shares cost ~0.6 ms per collection, more than
+-- everything else. Each is replaced by the same rule checked once per
+-- statement over the transition table, with the same error (23503, CONSTRAINT
+-- = the old constraint name):
+--  * inserting side (these four tables are append-only, so INSERT is the only
+--    way a row gets a key): fk_check_insert() takes FOR KEY SHARE on every
+--    distinct referenced row, exactly the lock the built-in check takes, and
+--    refuses the statement if one is missing;
+--  * referenced side: fk_check_referenced() refuses a DELETE, or an UPDATE
+--    that changes the key, of a row still referenced (NO ACTION, like the
+--    built-in one), and TRUNCATE of a referenced table. Its row lock waits for
+--    a transaction holding KEY SHARE, then it sees that transaction's rows.
+--    Named z_fk_referenced so that it fires after the tables' own guards
+--    (ledger_append_only, sharing_rule_no_delete...), as the built-in AFTER
+--    trigger did: those rules keep reporting first.
+-- The deferred collections_bank_transaction stays a declared foreign key.
+CREATE FUNCTION treasury.fk_check_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    a         text;
+    p         text[];
+    v_missing text;
+BEGIN
+    FOREACH a IN ARRAY TG_ARGV LOOP
+        p := string_to_array(a, '|');  -- constraint, column, referenced table, referenced column
+        EXECUTE format(
+            'SELECT n.v::text FROM (SELECT DISTINCT r.%1$I AS v FROM new_rows r WHERE r.%1$I IS NOT NULL) n
+             LEFT JOIN (SELECT x.%3$I AS k FROM %2$s x WHERE x.%3$I IN (SELECT r.%1$I FROM new_rows r) FOR KEY SHARE OF x) l ON l.k = n.v
+             WHERE l.k IS NULL LIMIT 1', p[2], p[3], p[4]) INTO v_missing;
+        IF v_missing IS NOT NULL THEN
+            RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint "%"', TG_TABLE_NAME, p[1]
+                USING ERRCODE = 'foreign_key_violation', CONSTRAINT = p[1], SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                      DETAIL = format('Key (%s)=(%s) is not present in table "%s".', p[2], v_missing, p[3]);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.fk_check_insert() IS 'Statement trigger function (AFTER INSERT, transition table new_rows): for each argument "constraint|column|referenced table|referenced column" locks every distinct referenced row FOR KEY SHARE and raises 23503 naming the constraint when one does not exist. The set-based form of a foreign key on an append-only table.';
+
+CREATE FUNCTION treasury.fk_check_referenced() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    a       text;
+    p       text[];
+    v_old   text;
+    v_new   text;
+    v_found boolean;
+BEGIN
+    FOREACH a IN ARRAY TG_ARGV LOOP
+        p := string_to_array(a, '|');  -- constraint, referencing table, referencing column, referenced column
+        IF TG_OP = 'TRUNCATE' THEN
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', p[2]) INTO v_found;
+            IF v_found THEN
+                RAISE EXCEPTION 'cannot truncate a table referenced in a foreign key constraint'
+                    USING ERRCODE = 'feature_not_supported', CONSTRAINT = p[1], SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                          DETAIL = format('Table "%s" references "%s" (%s).', p[2], TG_TABLE_NAME, p[1]);
+            END IF;
+            CONTINUE;
+        END IF;
+        EXECUTE format('SELECT ($1).%I::text', p[4]) INTO v_old USING OLD;
+        IF TG_OP = 'UPDATE' THEN
+            EXECUTE format('SELECT ($1).%I::text', p[4]) INTO v_new USING NEW;
+            CONTINUE WHEN v_new IS NOT DISTINCT FROM v_old;
+        END IF;
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s c WHERE c.%I = ($1).%I)', p[2], p[3], p[4]) INTO v_found USING OLD;
+        IF v_found THEN
+            RAISE EXCEPTION 'update or delete on table "%" violates foreign key constraint "%" on table "%"', TG_TABLE_NAME, p[1], p[2]
+                USING ERRCODE = 'foreign_key_violation', CONSTRAINT = p[1], SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                      DETAIL = format('Key (%s)=(%s) is still referenced from table "%s".', p[4], v_old, p[2]);
+        END IF;
+    END LOOP;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.fk_check_referenced() IS 'Trigger function on a referenced table (BEFORE UPDATE OR DELETE per row, BEFORE TRUNCATE per statement): for each argument "constraint|referencing table|referencing column|referenced column" refuses (23503, CONSTRAINT = the name) deleting or re-keying a row still referenced, and truncating the table while the referencing table has rows (0A000). The referenced side of fk_check_insert.';
+
+DO $$
+DECLARE
+    r       record;
+    v_child jsonb := '{}';
+    v_par   jsonb := '{}';
+    k       text;
+BEGIN
+    FOR r IN
+        SELECT c.conname, c.conrelid::regclass::text AS child, a.attname AS col,
+               c.confrelid::regclass::text AS parent, pa.attname AS pcol
+        FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]
+        WHERE c.contype = 'f' AND NOT c.condeferrable AND cardinality(c.conkey) = 1
+          AND c.conrelid IN ('treasury.journal_entries'::regclass, 'treasury.journal_lines'::regclass,
+                             'treasury.collections'::regclass, 'treasury.collection_shares'::regclass)
+        ORDER BY c.conrelid::regclass::text, c.conname
+    LOOP
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.child, r.conname);
+        v_child := jsonb_set(v_child, ARRAY[r.child], coalesce(v_child->r.child, '[]') || to_jsonb(concat_ws('|', r.conname, r.col, r.parent, r.pcol)));
+        v_par := jsonb_set(v_par, ARRAY[r.parent], coalesce(v_par->r.parent, '[]') || to_jsonb(concat_ws('|', r.conname, r.child, r.col, r.pcol)));
+    END LOOP;
+    FOR k IN SELECT jsonb_object_keys(v_child) LOOP
+        EXECUTE format('CREATE TRIGGER fk_checks AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION treasury.fk_check_insert(%s)',
+                       k, (SELECT string_agg(quote_literal(x), ', ') FROM jsonb_array_elements_text(v_child->k) x));
+    END LOOP;
+    FOR k IN SELECT jsonb_object_keys(v_par) LOOP
+        EXECUTE format('CREATE TRIGGER z_fk_referenced BEFORE UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION treasury.fk_check_referenced(%s)',
+                       k, (SELECT string_agg(quote_literal(x), ', ') FROM jsonb_array_elements_text(v_par->k) x));
+        EXECUTE format('CREATE TRIGGER z_fk_referenced_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION treasury.fk_check_referenced(%s)',
+                       k, (SELECT string_agg(quote_literal(x), ', ') FROM jsonb_array_elements_text(v_par->k) x));
+    END LOOP;
+END
+$$;
