@@ -56,6 +56,27 @@ struct BenchEnvironment: Sendable {
         await admin.connection.close()
     }
 
+    /// Today in Asia/Ho_Chi_Minh, the accounting date the server uses.
+    var today: String { TreasuryTime.localDate(of: Date()).description }
+
+    /// Areas under the bench treasury and a sharing rule for economic code 1001 this fiscal year
+    /// (central 30%, province 70%); returns the area codes.
+    func revenueSetup(areas count: Int) async throws -> [String] {
+        let admin = try await session()
+        var areas: [String] = []
+        for index in 0..<count {
+            let code = String(format: "59%03d", 100 + index)
+            try await admin.must("treasury.v1.Reference/PutArea", ["code": .string(code), "name": .string("Bench area \(index)")])
+            areas.append(code)
+        }
+        try await admin.must("treasury.v1.Revenue/PutSharingRule", [
+            "fiscal_year": .integer(TreasuryTime.localDate(of: Date()).year), "economic_code": .string("1001"),
+            "shares": .array([.object(["budget_level": .string("CENTRAL"), "basis_points": .integer(3000)]),
+                              .object(["budget_level": .string("PROVINCE"), "basis_points": .integer(7000)])])])
+        await admin.connection.close()
+        return areas
+    }
+
     /// Opens `count` funded accounts.
     func accounts(_ count: Int, balance: Int64) async throws -> [String] {
         let admin = try await session()
