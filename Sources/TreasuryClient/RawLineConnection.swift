@@ -1,3 +1,4 @@
+import TreasuryProtocol
 import NIOCore
 import NIOPosix
 

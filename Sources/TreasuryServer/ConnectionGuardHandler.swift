@@ -1,3 +1,4 @@
+import TreasuryProtocol
 import NIOCore
 
 /// Why the guard closed a connection.

@@ -126,3 +126,29 @@ enum Ledger {
         }
     }
 }
+
+/// Streams query results in pages ordered by a bigint key (keyset pagination). Each page is a
+/// short query of its own, so no transaction or connection is held while a slow client reads;
+/// the tables paged are append-only or keyed by creation order, so no row is skipped.
+enum Paging {
+    /// `sql` takes `$1` = the last key seen and `$2` = the page size, then `parameters` from `$3`;
+    /// it must order by `key` ascending. Returns the number of items sent.
+    static func stream(
+        _ context: CallContext, _ stream: any CallStream, sql: String, parameters: [any PostgresEncodable], key: String = "id",
+        item: @escaping @Sendable (PostgresRow) throws -> JSON
+    ) async throws -> Int {
+        let pageSize = context.core.configuration.streamPageSize
+        var last: Int64 = 0
+        var count = 0
+        while true {
+            let bound: [any PostgresEncodable] = [last, pageSize] + parameters
+            let rows = try await context.core.pool.withConnection { try $0.query(sql, bound).rows }
+            for row in rows {
+                try await stream.send(try item(row))
+                last = try row.decode(Int64.self, key)
+                count += 1
+            }
+            if rows.count < pageSize { return count }
+        }
+    }
+}

@@ -308,33 +308,19 @@ enum AccountMethods {
             let account = try await context.core.pool.withConnection { try AccountRecord.load($0, [number])[number] }
             guard let account else { throw AccountRecord.notFound(number) }
             try context.authorize(account.target)
-            var lastLine: Int64 = 0
-            var count = 0
             let from = context.params.optionalString("from") ?? "1900-01-01", to = context.params.optionalString("to") ?? "9999-12-31"
-            let pageSize = context.core.configuration.streamPageSize
-            while true {
-                // Keyset pages over the append-only lines: each page is stable, none is skipped.
-                let after = lastLine
-                let rows = try await context.core.pool.withConnection { connection in
-                    try connection.query(
-                        """
-                        SELECT l.id, l.entry_id, \(SQL.timestamp("e.posted_at", as: "posted_at")), l.credit - l.debit AS amount,
-                               l.balance_after, coalesce(e.memo, '') AS memo
-                        FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-                        WHERE l.account_no = $1 AND l.id > $2 AND e.accounting_date BETWEEN $3::date AND $4::date
-                        ORDER BY l.id LIMIT $5
-                        """, [number, after, from, to, pageSize]).rows
-                }
-                for row in rows {
-                    try await stream.send(.object([
-                        "entry_id": .string(try row.decode(String.self, "entry_id")), "posted_at": .string(try row.decode(String.self, "posted_at")),
-                        "amount": .string(try row.decode(String.self, "amount")), "balance_after": .string(try row.decode(String.self, "balance_after")),
-                        "memo": .string(try row.decode(String.self, "memo")),
-                    ]))
-                    lastLine = try row.decode(Int64.self, "id")
-                    count += 1
-                }
-                if rows.count < pageSize { break }
+            let count = try await Paging.stream(context, stream, sql: """
+                SELECT l.id, l.entry_id, \(SQL.timestamp("e.posted_at", as: "posted_at")), l.credit - l.debit AS amount,
+                       l.balance_after, coalesce(e.memo, '') AS memo
+                FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+                WHERE l.id > $1 AND l.account_no = $3 AND e.accounting_date BETWEEN $4::date AND $5::date
+                ORDER BY l.id LIMIT $2
+                """, parameters: [number, from, to]) { row in
+                .object([
+                    "entry_id": .string(try row.decode(String.self, "entry_id")), "posted_at": .string(try row.decode(String.self, "posted_at")),
+                    "amount": .string(try row.decode(String.self, "amount")), "balance_after": .string(try row.decode(String.self, "balance_after")),
+                    "memo": .string(try row.decode(String.self, "memo")),
+                ])
             }
             return .object(["count": .integer(count)])
         })

@@ -178,31 +178,15 @@ enum BudgetMethods {
         handler: .streaming { context, stream in
             let scope = ScopeFilter(context.eligibleGrants)
             let p = context.params
-            var last: Int64 = 0
-            var count = 0
-            let pageSize = context.core.configuration.streamPageSize
-            while true {
-                let after = last
-                let rows = try await context.core.pool.withConnection { connection in
-                    try connection.query(
-                        """
-                        SELECT \(AllocationRecord.columns) FROM allocations a
-                        WHERE a.id > $1 AND a.fiscal_year = $2
-                          AND ($3 OR a.unit_code = ANY($4::text[]) OR treasury_ancestors(a.treasury_code) && $5::text[])
-                          AND ($6::text IS NULL OR $6 = ANY(treasury_ancestors(a.treasury_code)))
-                          AND ($7::text IS NULL OR a.unit_code = $7)
-                        ORDER BY a.id LIMIT $8
-                        """, [after, p.integer("fiscal_year"), scope.everything, scope.units, scope.treasuries,
-                              p.optionalString("treasury_code"), p.optionalString("unit_code"), pageSize]).rows
-                }
-                for row in rows {
-                    let allocation = try AllocationRecord(row)
-                    try await stream.send(allocation.json)
-                    last = allocation.id
-                    count += 1
-                }
-                if rows.count < pageSize { break }
-            }
+            let count = try await Paging.stream(context, stream, sql: """
+                SELECT \(AllocationRecord.columns) FROM allocations a
+                WHERE a.id > $1 AND a.fiscal_year = $3
+                  AND ($4 OR a.unit_code = ANY($5::text[]) OR treasury_ancestors(a.treasury_code) && $6::text[])
+                  AND ($7::text IS NULL OR $7 = ANY(treasury_ancestors(a.treasury_code)))
+                  AND ($8::text IS NULL OR a.unit_code = $8)
+                ORDER BY a.id LIMIT $2
+                """, parameters: [p.integer("fiscal_year"), scope.everything, scope.units, scope.treasuries,
+                                  p.optionalString("treasury_code"), p.optionalString("unit_code")]) { try AllocationRecord($0).json }
             return .object(["count": .integer(count)])
         })
 }

@@ -51,32 +51,17 @@ enum DossierMethods {
         handler: .streaming { context, stream in
             let scope = ScopeFilter(context.eligibleGrants)
             let p = context.params
-            var last: Int64 = 0
-            var count = 0
-            let pageSize = context.core.configuration.streamPageSize
-            while true {
-                let after = last
-                let rows = try await context.core.pool.withConnection { connection in
-                    try connection.query(
-                        """
-                        SELECT \(columns) FROM dossiers d
-                        WHERE d.id > $1
-                          AND ($2 OR d.unit_code = ANY($3::text[]) OR treasury_ancestors(d.treasury_code) && $4::text[])
-                          AND ($5::text IS NULL OR d.status = $5) AND ($6::text IS NULL OR d.procedure = $6)
-                          AND ($7::text IS NULL OR d.unit_code = $7)
-                          AND ($8::date IS NULL OR d.received_at >= ($8::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'))
-                          AND ($9::date IS NULL OR d.received_at < (($9::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'))
-                        ORDER BY d.id LIMIT $10
-                        """, [after, scope.everything, scope.units, scope.treasuries, p.optionalString("status"), p.optionalString("procedure"),
-                              p.optionalString("unit_code"), p.optionalString("from"), p.optionalString("to"), pageSize]).rows
-                }
-                for row in rows {
-                    try await stream.send(json(row))
-                    last = try row.decode(Int64.self, "id")
-                    count += 1
-                }
-                if rows.count < pageSize { break }
-            }
+            let count = try await Paging.stream(context, stream, sql: """
+                SELECT \(columns) FROM dossiers d
+                WHERE d.id > $1
+                  AND ($3 OR d.unit_code = ANY($4::text[]) OR treasury_ancestors(d.treasury_code) && $5::text[])
+                  AND ($6::text IS NULL OR d.status = $6) AND ($7::text IS NULL OR d.procedure = $7)
+                  AND ($8::text IS NULL OR d.unit_code = $8)
+                  AND ($9::date IS NULL OR d.received_at >= ($9::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'))
+                  AND ($10::date IS NULL OR d.received_at < (($10::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'))
+                ORDER BY d.id LIMIT $2
+                """, parameters: [scope.everything, scope.units, scope.treasuries, p.optionalString("status"), p.optionalString("procedure"),
+                                  p.optionalString("unit_code"), p.optionalString("from"), p.optionalString("to")], item: json)
             return .object(["count": .integer(count)])
         })
 }
