@@ -97,8 +97,10 @@ enum RevenueMethods {
                 return .object([
                     "rule_id": .string(String(ruleID)), "fiscal_year": .integer(year), "economic_code": .string(economic),
                     "area_code": .optionalString(area),
-                    "shares": .array(try stored.map { .object(["budget_level": .string(try $0.decode(String.self, "budget_level")),
-                                                               "basis_points": .integer(try $0.decode(Int64.self, "basis_points"))]) }),
+                    "shares": .array(try stored.map { row -> JSON in
+                        .object(["budget_level": .string(try row.decode(String.self, "budget_level")),
+                                 "basis_points": .integer(try row.decode(Int64.self, "basis_points"))])
+                    }),
                 ])
             }
         })
@@ -220,7 +222,7 @@ enum RevenueMethods {
                     let path = "params.collections[\(index)]"
                     do {
                         try collectionType.validate(item, path: path)
-                    } catch {
+                    } catch let error as CallError {
                         results[index] = .object(["error": error.json])
                         continue
                     }
