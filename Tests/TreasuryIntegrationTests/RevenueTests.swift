@@ -190,10 +190,10 @@ import TreasuryProtocol
                 group.addTask {
                     let session = Session(connection: try await environment.client(), token: token)
                     defer { Task { await session.connection.close() } }
-                    var response = try await session.mutate("treasury.v1.Revenue/RecordCollection", params)
+                    var response = try await session.mutate("treasury.v1.Revenue/RecordCollection", params, deadlineMs: 120_000)
                     // ABORTED and UNAVAILABLE are retryable by contract; a retry uses the same key.
                     while response.code == "ABORTED" || response.code == "UNAVAILABLE" {
-                        response = try await session.mutate("treasury.v1.Revenue/RecordCollection", params)
+                        response = try await session.mutate("treasury.v1.Revenue/RecordCollection", params, deadlineMs: 120_000)
                     }
                     #expect(response.error == nil, "\(response.terminalLine)")
                     return response.object
@@ -268,7 +268,7 @@ import TreasuryProtocol
                     var response: CallResponse
                     repeat {
                         response = try await session.mutate("treasury.v1.Revenue/Refund", [
-                            "collection_id": id, "amount": .string("150"), "decision_no": .string("RACE-\(UUID().uuidString)-\(index)")])
+                            "collection_id": id, "amount": .string("150"), "decision_no": .string("RACE-\(UUID().uuidString)-\(index)")], deadlineMs: 120_000)
                     } while response.code == "ABORTED"
                     return response
                 }

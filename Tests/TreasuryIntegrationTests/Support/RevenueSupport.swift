@@ -46,7 +46,7 @@ struct RevenueWorld: Sendable {
 
     /// A collection's params for the world's treasury and area; a fresh bank_ref unless given.
     func collection(_ amount: Int64, ref: String = "C-\(UUID().uuidString)", bank: String = "VCB", economic: String = economic,
-                    chapter: String = "422", collectedOn: String? = nil) -> JSONObject {
+                    chapter: String = "557", collectedOn: String? = nil) -> JSONObject {
         ["bank_code": .string(bank), "bank_ref": .string(ref),
          "collected_on": .string(collectedOn ?? TreasuryTime.localDate(of: Date()).description),
          "payer": .object(["tax_id": .string("0101234567"), "name": .string("Công ty TNHH Minh An")]),
