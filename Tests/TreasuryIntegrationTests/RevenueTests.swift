@@ -5,7 +5,7 @@ import TreasuryClient
 import TreasuryDomain
 import TreasuryProtocol
 
-/// Revenue over TCP: the split, the ledger, every reason with proof nothing changed,
+/// Revenue over TCP (a closed month in 2041, a year no other suite posts into): the split, the ledger, every reason with proof nothing changed,
 /// idempotency under retries and races, batches, refunds, reconciliation and the summary.
 /// Serialized: the races below fill the shared pool on purpose; run side by side on this
 /// 2-core machine they pushed unrelated calls past the 30 s default deadline.
@@ -166,13 +166,13 @@ import TreasuryProtocol
 
     @Test func postingsIntoAClosedMonthAreRefusedWithPeriodClosed() async throws {
         let environment = try await TestEnvironment.get()
-        let day = TreasuryTime.LocalDate("2033-01-15")!
+        let day = TreasuryTime.LocalDate("2041-01-15")!
         let port = try await environment.startServer(clock: ManualClock(TreasuryTime.instant(of: day, secondsOfDay: 10 * 3600)))
         let revenue = try await RevenueWorld.make(environment, port: port, today: day)
         let collected = try await revenue.world.bank.must("treasury.v1.Revenue/RecordCollection", revenue.collection(900))
         let chief = try await RevenueWorld.user(revenue.world, "CHIEF_ACCOUNTANT", "*", TestEnvironment.next())
-        let closed = try await chief.mutate("treasury.v1.Periods/Close", ["fiscal_year": .integer(2033), "month": .integer(1)])
-        #expect(closed.error == nil || closed.reason == "INVALID_STATUS", "\(closed.terminalLine)")
+        let closed = try await chief.mutate("treasury.v1.Periods/Close", ["fiscal_year": .integer(2041), "month": .integer(1)])
+        #expect(closed.error == nil, "\(closed.terminalLine)")
         let before = try revenue.snapshot()
         let response = try await revenue.world.bank.mutate("treasury.v1.Revenue/RecordCollection", revenue.collection(900))
         #expect(response.code == "FAILED_PRECONDITION" && response.reason == "PERIOD_CLOSED", "\(response.terminalLine)")
