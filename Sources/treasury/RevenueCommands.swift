@@ -14,8 +14,8 @@ struct RevenueCommand: AsyncParsableCommand {
             discussion: """
             The first row names the columns: bank_code, bank_ref, collected_on, payer_name, payer_tax_id, revenue_id, \
             chapter, economic_code, area_code, treasury_code, amount (payer_tax_id and revenue_id may be empty or absent). \
-            Each batch's idempotency key is derived from --key (or the file name) and the batch's content, so running the \
-            same import again replays instead of recording twice. Refused rows go to the reject file with the reason appended.
+            Rows already recorded (same bank_code and bank_ref, same content) are reported as duplicates, so an import can \
+            simply be run again after a failure. Refused rows go to the reject file with the reason appended; exit 1 if any.
             """)
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The CSV file.") var file: String
@@ -41,7 +41,10 @@ struct RevenueCommand: AsyncParsableCommand {
 
             let connection = try await options.connect()
             defer { Task { await connection.close() } }
-            let keyBase = options.key ?? "revenue-import:" + URL(fileURLWithPath: file).lastPathComponent
+            // One key per run and batch: a retry within the run replays the batch's stored outcome; a
+            // new run executes again, and the bank references make every row already recorded a
+            // duplicate (replayed), never a second collection.
+            let keyBase = options.key ?? "revenue-import:" + UUID().uuidString.lowercased()
             var accepted = 0, duplicates = 0, refused = 0, rows = 0
             var batch: [[String]] = []
             func flush() async throws {
