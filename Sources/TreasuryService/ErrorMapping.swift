@@ -21,6 +21,7 @@ enum SchemaRule {
     static let meanings: [String: Meaning] = ledgerMeanings
         .merging(BudgetRules.meanings) { first, _ in first }
         .merging(SpendingRules.meanings) { first, _ in first }
+        .merging(RevenueRules.meanings) { first, _ in first }
 
     static let ledgerMeanings: [String: Meaning] = [
         "account_non_negative": Meaning("INSUFFICIENT_FUNDS", "the account does not hold enough for this posting"),

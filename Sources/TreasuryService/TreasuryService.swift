@@ -18,6 +18,7 @@ public final class TreasuryService: CallDispatcher {
         var declarations = BuiltinMethods.all + AdminMethods.all + ReferenceMethods.all + AccountMethods.all
         declarations += BudgetMethods.all + SpendingMethods.all + ReportMethods.all
         declarations += DossierMethods.all + LedgerMethods.all
+        declarations += RevenueMethods.all
         declarations.append(BuiltinMethods.reflection { [declarations] in declarations })
         self.declarations = declarations
         self.methods = Dictionary(uniqueKeysWithValues: declarations.map { ($0.name, $0) })
