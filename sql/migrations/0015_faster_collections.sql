@@ -375,3 +375,58 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+------------------------------------------------------------------------------
+-- bank_transactions: its foreign keys per statement (as 0013 did for the journal)
+------------------------------------------------------------------------------
+-- bank_code -> banks, entry_id -> journal_entries, account_no -> accounts were
+-- three built-in row-level checks, one query and one row lock per inserted row
+-- (~30 ms per 1000 collections). bank_transactions is append-only
+-- (ledger_append_only refuses UPDATE, DELETE and TRUNCATE for every role), so
+-- INSERT is the only way a row gets a key: the statement trigger fk_checks
+-- (fk_check_insert) holds the same rule with the same error and lock. The
+-- referenced side (banks, journal_entries, accounts) already has the 0013 guards
+-- z_fk_referenced / z_fk_referenced_truncate; the bank_transactions constraints
+-- are appended to their arguments, so the rules they already report keep
+-- reporting first.
+DO $$
+DECLARE
+    r       record;
+    v_child text[] := '{}';
+    v_par   jsonb := '{}';
+    k       text;
+    v_args  text[];
+BEGIN
+    FOR r IN
+        SELECT c.conname, a.attname AS col, c.confrelid::regclass::text AS parent, pa.attname AS pcol
+        FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]
+        WHERE c.contype = 'f' AND NOT c.condeferrable AND cardinality(c.conkey) = 1
+          AND c.conrelid = 'treasury.bank_transactions'::regclass
+        ORDER BY c.conname
+    LOOP
+        EXECUTE format('ALTER TABLE treasury.bank_transactions DROP CONSTRAINT %I', r.conname);
+        v_child := v_child || concat_ws('|', r.conname, r.col, r.parent, r.pcol);
+        v_par := jsonb_set(v_par, ARRAY[r.parent], coalesce(v_par->r.parent, '[]') || to_jsonb(concat_ws('|', r.conname, 'treasury.bank_transactions', r.col, r.pcol)));
+    END LOOP;
+    IF cardinality(v_child) <> 3 THEN
+        RAISE EXCEPTION '0015: expected the 3 foreign keys of bank_transactions, found %', cardinality(v_child);
+    END IF;
+    EXECUTE format('CREATE TRIGGER fk_checks AFTER INSERT ON treasury.bank_transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION treasury.fk_check_insert(%s)',
+                   (SELECT string_agg(quote_literal(x), ', ') FROM unnest(v_child) x));
+    FOR k IN SELECT jsonb_object_keys(v_par) LOOP
+        -- Existing arguments of the parent's guard (0013), then the new ones.
+        SELECT coalesce((SELECT array_agg(x ORDER BY n) FROM unnest(string_to_array(encode(t.tgargs, 'escape'), '\000')) WITH ORDINALITY AS u(x, n) WHERE x <> ''), '{}')
+        INTO v_args
+        FROM pg_trigger t WHERE t.tgrelid = k::regclass AND t.tgname = 'z_fk_referenced';
+        v_args := coalesce(v_args, '{}') || ARRAY(SELECT jsonb_array_elements_text(v_par->k));
+        EXECUTE format('DROP TRIGGER IF EXISTS z_fk_referenced ON %s', k);
+        EXECUTE format('DROP TRIGGER IF EXISTS z_fk_referenced_truncate ON %s', k);
+        EXECUTE format('CREATE TRIGGER z_fk_referenced BEFORE UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION treasury.fk_check_referenced(%s)',
+                       k, (SELECT string_agg(quote_literal(x), ', ') FROM unnest(v_args) x));
+        EXECUTE format('CREATE TRIGGER z_fk_referenced_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION treasury.fk_check_referenced(%s)',
+                       k, (SELECT string_agg(quote_literal(x), ', ') FROM unnest(v_args) x));
+    END LOOP;
+END
+$$;
