@@ -151,14 +151,18 @@ BEGIN
                 THEN treasury.revenue_error('FAILED_PRECONDITION', 'PERIOD_CLOSED', format('accounting date %s falls in a closed period', p_accounting_date))
             END AS business_error
         FROM k
-        LEFT JOIN treasury.bank_transactions bt ON k.field_error IS NULL AND bt.bank_code = k.bank_code AND bt.bank_ref = k.bank_ref
+        -- bank_transactions and dossiers grow without bound: probe their index per item
+        -- (LATERAL ... OFFSET 0), never a hash join over the whole table.
+        LEFT JOIN LATERAL (SELECT y.bank_code, y.kind, y.request_hash, y.result FROM treasury.bank_transactions y
+                           WHERE k.field_error IS NULL AND y.bank_code = k.bank_code AND y.bank_ref = k.bank_ref OFFSET 0) bt ON true
         LEFT JOIN rk ON k.field_error IS NULL AND rk.economic_code = k.economic_code AND rk.area_code = k.area_code
         LEFT JOIN chapters ch ON k.field_error IS NULL AND ch.code = k.chapter
         LEFT JOIN econs ec ON k.field_error IS NULL AND ec.code = k.economic_code
         LEFT JOIN treasury.banks xb ON k.field_error IS NULL AND xb.code = k.bank_code
         LEFT JOIN treasury.treasuries xt ON k.field_error IS NULL AND xt.code = k.treasury_code
         LEFT JOIN treasury.areas xa ON k.field_error IS NULL AND xa.code = k.area_code
-        LEFT JOIN treasury.dossiers xd ON k.field_error IS NULL AND xd.id = k.dossier_id
+        LEFT JOIN LATERAL (SELECT y.id FROM treasury.dossiers y
+                           WHERE k.field_error IS NULL AND k.dossier_id IS NOT NULL AND y.id = k.dossier_id OFFSET 0) xd ON true
     ), rules AS (
         SELECT s.rule_id, array_agg(s.budget_level ORDER BY l.rank) AS levels,
                array_agg(s.basis_points::bigint ORDER BY l.rank) AS bps, array_agg(l.rank ORDER BY l.rank) AS ranks
@@ -277,8 +281,8 @@ BEGIN
             END AS outcome
         FROM i
         LEFT JOIN w ON w.ord = i.ord
-        LEFT JOIN treasury.bank_transactions bt ON i.result IS NULL AND w.ord IS NULL
-              AND bt.bank_code = i.bank_code AND bt.bank_ref = i.bank_ref
+        LEFT JOIN LATERAL (SELECT y.bank_code, y.kind, y.request_hash, y.result FROM treasury.bank_transactions y
+                           WHERE i.result IS NULL AND w.ord IS NULL AND y.bank_code = i.bank_code AND y.bank_ref = i.bank_ref OFFSET 0) bt ON true
         WHERE i.result IS NOT NULL OR i.primary_ord = i.ord
     )
     SELECT jsonb_agg(coalesce(pr.outcome, pp.outcome) ORDER BY i.ord) INTO v_results
