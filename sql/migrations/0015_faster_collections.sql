@@ -434,3 +434,69 @@ BEGIN
     END LOOP;
 END
 $$;
+
+------------------------------------------------------------------------------
+-- collections_bank_transaction: one deferred check per transaction
+------------------------------------------------------------------------------
+-- The deferrable foreign key collections (bank_code, bank_ref, bank_kind) ->
+-- bank_transactions (bank_code, bank_ref, kind) ran one query and one row lock
+-- per collection at COMMIT (~17 ms per 1000). It becomes a deferred check of
+-- the 0013 kind: the statement trigger collections_arm_bank_check arms it in
+-- deferred_checks; at COMMIT (or SET CONSTRAINTS treasury.collections_bank_transaction
+-- IMMEDIATE) the constraint trigger of the same name checks every collection
+-- the transaction recorded (created_txid, forced by collections_before_insert)
+-- with one index probe each, takes FOR KEY SHARE on each bank_transactions row
+-- (the built-in check's lock) and raises 23503 collections_bank_transaction,
+-- as before. Collections are append-only (INSERT is the only way a row gets a
+-- bank key), and so is bank_transactions (ledger_append_only refuses every
+-- UPDATE, DELETE and TRUNCATE, before any referenced-side check could run).
+-- Armed before collection_shares_sum (trigger names sort so), so that it is
+-- still checked first at COMMIT, as the row-level foreign key was.
+ALTER TABLE treasury.collections DROP CONSTRAINT collections_bank_transaction;
+ALTER TABLE treasury.deferred_checks DROP CONSTRAINT deferred_checks_rule_check;
+ALTER TABLE treasury.deferred_checks ADD CONSTRAINT deferred_checks_rule_check
+    CHECK (rule IN ('entry_balanced', 'collection_shares_sum', 'collections_bank_transaction'));
+COMMENT ON COLUMN treasury.deferred_checks.rule IS 'entry_balanced, collection_shares_sum or collections_bank_transaction (0015): the deferred constraint trigger the row queued.';
+
+CREATE FUNCTION treasury.collections_bank_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_code text;
+    v_ref  text;
+    v_kind text;
+BEGIN
+    SELECT c.bank_code, c.bank_ref, c.bank_kind INTO v_code, v_ref, v_kind
+    FROM treasury.collections c
+    LEFT JOIN LATERAL (SELECT true AS found FROM treasury.bank_transactions b
+                       WHERE b.bank_code = c.bank_code AND b.bank_ref = c.bank_ref AND b.kind = c.bank_kind
+                       OFFSET 0 FOR KEY SHARE OF b) b ON true
+    WHERE c.created_txid = pg_current_xact_id() AND b.found IS NULL
+    ORDER BY c.id
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'insert or update on table "collections" violates foreign key constraint "collections_bank_transaction"'
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'collections_bank_transaction', SCHEMA = 'treasury', TABLE = 'collections',
+                  DETAIL = format('Key (bank_code, bank_ref, bank_kind)=(%s, %s, %s) is not present in table "bank_transactions".', v_code, v_ref, v_kind);
+    END IF;
+    DELETE FROM treasury.deferred_checks WHERE txid = pg_current_xact_id() AND rule = 'collections_bank_transaction';
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.collections_bank_check() IS 'Deferred constraint trigger function (collections_bank_transaction on deferred_checks): at COMMIT every collection recorded by the transaction has its (bank_code, bank_ref, bank_kind) as a row of bank_transactions (locked FOR KEY SHARE), else 23503 collections_bank_transaction; then the deferred_checks row is removed so a later statement re-arms it.';
+
+CREATE CONSTRAINT TRIGGER collections_bank_transaction AFTER INSERT ON treasury.deferred_checks
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.rule = 'collections_bank_transaction')
+    EXECUTE FUNCTION treasury.collections_bank_check();
+
+CREATE FUNCTION treasury.collections_arm_bank_check() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM new_rows) THEN
+        PERFORM treasury.arm_deferred_check('collections_bank_transaction');
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.collections_arm_bank_check() IS 'Statement trigger function on collections: arms the deferred collections_bank_transaction check of the transaction when the statement inserted rows.';
+CREATE TRIGGER collections_arm_bank_check AFTER INSERT ON treasury.collections
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION treasury.collections_arm_bank_check();
