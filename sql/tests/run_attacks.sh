@@ -149,6 +149,17 @@ check "account lifecycle PENDING -> ACTIVE -> FROZEN -> ACTIVE -> CLOSED as trea
      UPDATE treasury.accounts SET status = 'CLOSED' WHERE account_no = '3711000001';
      SELECT status, activated_at IS NOT NULL, closed_at IS NOT NULL FROM treasury.accounts WHERE account_no = '3711000001';" \
     'CLOSED|t|t'
+check "a collection may be inserted before its bank_transactions row (collections_bank_transaction checked at COMMIT, 0015)" treasury_app \
+    "INSERT INTO treasury.collections (bank_code, bank_ref, collected_on, payer_name, chapter, economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id)
+     SELECT 'FIXBANK', 'positive-late-bank', collected_on, 'late bank row', chapter, economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id
+     FROM treasury.collections WHERE bank_ref = 'fixture-col-1';
+     INSERT INTO treasury.collection_shares (collection_id, budget_level, amount)
+     SELECT c.id, s.budget_level, s.amount FROM treasury.collections c, treasury.collection_shares s
+     WHERE c.bank_ref = 'positive-late-bank' AND s.collection_id = (SELECT id FROM treasury.collections WHERE bank_ref = 'fixture-col-1');
+     INSERT INTO treasury.bank_transactions (bank_code, bank_ref, kind, amount, request_hash, result)
+     VALUES ('FIXBANK', 'positive-late-bank', 'COLLECTION', 5, sha256('late'), '{}');
+     SELECT count(*) FROM treasury.collections WHERE bank_ref = 'positive-late-bank';" \
+    '1'
 check "verify() finds nothing wrong" treasury_readonly "SELECT count(*) FROM treasury.verify();" '0'
 check "account_balances all match" treasury_readonly "SELECT bool_and(matches) FROM treasury.account_balances;" 't'
 check "trial_balance debits equal credits" treasury_readonly "SELECT sum(debit) = sum(credit) FROM treasury.trial_balance;" 't'
