@@ -68,7 +68,9 @@ struct PostgresPoolTests {
                     try connection.query("SELECT pg_sleep(30)")
                 }
             }
-            try await Task.sleep(for: .milliseconds(500))
+            // Cancel only once the body runs on its connection (a loaded machine may take a while).
+            for _ in 0..<200 where firstPID.value == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            try await Task.sleep(for: .milliseconds(300))
             let cancelledAt = ContinuousClock.now
             sleeper.cancel()
             let outcome = await sleeper.result
