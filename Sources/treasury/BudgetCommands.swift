@@ -133,25 +133,11 @@ struct ReportCommand: AsyncParsableCommand {
 extension GlobalOptions {
     /// Runs a read and returns its result, or prints the error and exits 1.
     func callOrExit(_ method: String, _ params: JSONObject) async throws -> JSON {
-        let connection = try await connect()
-        let response = try await connection.call(method, params: params, metadata: metadata(mutating: false), deadlineMs: deadlineMs)
-        await connection.close()
-        if let error = response.error {
-            FileHandle.standardError.write(Data("error: \(error.code.rawValue)/\(error.reason): \(error.message)\n".utf8))
-            throw ExitCode(1)
-        }
-        return response.result ?? .null
+        try await response(method, params, mutating: false).result ?? .null
     }
 
     func printCSV(_ method: String, _ params: JSONObject, columns: [String]) async throws {
-        let connection = try await connect()
-        let response = try await connection.call(method, params: params, metadata: metadata(mutating: false), deadlineMs: deadlineMs)
-        await connection.close()
-        if let error = response.error {
-            FileHandle.standardError.write(Data("error: \(error.code.rawValue)/\(error.reason): \(error.message)\n".utf8))
-            throw ExitCode(1)
-        }
-        print(Table.csv(response.items, columns: columns))
+        print(Table.csv(try await response(method, params, mutating: false).items, columns: columns))
     }
 }
 

@@ -50,11 +50,11 @@ struct GlobalOptions: ParsableArguments {
         return metadata
     }
 
-    /// Runs one call and prints it: items as table rows (or JSON lines), then the result.
-    func run(_ method: String, _ params: JSONObject, mutating: Bool, columns: [String]? = nil) async throws {
+    /// Runs one call; a refusal is printed (code, reason, message, details) and exits 1.
+    func response(_ method: String, _ params: JSONObject, mutating: Bool) async throws -> CallResponse {
         let connection = try await connect()
-        defer { Task { await connection.close() } }
         let response = try await connection.call(method, params: params, metadata: metadata(mutating: mutating), deadlineMs: deadlineMs)
+        await connection.close()
         if let error = response.error {
             FileHandle.standardError.write(Data("error: \(error.code.rawValue)/\(error.reason): \(error.message)\n".utf8))
             if let details = error.details, !details.isEmpty {
@@ -62,6 +62,12 @@ struct GlobalOptions: ParsableArguments {
             }
             throw ExitCode(1)
         }
+        return response
+    }
+
+    /// Runs one call and prints it: items as table rows (or JSON lines), then the result.
+    func run(_ method: String, _ params: JSONObject, mutating: Bool, columns: [String]? = nil) async throws {
+        let response = try await response(method, params, mutating: mutating)
         if json {
             for item in response.items { print(item.serialized()) }
             print(response.result?.serialized() ?? "null")
@@ -131,13 +137,7 @@ struct Methods: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let connection = try await options.connect()
-        let response = try await connection.call("treasury.v1.Reflection/ListMethods", metadata: options.metadata(mutating: false))
-        await connection.close()
-        if let error = response.error {
-            FileHandle.standardError.write(Data("error: \(error.code.rawValue)/\(error.reason): \(error.message)\n".utf8))
-            throw ExitCode(1)
-        }
+        let response = try await options.response("treasury.v1.Reflection/ListMethods", [:], mutating: false)
         let methods = response.result?.objectValue?["methods"]?.arrayValue ?? []
         if options.json { print(response.result?.serialized() ?? "null"); return }
         let rows = methods.compactMap(\.objectValue).map { method -> JSON in

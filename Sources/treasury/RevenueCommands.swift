@@ -156,14 +156,7 @@ struct RevenueCommand: AsyncParsableCommand {
             if let from { params["from"] = .string(from) }
             if let to { params["to"] = .string(to) }
             if options.json { return try await options.run("treasury.v1.Revenue/Summary", params, mutating: false) }
-            let connection = try await options.connect()
-            defer { Task { await connection.close() } }
-            let response = try await connection.call("treasury.v1.Revenue/Summary", params: params, metadata: options.metadata(mutating: false),
-                                                     deadlineMs: options.deadlineMs)
-            if let error = response.error {
-                FileHandle.standardError.write(Data("error: \(error.code.rawValue)/\(error.reason): \(error.message)\n".utf8))
-                throw ExitCode(1)
-            }
+            let response = try await options.response("treasury.v1.Revenue/Summary", params, mutating: false)
             let result = response.result?.objectValue ?? [:]
             var rows = result["levels"]?.arrayValue ?? []
             if var total = result["total"]?.objectValue {

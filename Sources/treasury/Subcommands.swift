@@ -41,17 +41,9 @@ struct AccountsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument var accounts: [String]
         func run() async throws {
-            var options = options
-            let connection = try await options.connect()
-            let response = try await connection.call("treasury.v1.Accounts/Balances", params: ["account_nos": .array(accounts.map(JSON.string))],
-                                                     metadata: options.metadata(mutating: false))
-            await connection.close()
-            if let error = response.error {
-                FileHandle.standardError.write(Data("error: \(error.code.rawValue)/\(error.reason): \(error.message)\n".utf8))
-                throw ExitCode(1)
-            }
+            let response = try await options.response("treasury.v1.Accounts/Balances", ["account_nos": .array(accounts.map(JSON.string))],
+                                                      mutating: false)
             if options.json { print(response.result?.serialized() ?? "null"); return }
-            options.json = false
             print(Table.rows(response.result?.objectValue?["balances"]?.arrayValue ?? [], columns: ["account_no", "balance"]))
             print("as of " + Table.text(response.result?.objectValue?["as_of"]))
         }

@@ -51,33 +51,26 @@ enum AdminMethods {
             }
         })
 
-    static let grant = MethodDeclaration(
-        "treasury.v1.Admin/Grant", "Gives a user a role within a scope.",
-        roles: [.admin],
-        params: [Field("username", username), Field("role", role), Field("scope", scope)],
-        reasons: ["USER_NOT_FOUND"],
-        handler: .mutating { context, connection in
-            Staged(target: .global) {
-                let id = try userID(connection, context.params.string("username"))
-                try connection.query("INSERT INTO grants (user_id, role, scope) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                                     [id, context.params.string("role"), context.params.string("scope")])
-                return .object([:])
-            }
-        })
+    static let grant = grantChange("treasury.v1.Admin/Grant", "Gives a user a role within a scope.",
+        sql: "INSERT INTO grants (user_id, role, scope) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
 
-    static let revoke = MethodDeclaration(
-        "treasury.v1.Admin/Revoke", "Takes a role within a scope away from a user.",
-        roles: [.admin],
-        params: [Field("username", username), Field("role", role), Field("scope", scope)],
-        reasons: ["USER_NOT_FOUND"],
-        handler: .mutating { context, connection in
-            Staged(target: .global) {
-                let id = try userID(connection, context.params.string("username"))
-                try connection.query("DELETE FROM grants WHERE user_id = $1 AND role = $2 AND scope = $3",
-                                     [id, context.params.string("role"), context.params.string("scope")])
-                return .object([:])
-            }
-        })
+    static let revoke = grantChange("treasury.v1.Admin/Revoke", "Takes a role within a scope away from a user.",
+        sql: "DELETE FROM grants WHERE user_id = $1 AND role = $2 AND scope = $3")
+
+    /// Grant and Revoke differ only in the statement applied to (user, role, scope).
+    static func grantChange(_ name: String, _ description: String, sql: String) -> MethodDeclaration {
+        MethodDeclaration(
+            name, description, roles: [.admin],
+            params: [Field("username", username), Field("role", role), Field("scope", scope)],
+            reasons: ["USER_NOT_FOUND"],
+            handler: .mutating { context, connection in
+                Staged(target: .global) {
+                    let id = try userID(connection, context.params.string("username"))
+                    try connection.query(sql, [id, context.params.string("role"), context.params.string("scope")])
+                    return .object([:])
+                }
+            })
+    }
 
     static let issueToken = MethodDeclaration(
         "treasury.v1.Admin/IssueToken",
