@@ -63,6 +63,10 @@ public indirect enum ParamType: Sendable {
     case enumeration([String])
     case array(ParamType, count: ClosedRange<Int>)
     case object([Field])
+    /// A batch: an array whose items each succeed or fail on their own. Validation checks only
+    /// that it is an array; the method checks the count and each item, answering per item.
+    /// Reflection still publishes the item schema and the bounds.
+    case batch(ParamType, count: ClosedRange<Int>)
     /// Any JSON (results only).
     case any
 
@@ -130,6 +134,8 @@ extension ParamType {
         case .object(let fields):
             guard case .object(let object) = value else { throw typeError(path, "an object", value) }
             try ParamType.validate(object: object, fields: fields, path: path)
+        case .batch:
+            guard case .array = value else { throw typeError(path, "an array", value) }
         }
     }
 
@@ -227,7 +233,7 @@ extension ParamType {
             return .object(["type": .string("boolean")])
         case .enumeration(let values):
             return .object(["type": .string("string"), "enum": .array(values.map(JSON.string))])
-        case .array(let element, let count):
+        case .array(let element, let count), .batch(let element, let count):
             return .object([
                 "type": .string("array"), "items": element.jsonSchema,
                 "minItems": .integer(count.lowerBound), "maxItems": .integer(count.upperBound),

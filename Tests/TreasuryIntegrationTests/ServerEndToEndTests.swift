@@ -29,6 +29,9 @@ import TreasuryProtocol
         #expect(transfer?["reasons"]?.arrayValue?.contains(.string("INSUFFICIENT_FUNDS")) == true)
         #expect(transfer?["params"]?.objectValue?["required"]?.arrayValue?.contains(.string("amount")) == true)
         #expect(byName["treasury.v1.Accounts/Statement"]?["streaming"] == .bool(true))
+        let batch = byName["treasury.v1.Revenue/RecordCollections"]?["params"]?.objectValue?["properties"]?.objectValue?["collections"]?.objectValue
+        #expect(batch?["maxItems"] == .integer(10000))
+        #expect(batch?["items"]?.objectValue?["required"]?.arrayValue?.contains(.string("amount")) == true, "the batch publishes its item schema")
     }
 
     @Test func aNewcomerOpensDepositsTransfersAndReadsTheStatementAndTrialBalance() async throws {

@@ -200,7 +200,8 @@ enum RevenueMethods {
         "treasury.v1.Revenue/RecordCollections",
         "Records 1 to 10000 collections of a bank in one call; each item succeeds or fails on its own and gets the single call's result or {\"error\": {...}}. Only a wrong envelope refuses the whole call.",
         roles: [.bank],
-        params: [Field("collections", .any, "array of 1 to 10000 collections, each of RecordCollection's params (without channel)")],
+        params: [Field("collections", .batch(collectionType, count: 1...maximumBatch),
+                       "1 to 10000 collections, each of RecordCollection's params (without channel)")],
         reasons: collectionReasons + ["OUT_OF_SCOPE"],
         handler: .mutating { context, connection in
             guard let items = context.params.object["collections"]?.arrayValue else {
