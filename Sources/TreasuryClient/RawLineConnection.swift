@@ -125,11 +125,3 @@ private final class RawLineHandler: ChannelInboundHandler, Sendable {
         context.close(promise: nil)
     }
 }
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        self = .nanoseconds(overflow ? .max : nanoseconds + attoseconds / 1_000_000_000)
-    }
-}

@@ -111,11 +111,3 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 }
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        self = .nanoseconds(overflow ? .max : nanoseconds + attoseconds / 1_000_000_000)
-    }
-}
