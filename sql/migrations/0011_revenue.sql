@@ -43,7 +43,10 @@ BEGIN
         RAISE EXCEPTION 'split_amount: the weights sum to 0' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     FOR i IN 1 .. v_n LOOP
-        v_share := floor(p_amount::numeric * p_weights[i] / v_total)::bigint;
+        -- div() is the exact integer quotient: a numeric division is rounded at the scale
+        -- PostgreSQL picks for its result (about 16 significant digits), so floor(a / b) could be
+        -- one đồng high for large amounts. Operands are >= 0, so div() is the floor.
+        v_share := div(p_amount::numeric * p_weights[i], v_total)::bigint;
         v_result := v_result || v_share;
         v_given := v_given + v_share;
     END LOOP;
@@ -52,7 +55,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION treasury.split_amount(bigint, bigint[], int[]) IS
-'The split rule of revenue sharing: share[i] = floor(amount * weight[i] / sum(weights)); the remainder goes to the largest weight, ties to the smaller rank (the higher budget level, CENTRAL = 1), then to the first. For a collection weights = basis points (sum 10000); for a refund weights = the collection''s share amounts (sum = collected). The result sums to amount exactly. 22023 on empty or mismatched arrays, negative weights or a zero sum.';
+'The split rule of revenue sharing: share[i] = floor(amount * weight[i] / sum(weights)) computed exactly (div on numeric); the remainder goes to the largest weight, ties to the smaller rank (the higher budget level, CENTRAL = 1), then to the first. For a collection weights = basis points (sum 10000); for a refund weights = the collection''s share amounts (sum = collected). The result sums to amount exactly. 22023 on empty or mismatched arrays, negative weights or a zero sum.';
 
 ------------------------------------------------------------------------------
 -- Sharing rules

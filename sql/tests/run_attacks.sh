@@ -149,7 +149,7 @@ check "account lifecycle PENDING -> ACTIVE -> FROZEN -> ACTIVE -> CLOSED as trea
      UPDATE treasury.accounts SET status = 'CLOSED' WHERE account_no = '3711000001';
      SELECT status, activated_at IS NOT NULL, closed_at IS NOT NULL FROM treasury.accounts WHERE account_no = '3711000001';" \
     'CLOSED|t|t'
-check "a collection may be inserted before its bank_transactions row (collections_bank_transaction checked at COMMIT, 0015)" treasury_app \
+check "a collection may be inserted before its bank_transactions row (collections_bank_transaction checked at COMMIT, 0014)" treasury_app \
     "INSERT INTO treasury.collections (bank_code, bank_ref, collected_on, payer_name, chapter, economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id)
      SELECT 'FIXBANK', 'positive-late-bank', collected_on, 'late bank row', chapter, economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id
      FROM treasury.collections WHERE bank_ref = 'fixture-col-1';

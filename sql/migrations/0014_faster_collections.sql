@@ -1,4 +1,4 @@
--- 0015: record_collections without per-item function calls, and the foreign keys
+-- 0014: record_collections without per-item function calls, and the foreign keys
 -- of bank_transactions checked per statement. Same interface, same results,
 -- same errors (SQLSTATE, CONSTRAINT names); every rule holds for every writer.
 --  * Validation (step 1 of record_collections): the lookups that depend only on a
@@ -415,7 +415,7 @@ BEGIN
         v_par := jsonb_set(v_par, ARRAY[r.parent], coalesce(v_par->r.parent, '[]') || to_jsonb(concat_ws('|', r.conname, 'treasury.bank_transactions', r.col, r.pcol)));
     END LOOP;
     IF cardinality(v_child) <> 3 THEN
-        RAISE EXCEPTION '0015: expected the 3 foreign keys of bank_transactions, found %', cardinality(v_child);
+        RAISE EXCEPTION '0014: expected the 3 foreign keys of bank_transactions, found %', cardinality(v_child);
     END IF;
     EXECUTE format('CREATE TRIGGER fk_checks AFTER INSERT ON treasury.bank_transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION treasury.fk_check_insert(%s)',
                    (SELECT string_agg(quote_literal(x), ', ') FROM unnest(v_child) x));
@@ -456,7 +456,7 @@ ALTER TABLE treasury.collections DROP CONSTRAINT collections_bank_transaction;
 ALTER TABLE treasury.deferred_checks DROP CONSTRAINT deferred_checks_rule_check;
 ALTER TABLE treasury.deferred_checks ADD CONSTRAINT deferred_checks_rule_check
     CHECK (rule IN ('entry_balanced', 'collection_shares_sum', 'collections_bank_transaction'));
-COMMENT ON COLUMN treasury.deferred_checks.rule IS 'entry_balanced, collection_shares_sum or collections_bank_transaction (0015): the deferred constraint trigger the row queued.';
+COMMENT ON COLUMN treasury.deferred_checks.rule IS 'entry_balanced, collection_shares_sum or collections_bank_transaction (0014): the deferred constraint trigger the row queued.';
 
 CREATE FUNCTION treasury.collections_bank_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
