@@ -31,8 +31,13 @@ struct DatabaseOptions: ParsableArguments {
     func conninfo(logger: Logger) throws -> (String, EmbeddedPostgres?) {
         if let databaseURL { return (databaseURL, nil) }
         if let url = ProcessInfo.processInfo.environment["TREASURY_DATABASE_URL"], !url.isEmpty { return (url, nil) }
-        logger.notice("no database configured: using the embedded local PostgreSQL cluster", metadata: ["directory": "\(dataDirectory)"])
-        let embedded = EmbeddedPostgres(configuration: EmbeddedPostgresConfiguration(directory: dataDirectory), logger: logger)
+        let (directory, relocated) = EmbeddedPostgres.usableDirectory(dataDirectory)
+        if relocated {
+            logger.notice("the postgres user cannot reach the data directory (this runs as root): the embedded cluster lives elsewhere",
+                          metadata: ["requested": "\(dataDirectory)", "directory": "\(directory)"])
+        }
+        logger.notice("no database configured: using the embedded local PostgreSQL cluster", metadata: ["directory": "\(directory)"])
+        let embedded = EmbeddedPostgres(configuration: EmbeddedPostgresConfiguration(directory: directory), logger: logger)
         return (try embedded.start(), embedded)
     }
 

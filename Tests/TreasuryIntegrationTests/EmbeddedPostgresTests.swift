@@ -71,6 +71,21 @@ import Darwin
         #expect(error?.message.contains("cannot reach") == true)
     }
 
+    /// `treasuryd serve` run as root in a private directory (a checkout under /root, or made by
+    /// mktemp) moves its cluster somewhere the postgres user can reach, the same place each time;
+    /// a reachable directory stays where it is.
+    @Test func rootRelocatesAClusterFromAnUnreachableDirectoryAndKeepsAReachableOne() throws {
+        guard geteuid() == 0 else { return }
+        let directory = try Self.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(EmbeddedPostgres.usableDirectory(directory + "/.treasury") == (directory + "/.treasury", false))
+        #expect(chmod(directory, 0o700) == 0)
+        let moved = EmbeddedPostgres.usableDirectory(directory + "/.treasury")
+        #expect(moved.relocated)
+        #expect(moved.path.hasPrefix("/var/tmp/treasury-embedded/"))
+        #expect(EmbeddedPostgres.usableDirectory(directory + "/.treasury") == moved, "the same checkout finds the same cluster")
+    }
+
     /// A fresh directory under /tmp that the postgres user can traverse when tests run as root.
     static func makeTemporaryDirectory() throws -> String {
         var template = Array("/tmp/embedded-postgres-test-XXXXXX".utf8CString)
