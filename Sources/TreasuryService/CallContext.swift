@@ -80,12 +80,20 @@ final class ServiceCore: Sendable {
     let clock: any TreasuryClock
     let configuration: ServiceConfiguration
     let logger: Logger
+    /// Group commit of bank-forwarded RecordCollection calls; nil when turned off.
+    let collectionGroups: CollectionGroupCommit?
 
     init(pool: PostgresPool, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger) {
         self.pool = pool
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
+        let group = configuration.groupCommit
+        self.collectionGroups = group.enabled
+            ? CollectionGroupCommit(pool: pool, method: RevenueMethods.recordCollection.name,
+                                    settings: .init(concurrency: max(1, group.concurrency), maximumGroup: max(1, group.maximumGroup),
+                                                    minimumRemaining: group.minimumRemaining), logger: logger)
+            : nil
     }
 }
 
@@ -101,6 +109,22 @@ public struct ServiceConfiguration: Sendable {
     public var defaultTokenTTLDays: Int64 = 90
     /// Rows fetched per page when streaming from the database.
     public var streamPageSize = 500
+    /// Group commit of concurrent RecordCollection calls (docs/decisions.md "Group commit").
+    public var groupCommit = GroupCommitConfiguration()
+
+    public init() {}
+}
+
+/// How concurrent RecordCollection calls forwarded by banks share transactions.
+public struct GroupCommitConfiguration: Sendable {
+    /// Off: every call runs in its own transaction.
+    public var enabled = true
+    /// Groups in flight at once, each on its own database connection.
+    public var concurrency = 2
+    /// Most calls in one group.
+    public var maximumGroup = 500
+    /// A call with less time than this left before its deadline runs alone.
+    public var minimumRemaining: Duration = .seconds(1)
 
     public init() {}
 }

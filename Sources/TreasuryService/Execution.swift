@@ -8,7 +8,7 @@ enum Execution {
     static func mutating(_ context: CallContext, stage: @escaping @Sendable (CallContext, PostgresConnection) throws -> Staged) async throws -> CallOutcome {
         let key = context.call.metadata["idempotency-key"] ?? ""
         let method = context.declaration.name
-        let request = method + "\n" + JSON.object(context.params.object).serialized(sortedKeys: true)
+        let request = requestText(context)
         let userID = context.caller.userID
         return try await context.core.pool.transaction { connection in
             try applyDeadline(context, connection)
@@ -38,6 +38,11 @@ enum Execution {
             }
             return outcome
         }
+    }
+
+    /// What the idempotency record's request hash covers: the method and its params.
+    static func requestText(_ context: CallContext) -> String {
+        context.declaration.name + "\n" + JSON.object(context.params.object).serialized(sortedKeys: true)
     }
 
     /// The method's own effects behind a savepoint, so that a business refusal is stored

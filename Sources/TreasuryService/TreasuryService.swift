@@ -71,6 +71,15 @@ public final class TreasuryService: CallDispatcher {
     func run(_ context: CallContext, stream: any CallStream) async throws -> CallOutcome {
         switch context.declaration.handler {
         case .mutating(let stage):
+            if let groups = core.collectionGroups,
+               let item = RevenueMethods.groupCommitItem(context, minimumRemaining: groups.settings.minimumRemaining) {
+                let decision = try await groups.submit(
+                    userID: context.caller.userID, key: context.call.metadata["idempotency-key"] ?? "",
+                    request: Execution.requestText(context), item: item,
+                    auditDetails: JSON.object(context.params.object).serialized(), accountingDate: context.today.description,
+                    deadline: context.call.deadline)
+                if case .outcome(let outcome) = decision { return outcome }
+            }
             return try await Execution.mutating(context, stage: stage)
         case .read(let stage):
             return try await Execution.read(context, stage: stage)

@@ -36,6 +36,9 @@ struct Bench: AsyncParsableCommand {
     @Flag(name: .customLong("no-pgbench"), help: "Skip the pgbench reference runs.")
     var noPgbench = false
 
+    @Option(name: .customLong("group-commit"), help: "The server's RecordCollection group commit: transactions in flight at once (0 turns it off).")
+    var groupCommitConcurrency = GroupCommitConfiguration().concurrency
+
     func run() async throws {
         var logger = Logger(label: "treasury-bench")
         logger.logLevel = .warning
@@ -44,7 +47,11 @@ struct Bench: AsyncParsableCommand {
             try? embedded?.stop()
             if let embedded { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: embedded.configuration.directory).deletingLastPathComponent().path) }
         }
-        let environment = try await BenchEnvironment.start(serverConninfo: serverConninfo, logger: logger)
+        var service = ServiceConfiguration()
+        service.groupCommit.enabled = groupCommitConcurrency > 0
+        service.groupCommit.concurrency = max(1, groupCommitConcurrency)
+        print("group commit: \(groupCommitConcurrency > 0 ? "\(groupCommitConcurrency) in flight" : "off")")
+        let environment = try await BenchEnvironment.start(serverConninfo: serverConninfo, service: service, logger: logger)
         var results: [Measurement] = []
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
         for workload in try await Workloads.all(environment, batchSize: batchSize) where selected?.contains(workload.name) ?? true {

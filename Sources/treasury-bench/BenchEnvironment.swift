@@ -16,7 +16,7 @@ struct BenchEnvironment: Sendable {
     let unit = "5900001"
     let area = "59001"
 
-    static func start(serverConninfo: String, logger: Logger) async throws -> BenchEnvironment {
+    static func start(serverConninfo: String, service serviceConfiguration: ServiceConfiguration, logger: Logger) async throws -> BenchEnvironment {
         let name = "treasury_bench_\(getpid())"
         try PostgresConnection(conninfo: serverConninfo).query("CREATE DATABASE \(name)")
         let conninfo = Conninfo.withDatabase(serverConninfo, name)
@@ -29,7 +29,7 @@ struct BenchEnvironment: Sendable {
         let pool = PostgresPool(configuration: configuration, logger: logger)
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.port = 0
-        let server = TreasuryServer(configuration: serverConfiguration, dispatcher: TreasuryService(pool: pool, logger: logger), logger: logger)
+        let server = TreasuryServer(configuration: serverConfiguration, dispatcher: TreasuryService(pool: pool, configuration: serviceConfiguration, logger: logger), logger: logger)
         Task { try await server.run() }
         let environment = BenchEnvironment(serverConninfo: serverConninfo, port: try await server.listeningPort(), token: token)
         try await environment.prepare()

@@ -19,7 +19,7 @@ enum Workloads {
                 let item = collection(client, iteration, 0, area: areas.randomElement()!).objectValue!
                 return try await session.call("treasury.v1.Revenue/RecordCollection", item, mutating: true).error == nil
             },
-            Workload(name: "Revenue/RecordCollection (hot: one province, one area)") { session, client, iteration in
+            Workload(name: "Revenue/RecordCollection (hot: one province and area)") { session, client, iteration in
                 let item = collection(client, iteration, 0, area: areas[0]).objectValue!
                 return try await session.call("treasury.v1.Revenue/RecordCollection", item, mutating: true).error == nil
             },

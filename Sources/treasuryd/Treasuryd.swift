@@ -76,8 +76,17 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-calls-per-connection"), help: "Calls run at once per connection.")
     var maximumCallsPerConnection = 64
 
+    @Option(name: .customLong("group-commit"), help: "RecordCollection group commit: transactions in flight at once (0 turns it off).")
+    var groupCommitConcurrency = GroupCommitConfiguration().concurrency
+
+    @Option(name: .customLong("group-commit-max"), help: "Most RecordCollection calls in one group commit.")
+    var groupCommitMaximum = GroupCommitConfiguration().maximumGroup
+
     func run() async throws {
         let logger = makeLogger("treasuryd")
+        guard groupCommitConcurrency >= 0, groupCommitMaximum >= 1 else {
+            throw ValidationError("--group-commit must be 0 or more and --group-commit-max 1 or more")
+        }
         let (conninfo, embedded) = try database.conninfo(logger: logger)
         defer { try? embedded?.stop() }
         let setup: [String]
@@ -98,7 +107,11 @@ struct Serve: AsyncParsableCommand {
         serverConfiguration.port = port
         serverConfiguration.maximumLineBytes = maximumLineBytes
         serverConfiguration.maximumConcurrentCallsPerConnection = maximumCallsPerConnection
-        let service = TreasuryService(pool: pool, logger: logger)
+        var serviceConfiguration = ServiceConfiguration()
+        serviceConfiguration.groupCommit.enabled = groupCommitConcurrency > 0
+        serviceConfiguration.groupCommit.concurrency = max(1, groupCommitConcurrency)
+        serviceConfiguration.groupCommit.maximumGroup = groupCommitMaximum
+        let service = TreasuryService(pool: pool, configuration: serviceConfiguration, logger: logger)
         let server = TreasuryServer(configuration: serverConfiguration, dispatcher: service, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -155,11 +155,27 @@ enum RevenueMethods {
             }
         })
 
+    /// Group commit takes a call forwarded by a bank (a bank grant covering its bank code, so no
+    /// dossier) with enough time left; any other call runs alone.
+    static func groupCommitItem(_ context: CallContext, minimumRemaining: Duration) -> JSON? {
+        guard context.declaration.name == recordCollection.name else { return nil }
+        let bank = context.params.string("bank_code")
+        guard context.eligibleGrants.contains(where: { $0.role == .bank && ($0.scope == "*" || $0.scope == "B:\(bank)") }),
+              context.call.deadline - ContinuousClock.now >= minimumRemaining else { return nil }
+        var item = context.params.object
+        item["channel"] = nil
+        return .object(item)
+    }
+
     /// One round trip: `record_collections` over the items, its results in input order.
     static func record(_ connection: PostgresConnection, _ context: CallContext, items: [JSON]) throws -> [JSONObject] {
+        try record(connection, userID: context.caller.userID, accountingDate: context.today.description, items: items)
+    }
+
+    static func record(_ connection: PostgresConnection, userID: Int64, accountingDate: String, items: [JSON]) throws -> [JSONObject] {
         let row = try connection.query(
             "SELECT record_collections($1::jsonb, $2, $3::date)::text AS results",
-            [JSON.array(items).serialized(), context.caller.userID, context.today.description]).first
+            [JSON.array(items).serialized(), userID, accountingDate]).first
         guard let text = row?["results"], let results = try? JSON.parse(text).objectValue?["results"]?.arrayValue,
               results.count == items.count else {
             throw CallError(.internal, "INTERNAL", "the ledger did not confirm the collections")

@@ -1,0 +1,261 @@
+import Foundation
+import Logging
+import PostgresClient
+import Synchronization
+import TreasuryProtocol
+
+/// Group commit for `Revenue/RecordCollection` forwarded by banks: concurrent calls are recorded
+/// together, in one transaction and one set-based `record_collections` call, while each call
+/// keeps its own outcome, idempotency record and audit row (docs/decisions.md "Group commit").
+///
+/// Batching is natural, without timers: a call that arrives while fewer than `concurrency`
+/// groups are in flight starts a group at once (alone, if nothing else waits); calls arriving
+/// meanwhile queue and form the next group. So a lone call pays no wait, and under load each
+/// transaction carries as many calls as arrived during the previous one.
+///
+/// A call leaves the group and runs on its own (the ordinary one-call transaction) whenever
+/// the group cannot give it exactly what that would: the group's transaction failed for any
+/// reason (the database, a deadline, a conflict), another call of the group was cancelled or
+/// passed its deadline before COMMIT, or it repeats the idempotency key of an earlier call in
+/// the same group. A call cancelled while it waits in the queue simply ends, having done nothing.
+final class CollectionGroupCommit: Sendable {
+    struct Settings: Sendable {
+        /// Groups in flight at once (each holds one database connection).
+        var concurrency: Int
+        /// Most calls in one group.
+        var maximumGroup: Int
+        /// A call with less time than this before its deadline runs on its own.
+        var minimumRemaining: Duration
+    }
+
+    /// What a waiting call is told when its group ends.
+    enum Decision: Sendable {
+        case outcome(CallOutcome)
+        /// Run the ordinary one-call path instead (nothing of this call was committed).
+        case runAlone
+        /// Cancelled (or out of time) before anything of it was committed.
+        case cancelled
+    }
+
+    /// One waiting call. Its values are fixed when it is submitted.
+    struct Member: Sendable {
+        let id: Int
+        let userID: Int64
+        let key: String
+        /// The idempotency request text (method, params) of the one-call path.
+        let request: String
+        /// The item for record_collections: the params without `channel`.
+        let item: JSON
+        let auditDetails: String
+        let accountingDate: String
+        let deadline: ContinuousClock.Instant
+    }
+
+    private struct Waiting {
+        let member: Member
+        let continuation: CheckedContinuation<Decision, Never>
+    }
+
+    private struct State {
+        var queue: [Waiting] = []
+        var running = 0
+        var nextID = 0
+        /// Members taken into a group that is still in flight, and whether each was cancelled.
+        var inFlight: [Int: Bool] = [:]
+
+        /// Removes a member from the in-flight set; true if it was cancelled meanwhile.
+        mutating func removeValue(inFlight id: Int) -> Bool {
+            inFlight.removeValue(forKey: id) ?? false
+        }
+    }
+
+    private let state = Mutex(State())
+    let settings: Settings
+    let method: String
+    private let pool: PostgresPool
+    private let logger: Logger
+
+    init(pool: PostgresPool, method: String, settings: Settings, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+        self.method = method
+        self.settings = settings
+    }
+
+    /// Waits for the call's group; returns the call's outcome or asks it to run alone.
+    /// Throws CancellationError if the call was cancelled before anything of it was committed.
+    func submit(userID: Int64, key: String, request: String, item: JSON, auditDetails: String,
+                accountingDate: String, deadline: ContinuousClock.Instant) async throws -> Decision {
+        let id = state.withLock { state -> Int in
+            state.nextID += 1
+            return state.nextID
+        }
+        let member = Member(id: id, userID: userID, key: key, request: request, item: item, auditDetails: auditDetails,
+                            accountingDate: accountingDate, deadline: deadline)
+        let decision = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Decision, Never>) in
+                // Under the lock, so a cancel either finds the call queued or is seen here.
+                let (queued, startRunner) = state.withLock { state -> (Bool, Bool) in
+                    guard !Task.isCancelled else { return (false, false) }
+                    state.queue.append(Waiting(member: member, continuation: continuation))
+                    guard state.running < settings.concurrency else { return (true, false) }
+                    state.running += 1
+                    return (true, true)
+                }
+                if !queued { continuation.resume(returning: .cancelled) }
+                if startRunner { Task { await self.runGroups() } }
+            }
+        } onCancel: {
+            cancel(id)
+        }
+        if case .cancelled = decision { throw CancellationError() }
+        return decision
+    }
+
+    /// A cancelled call leaves the queue at once; one already in a group is marked, and the
+    /// group then rolls back before COMMIT and sends its other calls to run alone.
+    private func cancel(_ id: Int) {
+        let removed = state.withLock { state -> Waiting? in
+            if state.inFlight[id] != nil {
+                state.inFlight[id] = true
+                return nil
+            }
+            guard let index = state.queue.firstIndex(where: { $0.member.id == id }) else { return nil }
+            return state.queue.remove(at: index)
+        }
+        removed?.continuation.resume(returning: .cancelled)
+    }
+
+    /// One runner: takes what is queued, records it, and goes on while calls keep arriving.
+    private func runGroups() async {
+        while true {
+            let group = state.withLock { state -> [Waiting] in
+                let taken = Array(state.queue.prefix(settings.maximumGroup))
+                state.queue.removeFirst(taken.count)
+                if taken.isEmpty { state.running -= 1 }
+                for waiting in taken { state.inFlight[waiting.member.id] = false }
+                return taken
+            }
+            if group.isEmpty { return }
+            let decisions = await record(group.map(\.member))
+            let cancelled = state.withLock { state -> Set<Int> in
+                var cancelled = Set<Int>()
+                for waiting in group where state.removeValue(inFlight: waiting.member.id) { cancelled.insert(waiting.member.id) }
+                return cancelled
+            }
+            for waiting in group {
+                let id = waiting.member.id
+                waiting.continuation.resume(returning: decisions[id] ?? (cancelled.contains(id) ? .cancelled : .runAlone))
+            }
+        }
+    }
+
+    private struct Abandoned: Error {}
+
+    /// Records a group in one transaction; members not decided run alone.
+    private func record(_ members: [Member]) async -> [Int: Decision] {
+        // One call per idempotency key in a group; a repeat runs alone after it and replays.
+        var seen = Set<String>()
+        var admitted: [Member] = []
+        for member in members where seen.insert("\(member.userID)\n\(member.key)").inserted {
+            admitted.append(member)
+        }
+        let method = self.method, group = admitted
+        do {
+            return try await pool.transaction { connection in
+                try self.record(group, method: method, on: connection)
+            }
+        } catch is Abandoned {
+            logger.debug("group commit rolled back: a call was cancelled or out of time; the others run alone", metadata: ["calls": "\(group.count)"])
+            return [:]
+        } catch {
+            logger.debug("group commit failed; its calls run alone", metadata: ["calls": "\(group.count)", "error": "\(String(reflecting: error))"])
+            return [:]
+        }
+    }
+
+    private func record(_ members: [Member], method: String, on connection: PostgresConnection) throws -> [Int: Decision] {
+        let now = ContinuousClock.now
+        guard let earliest = members.map(\.deadline).min(), earliest > now else { throw Abandoned() }
+        let remaining = earliest - now
+        let milliseconds = max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+        try connection.query("SELECT set_config('statement_timeout', $1, true)", [String(milliseconds)])
+
+        // The one-call path's advisory lock per (user, method, key), taken in one global order.
+        let lockKeys = members.map { "\($0.userID)\n\(method)\n\($0.key)" }
+        try connection.query(
+            """
+            SELECT count(pg_advisory_xact_lock(h)) FROM
+              (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1 OFFSET 0) AS s
+            """, [lockKeys])
+
+        var decisions: [Int: Decision] = [:]
+        let stored = try connection.query(
+            """
+            SELECT k.ord, o.outcome, o.request_hash = sha256(convert_to(k.request, 'UTF8')) AS same_request
+            FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS k(user_id, key, request, ord)
+            JOIN idempotency_outcomes o ON o.user_id = k.user_id AND o.method = $4 AND o.key = k.key
+            """, [members.map(\.userID), members.map(\.key), members.map(\.request), method])
+        for row in stored.rows {
+            let member = members[Int(try row.decode(Int64.self, "ord")) - 1]
+            if try row.decode(Bool.self, "same_request") {
+                decisions[member.id] = .outcome(try StoredOutcome.decode(row.decode(String.self, "outcome")))
+            } else {
+                decisions[member.id] = .outcome(.failure(CallError(.alreadyExists, "IDEMPOTENCY_KEY_REUSED",
+                                                                   "this idempotency key was used with other params")))
+            }
+        }
+
+        // One record_collections call per (user, accounting date): the ledger records who and when.
+        let fresh = members.filter { decisions[$0.id] == nil }
+        var toStore: [(Member, CallOutcome)] = []
+        var succeeded: [Member] = []
+        var batches: [String: [Member]] = [:]
+        var order: [String] = []
+        for member in fresh {
+            let batch = "\(member.userID)\n\(member.accountingDate)"
+            if batches[batch] == nil { order.append(batch) }
+            batches[batch, default: []].append(member)
+        }
+        for batch in order {
+            let group = batches[batch]!
+            let results = try RevenueMethods.record(connection, userID: group[0].userID, accountingDate: group[0].accountingDate,
+                                                    items: group.map(\.item))
+            for (member, result) in zip(group, results) {
+                let outcome: CallOutcome
+                if let error = result["error"]?.objectValue {
+                    let callError = RevenueMethods.itemError(error, prefix: "params.")
+                    outcome = .failure(callError)
+                    if callError.code.isStoredForReplay { toStore.append((member, outcome)) }
+                } else {
+                    outcome = .result(.object(result))
+                    toStore.append((member, outcome))
+                    succeeded.append(member)
+                }
+                decisions[member.id] = .outcome(outcome)
+            }
+        }
+
+        if !toStore.isEmpty {
+            try connection.query(
+                """
+                WITH outcomes AS (
+                    INSERT INTO idempotency_outcomes (user_id, method, key, request_hash, outcome)
+                    SELECT x.user_id, $1, x.key, sha256(convert_to(x.request, 'UTF8')), x.outcome
+                    FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS x(user_id, key, request, outcome)
+                )
+                INSERT INTO audit_log (user_id, action, details)
+                SELECT a.user_id, $1, a.details::jsonb FROM unnest($6::bigint[], $7::text[]) AS a(user_id, details)
+                """,
+                [method, toStore.map(\.0.userID), toStore.map(\.0.key), toStore.map(\.0.request),
+                 toStore.map { StoredOutcome.encode($0.1, redacting: []) },
+                 succeeded.map(\.userID), succeeded.map(\.auditDetails)])
+        }
+
+        // Past this point every member gets its real outcome; before it, a member cancelled or
+        // out of time sends the whole group back (rolled back) so the others run alone.
+        let abandoned = state.withLock { state in members.contains { state.inFlight[$0.id] == true } }
+        if abandoned || members.contains(where: { $0.deadline <= ContinuousClock.now }) { throw Abandoned() }
+        return decisions
+    }
+}
