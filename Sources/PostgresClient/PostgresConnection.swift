@@ -64,16 +64,50 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// PQexecParams semantics with text-format parameters; values are never spliced into SQL text.
+    ///
+    /// Each distinct SQL text is prepared once per session (PQprepare, parameter types inferred
+    /// as PQexecParams infers them) and then executed by name, so the server parses and plans it
+    /// once instead of on every call. Errors are the same as unprepared: a statement that fails
+    /// to prepare fails the query with the server's error.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
         try throwIfCancelled()
         let texts = parameters.map(\.postgresText)
         try validate(parameters: texts)
+        let name = try preparedName(for: sql)
         let sent = withCStrings(texts) { values in
-            PQsendQueryParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+            if let name {
+                PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+            } else {
+                PQsendQueryParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+            }
         }
         guard sent == 1 else { throw failure(.connection(handle)) }
-        return try collectResults(resendingCancel: true)
+        do {
+            return try collectResults(resendingCancel: true)
+        } catch let error as PostgresError where error.sqlState == "0A000" && name != nil {
+            // "cached plan must not change result type": the schema changed under the statement;
+            // forget it so the next call prepares it afresh.
+            prepared[sql] = nil
+            throw error
+        }
+    }
+
+    /// Statements prepared in this session, by SQL text. Touched only by the thread using the connection.
+    private var prepared: [String: String] = [:]
+    private var preparedCount = 0
+    /// Beyond this many, further SQL texts run unprepared (a guard against generated SQL).
+    static let maximumPreparedStatements = 512
+
+    private func preparedName(for sql: String) throws -> String? {
+        if let name = prepared[sql] { return name }
+        guard prepared.count < Self.maximumPreparedStatements else { return nil }
+        preparedCount += 1
+        let name = "treasury_\(preparedCount)"
+        guard PQsendPrepare(handle, name, sql, 0, nil) == 1 else { throw failure(.connection(handle)) }
+        _ = try collectResults(resendingCancel: true)
+        prepared[sql] = name
+        return name
     }
 
     /// PQexec semantics: SQL text with no parameters that may hold several statements (migrations).
@@ -106,6 +140,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// PQreset: closes and reopens the connection with the same parameters.
     public func reset() throws {
         PQreset(handle)
+        // A new session: the old one's prepared statements are gone.
+        prepared.removeAll()
         let healthy = isHealthy
         // The old PGcancel names the old backend, so it is useless after a reset.
         let replacement = healthy ? PQgetCancel(handle) : nil
