@@ -3,14 +3,26 @@ extension PostgresConnection {
     ///
     /// On any error: ROLLBACK (if the connection is alive) and rethrow the body's error unchanged.
     /// A COMMIT failure (e.g. a deferred constraint) throws the PostgresError from COMMIT.
+    ///
+    /// With a `deadline`, the time left until it becomes the transaction's statement_timeout,
+    /// sent with BEGIN in one round trip; a deadline already past throws CancellationError
+    /// before anything is sent.
     public func transaction<T>(
-        isolation: IsolationLevel = .readCommitted, _ body: (PostgresConnection) throws -> T
+        isolation: IsolationLevel = .readCommitted, deadline: ContinuousClock.Instant? = nil, _ body: (PostgresConnection) throws -> T
     ) throws -> T {
         let status = transactionStatus
         precondition(
             status != .inTransaction && status != .inError,
             "PostgresConnection.transaction called inside an open transaction; nesting is not supported")
-        try query("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        if let deadline {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { throw CancellationError() }
+            let milliseconds = max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+            // Two statements in one simple-protocol message: one round trip. The number is ours, not input.
+            try execute(script: "BEGIN ISOLATION LEVEL \(isolation.rawValue); SET LOCAL statement_timeout = \(milliseconds)")
+        } else {
+            try query("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        }
         let value: T
         do {
             value = try body(self)

@@ -55,13 +55,14 @@ public final class PostgresPool: Sendable {
     /// `transactionRetryLimit` times; the final error is rethrown.
     public func transaction<T: Sendable>(
         isolation: IsolationLevel = .readCommitted,
+        deadline: ContinuousClock.Instant? = nil,
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
         var retries = 0
         while true {
             do {
                 return try await withConnection { connection in
-                    try connection.transaction(isolation: isolation, body)
+                    try connection.transaction(isolation: isolation, deadline: deadline, body)
                 }
             } catch let error as PostgresError where error.isRetryable && retries < configuration.transactionRetryLimit {
                 retries += 1

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresClient
+import Synchronization
 import TreasuryProtocol
 
 /// Bearer tokens: random, shown once, stored only as a SHA-256 hash.
@@ -41,11 +42,13 @@ extension TreasuryService {
         }
         let token = String(header.dropFirst(prefix.count))
         let now = Int64(core.clock.now().timeIntervalSince1970)
+        if let cached = core.tokens.lookup(token, now: now) { return cached }
         let found = try await core.pool.withConnection { connection in
             try connection.query(
                 """
                 SELECT t.user_id, u.username, t.revoked_at IS NOT NULL AS revoked,
                        coalesce(t.expires_at <= to_timestamp($2), false) AS expired,
+                       floor(extract(epoch FROM t.expires_at))::bigint AS expires_epoch,
                        (SELECT string_agg(g.role || ' ' || g.scope, ',') FROM grants g WHERE g.user_id = t.user_id) AS grants
                 FROM api_tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.token_hash = sha256(convert_to($1, 'UTF8'))
@@ -65,6 +68,52 @@ extension TreasuryService {
             guard parts.count == 2, let role = Role(rawValue: String(parts[0])) else { return nil }
             return Grant(role: role, scope: String(parts[1]))
         }
-        return Caller(userID: try row.decode(Int64.self, "user_id"), username: try row.decode(String.self, "username"), grants: grants)
+        let caller = Caller(userID: try row.decode(Int64.self, "user_id"), username: try row.decode(String.self, "username"), grants: grants)
+        core.tokens.store(token, caller: caller, expiresAt: row["expires_epoch"].flatMap { Int64($0) })
+        return caller
+    }
+}
+
+/// Valid tokens seen in the last moments, so that a busy client's calls do not each cost a
+/// database query. Only valid tokens are kept, each for `lifetime` at most and never past its
+/// own expiry; Admin methods that change tokens or grants clear it on this server at once, and
+/// a change made elsewhere (another server, a DBA in psql) takes effect within `lifetime`.
+final class TokenCache: Sendable {
+    private struct Entry {
+        let caller: Caller
+        let expiresAt: Int64?
+        let cachedUntil: ContinuousClock.Instant
+    }
+
+    private let entries = Mutex([String: Entry]())
+    let lifetime: Duration
+    static let maximumEntries = 10_000
+
+    init(lifetime: Duration) {
+        self.lifetime = lifetime
+    }
+
+    func lookup(_ token: String, now: Int64) -> Caller? {
+        guard lifetime > .zero else { return nil }
+        return entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard ContinuousClock.now < entry.cachedUntil, entry.expiresAt.map({ now < $0 }) ?? true else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.caller
+        }
+    }
+
+    func store(_ token: String, caller: Caller, expiresAt: Int64?) {
+        guard lifetime > .zero else { return }
+        entries.withLock { entries in
+            if entries.count >= Self.maximumEntries { entries.removeAll() }
+            entries[token] = Entry(caller: caller, expiresAt: expiresAt, cachedUntil: ContinuousClock.now + lifetime)
+        }
+    }
+
+    func clear() {
+        entries.withLock { $0.removeAll() }
     }
 }

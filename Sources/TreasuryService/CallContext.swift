@@ -82,12 +82,15 @@ final class ServiceCore: Sendable {
     let logger: Logger
     /// Group commit of bank-forwarded RecordCollection calls; nil when turned off.
     let collectionGroups: CollectionGroupCommit?
+    /// Recently authenticated tokens (see TokenCache).
+    let tokens: TokenCache
 
     init(pool: PostgresPool, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger) {
         self.pool = pool
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
+        self.tokens = TokenCache(lifetime: configuration.tokenCacheLifetime)
         let group = configuration.groupCommit
         self.collectionGroups = group.enabled
             ? CollectionGroupCommit(pool: pool, method: RevenueMethods.recordCollection.name,
@@ -109,6 +112,9 @@ public struct ServiceConfiguration: Sendable {
     public var defaultTokenTTLDays: Int64 = 90
     /// Rows fetched per page when streaming from the database.
     public var streamPageSize = 500
+    /// How long a valid token is trusted without asking the database again (zero: always ask).
+    /// A revocation or grant change made through this server's Admin methods applies at once.
+    public var tokenCacheLifetime: Duration = .seconds(1)
     /// Group commit of concurrent RecordCollection calls (docs/decisions.md "Group commit").
     public var groupCommit = GroupCommitConfiguration()
 

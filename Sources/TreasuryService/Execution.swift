@@ -10,8 +10,7 @@ enum Execution {
         let method = context.declaration.name
         let request = requestText(context)
         let userID = context.caller.userID
-        return try await context.core.pool.transaction { connection in
-            try applyDeadline(context, connection)
+        return try await context.core.pool.transaction(deadline: context.call.deadline) { connection in
             let staged = try stage(context, connection)
             try context.authorize(staged.target)
             try connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["\(userID)\n\(method)\n\(key)"])
@@ -62,8 +61,7 @@ enum Execution {
     }
 
     static func read(_ context: CallContext, stage: @escaping @Sendable (CallContext, PostgresConnection) throws -> Staged) async throws -> CallOutcome {
-        try await context.core.pool.transaction(isolation: .repeatableRead) { connection in
-            try applyDeadline(context, connection)
+        try await context.core.pool.transaction(isolation: .repeatableRead, deadline: context.call.deadline) { connection in
             let staged = try stage(context, connection)
             try context.authorize(staged.target)
             do {
@@ -72,15 +70,6 @@ enum Execution {
                 return .failure(error)
             }
         }
-    }
-
-    /// The call's remaining time becomes the transaction's statement_timeout, so the database
-    /// itself stops work past the deadline even if a cancel request were lost.
-    static func applyDeadline(_ context: CallContext, _ connection: PostgresConnection) throws {
-        let remaining = context.call.deadline - ContinuousClock.now
-        let milliseconds = max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
-        if remaining <= .zero { throw CancellationError() }
-        try connection.query("SELECT set_config('statement_timeout', $1, true)", [String(milliseconds)])
     }
 }
 

@@ -162,7 +162,8 @@ final class CollectionGroupCommit: Sendable {
         }
         let method = self.method, group = admitted
         do {
-            return try await pool.transaction { connection in
+            // The earliest deadline of the group bounds its transaction (statement_timeout).
+            return try await pool.transaction(deadline: group.map(\.deadline).min()) { connection in
                 try self.record(group, method: method, on: connection)
             }
         } catch is Abandoned {
@@ -175,12 +176,6 @@ final class CollectionGroupCommit: Sendable {
     }
 
     private func record(_ members: [Member], method: String, on connection: PostgresConnection) throws -> [Int: Decision] {
-        let now = ContinuousClock.now
-        guard let earliest = members.map(\.deadline).min(), earliest > now else { throw Abandoned() }
-        let remaining = earliest - now
-        let milliseconds = max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
-        try connection.query("SELECT set_config('statement_timeout', $1, true)", [String(milliseconds)])
-
         // The one-call path's advisory lock per (user, method, key), taken in one global order.
         let lockKeys = members.map { "\($0.userID)\n\(method)\n\($0.key)" }
         try connection.query(

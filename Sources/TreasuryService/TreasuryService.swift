@@ -38,6 +38,8 @@ public final class TreasuryService: CallDispatcher {
             username = caller.username
             let context = try prepare(call, declaration: declaration, caller: caller)
             outcome = try await run(context, stream: stream)
+            // Tokens and grants may have changed: the next call of every token asks the database.
+            if declaration.isMutating, declaration.name.hasPrefix("treasury.v1.Admin/") { core.tokens.clear() }
         } catch {
             outcome = .failure(SchemaRule.transportError(for: error, call: call, logger: core.logger))
         }
