@@ -58,6 +58,25 @@ import TreasuryProtocol
         #expect(response.reason == "TOKEN_REVOKED")
     }
 
+    @Test func aTokenRevokedInTheDatabaseDirectlyIsRefusedWithinTheCacheLifetime() async throws {
+        let environment = try await TestEnvironment.get()
+        let world = try await World.make(environment)
+        let account = try await world.account()
+        let name = "dba-revoked-\(TestEnvironment.next())"
+        try await world.admin.must("treasury.v1.Admin/CreateUser", ["username": .string(name)])
+        try await world.admin.must("treasury.v1.Admin/Grant", ["username": .string(name), "role": .string("AUDITOR"), "scope": .string("*")])
+        let issued = try await world.admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name), "ttl_days": .integer(1)])
+        let session = Session(connection: world.admin.connection, token: issued["token"]?.stringValue)
+        #expect(try await get(session, account).error == nil)
+        // A DBA revokes behind the service's back: no Admin call clears the cache, so the
+        // token may work until the cached entry ages out (1 s), and never after.
+        try environment.database().query("UPDATE api_tokens SET revoked_at = now() WHERE id = $1", [issued["token_id"]?.stringValue ?? ""])
+        try await Task.sleep(for: .milliseconds(1_100))
+        let response = try await get(session, account)
+        #expect(response.code == "UNAUTHENTICATED")
+        #expect(response.reason == "TOKEN_REVOKED")
+    }
+
     @Test func aRoleThatMayNotCallTheMethodIsDenied() async throws {
         let world = try await World.make(try await TestEnvironment.get())
         let from = try await world.account(balance: 100), to = try await world.account()
