@@ -133,4 +133,10 @@ public struct GroupCommitConfiguration: Sendable {
     public var minimumRemaining: Duration = .seconds(1)
 
     public init() {}
+
+    /// The command-line form (`--group-commit N`): N groups in flight, 0 turns group commit off.
+    public mutating func setInFlight(_ groups: Int) {
+        enabled = groups > 0
+        concurrency = max(1, groups)
+    }
 }

@@ -48,8 +48,7 @@ struct Bench: AsyncParsableCommand {
             if let embedded { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: embedded.configuration.directory).deletingLastPathComponent().path) }
         }
         var service = ServiceConfiguration()
-        service.groupCommit.enabled = groupCommitConcurrency > 0
-        service.groupCommit.concurrency = max(1, groupCommitConcurrency)
+        service.groupCommit.setInFlight(groupCommitConcurrency)
         print("group commit: \(groupCommitConcurrency > 0 ? "\(groupCommitConcurrency) in flight" : "off")")
         let environment = try await BenchEnvironment.start(serverConninfo: serverConninfo, service: service, logger: logger)
         var results: [Measurement] = []

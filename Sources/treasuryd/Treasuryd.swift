@@ -108,8 +108,7 @@ struct Serve: AsyncParsableCommand {
         serverConfiguration.maximumLineBytes = maximumLineBytes
         serverConfiguration.maximumConcurrentCallsPerConnection = maximumCallsPerConnection
         var serviceConfiguration = ServiceConfiguration()
-        serviceConfiguration.groupCommit.enabled = groupCommitConcurrency > 0
-        serviceConfiguration.groupCommit.concurrency = max(1, groupCommitConcurrency)
+        serviceConfiguration.groupCommit.setInFlight(groupCommitConcurrency)
         serviceConfiguration.groupCommit.maximumGroup = groupCommitMaximum
         let service = TreasuryService(pool: pool, configuration: serviceConfiguration, logger: logger)
         let server = TreasuryServer(configuration: serverConfiguration, dispatcher: service, logger: logger)

@@ -125,8 +125,7 @@ enum RevenueMethods {
             return Staged(target: target) {
                 // Forwarded by a bank (its grant covers the bank code): no dossier. Otherwise an officer at the counter.
                 let viaBank = context.eligibleGrants.contains { $0.role == .bank && target.allows($0) }
-                var item = context.params.object
-                item["channel"] = nil
+                var item = collectionItem(context.params)
                 var dossier: Int64?
                 if !viaBank {
                     try connection.query("SAVEPOINT collection_dossier")
@@ -162,9 +161,14 @@ enum RevenueMethods {
         let bank = context.params.string("bank_code")
         guard context.eligibleGrants.contains(where: { $0.role == .bank && ($0.scope == "*" || $0.scope == "B:\(bank)") }),
               context.call.deadline - ContinuousClock.now >= minimumRemaining else { return nil }
-        var item = context.params.object
+        return .object(collectionItem(context.params))
+    }
+
+    /// RecordCollection's params as a record_collections item (channel is the call's, not the item's).
+    static func collectionItem(_ params: Params) -> JSONObject {
+        var item = params.object
         item["channel"] = nil
-        return .object(item)
+        return item
     }
 
     /// One round trip: `record_collections` over the items, its results in input order.
