@@ -59,17 +59,23 @@ extension Array: PostgresEncodable where Element: PostgresArrayElement {
 }
 
 extension String: PostgresArrayElement {
-    /// Every element is double-quoted, so commas, braces, spaces and the word NULL stay data.
+    /// Every element is double-quoted, so commas, braces, spaces and the word NULL stay data;
+    /// `"` and `\` are escaped byte by byte (neither byte occurs inside a multi-byte UTF-8
+    /// sequence, and a Character-wise scan would miss a quote followed by a combining mark).
     public static func postgresText(of elements: [String]) -> String {
-        let quoted = elements.map { element in
-            var escaped = ""
-            for character in element {
-                if character == "\\" || character == "\"" { escaped.append("\\") }
-                escaped.append(character)
+        var text: [UInt8] = [UInt8(ascii: "{")]
+        text.reserveCapacity(2 + elements.reduce(0) { $0 + $1.utf8.count + 3 })
+        for (index, element) in elements.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            text.append(UInt8(ascii: "\""))
+            for byte in element.utf8 {
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { text.append(UInt8(ascii: "\\")) }
+                text.append(byte)
             }
-            return "\"" + escaped + "\""
+            text.append(UInt8(ascii: "\""))
         }
-        return "{" + quoted.joined(separator: ",") + "}"
+        text.append(UInt8(ascii: "}"))
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

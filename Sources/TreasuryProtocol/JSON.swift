@@ -111,60 +111,98 @@ extension JSON {
     /// Compact JSON text. Object keys keep their order unless `sortedKeys` is set
     /// (used for canonical forms, such as the hash of idempotent request parameters).
     public func serialized(sortedKeys: Bool = false) -> String {
-        var out = ""
-        write(into: &out, sortedKeys: sortedKeys)
-        return out
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(bytes: &out, sortedKeys: sortedKeys)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public func write(into out: inout String, sortedKeys: Bool = false) {
+        out += serialized(sortedKeys: sortedKeys)
+    }
+
+    /// Appends the compact JSON text as UTF-8 (what `serialized` returns), byte by byte
+    /// into one buffer: no String is built per value.
+    public func write(bytes out: inout [UInt8], sortedKeys: Bool = false) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .number(let text): out += text
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let string): JSON.writeString(string, into: &out)
         case .array(let items):
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                item.write(into: &out, sortedKeys: sortedKeys)
+            out.append(UInt8(ascii: "["))
+            var first = true
+            for item in items {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                item.write(bytes: &out, sortedKeys: sortedKeys)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let object):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             let keys = sortedKeys ? object.keys.sorted() : object.keys
-            for (index, key) in keys.enumerated() {
-                if index > 0 { out += "," }
+            var first = true
+            for key in keys {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
                 JSON.writeString(key, into: &out)
-                out += ":"
-                object[key]!.write(into: &out, sortedKeys: sortedKeys)
+                out.append(UInt8(ascii: ":"))
+                object[key]!.write(bytes: &out, sortedKeys: sortedKeys)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func writeString(_ string: String, into out: inout String) {
-        out += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// A JSON string literal: `"` and `\` escaped, control characters as \b \f \n \r \t or
+    /// \u00XX, and U+2028/U+2029 as \u2028/\u2029 (so a line of JSON is also one line of
+    /// JavaScript). Runs of bytes that need no escape are copied at once.
+    static func writeString(_ string: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var string = string
+        string.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                var escape: (UInt8, UInt8?)? = nil  // (letter, nil) for \x; (0, value) for \u00XX
+                var width = 1
+                switch byte {
+                case UInt8(ascii: "\""): escape = (UInt8(ascii: "\""), nil)
+                case UInt8(ascii: "\\"): escape = (UInt8(ascii: "\\"), nil)
+                case 0x0A: escape = (UInt8(ascii: "n"), nil)
+                case 0x0D: escape = (UInt8(ascii: "r"), nil)
+                case 0x09: escape = (UInt8(ascii: "t"), nil)
+                case 0x08: escape = (UInt8(ascii: "b"), nil)
+                case 0x0C: escape = (UInt8(ascii: "f"), nil)
+                case 0x00..<0x20: escape = (0, byte)
+                case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    escape = (0xE2, bytes[index + 2])
+                    width = 3
+                default: break
                 }
+                guard let (letter, value) = escape else {
+                    index += 1
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                out.append(UInt8(ascii: "\\"))
+                if letter == 0, let value {
+                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(value >> 4)], hexDigits[Int(value & 0xF)]])
+                } else if letter == 0xE2, let value {
+                    out.append(contentsOf: "u202".utf8)
+                    out.append(value == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                } else {
+                    out.append(letter)
+                }
+                index += width
+                runStart = index
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -8,7 +8,7 @@ enum Workloads {
         /// One collection of the province: `area` decides which sharing rule and area segment it takes.
         @Sendable func collection(_ client: Int, _ iteration: Int, _ index: Int, area: String) -> JSON {
             .object([
-                "bank_code": .string("VCB"), "bank_ref": .string("BENCH-\(client)-\(iteration)-\(index)-\(UUID().uuidString.prefix(8))"),
+                "bank_code": .string("VCB"), "bank_ref": .string("BENCH-\(client)-\(iteration)-\(index)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"),
                 "collected_on": .string(environment.today), "payer": .object(["name": .string("Taxpayer \(client)"), "tax_id": .string("0100109106")]),
                 "chapter": .string("557"), "economic_code": .string("1001"), "area_code": .string(area),
                 "treasury_code": .string(environment.treasury), "amount": .integer(Int.random(in: 10_000...5_000_000)),

@@ -61,6 +61,20 @@ struct PostgresConnectionTests {
         #expect(try empty.first?.decode(Int.self, "count") == 0)
     }
 
+    @Test func stringArrayElementsRoundTripByteForByteWhateverTheirCharacters() throws {
+        // A quote or backslash followed by a combining mark is one Character with the mark:
+        // the escaping works on UTF-8 bytes, so such an element still arrives intact.
+        let connection = try TestDatabase.connect()
+        let strings = ["\"\u{301}", "\\\u{301}x", "đồng \"Việt\"", "{\"json\": [1, \"a,b\"]}", "tab\there", "😀\"😀"]
+        let result = try connection.query(
+            "SELECT i::int AS i, x, octet_length(x) AS size FROM unnest($1::text[]) WITH ORDINALITY AS u(x, i) ORDER BY i", [strings])
+        #expect(result.rows.count == strings.count)
+        for (row, expected) in zip(result.rows, strings) {
+            #expect(row["x"] == expected)
+            #expect(try row.decode(Int.self, "size") == expected.utf8.count)
+        }
+    }
+
     @Test func integerArraysAndByteaAreSentInTextFormat() throws {
         let connection = try TestDatabase.connect()
         let numbers: [Int64] = [1, -2, Int64.max]

@@ -34,6 +34,16 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSON.parse(#""\ud83d""#) }
     }
 
+    @Test func serializationEscapesQuotesControlsAndLineSeparatorsAndCopiesTheRest() throws {
+        let text = "q\"b\\s/\u{08}\u{0C}\n\r\t\u{01}\u{1F}\u{7F}\u{2028}\u{2029}\u{2027}đồng😀\"\u{301}"
+        let serialized = JSON.object(["k\"ey": .string(text), "n": .null, "a": .array([.bool(true), .number("-1.5")])]).serialized()
+        #expect(serialized == #"{"k\"ey":"q\"b\\s/\b\f\n\r\t\u0001\u001f\#u{7F}\u2028\u2029\#u{2027}đồng😀\"\#u{301}","n":null,"a":[true,-1.5]}"#)
+        // What is written parses back to the same value: a JSON line is one line whatever the text.
+        #expect(!serialized.contains("\n"))
+        #expect(try JSON.parse(serialized).objectValue?["k\"ey"] == .string(text))
+        #expect(JSON.string("").serialized() == #""""#)
+    }
+
     @Test func terminalLinesEchoTheIdAsSent() {
         let line = Line.terminal(id: .integer("7"), outcome: .result(JSON.object(["n": .integer(1)])))
         #expect(line == "{\"id\":7,\"result\":{\"n\":1}}\n")
