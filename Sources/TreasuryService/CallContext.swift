@@ -84,6 +84,8 @@ final class ServiceCore: Sendable {
     let collectionGroups: CollectionGroupCommit?
     /// Recently authenticated tokens (see TokenCache).
     let tokens: TokenCache
+    /// RecordCollections batches in the database at once; nil when unlimited.
+    let collectionBatches: AdmissionGate?
 
     init(pool: PostgresPool, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger) {
         self.pool = pool
@@ -91,6 +93,7 @@ final class ServiceCore: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.tokens = TokenCache(lifetime: configuration.tokenCacheLifetime)
+        self.collectionBatches = configuration.batchConcurrency > 0 ? AdmissionGate(permits: configuration.batchConcurrency) : nil
         let group = configuration.groupCommit
         self.collectionGroups = group.enabled
             ? CollectionGroupCommit(pool: pool, method: RevenueMethods.recordCollection.name,
@@ -117,6 +120,9 @@ public struct ServiceConfiguration: Sendable {
     public var tokenCacheLifetime: Duration = .seconds(1)
     /// Group commit of concurrent RecordCollection calls (docs/decisions.md "Group commit").
     public var groupCommit = GroupCommitConfiguration()
+    /// RecordCollections batches recorded at once; the others wait their turn (0: no limit).
+    /// See docs/decisions.md "Batch admission".
+    public var batchConcurrency = 2
 
     public init() {}
 }

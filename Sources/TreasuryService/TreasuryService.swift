@@ -82,6 +82,9 @@ public final class TreasuryService: CallDispatcher {
                     deadline: context.call.deadline)
                 if case .outcome(let outcome) = decision { return outcome }
             }
+            if let batches = core.collectionBatches, context.declaration.name == RevenueMethods.recordCollections.name {
+                return try await batches.withPermit { try await Execution.mutating(context, stage: stage) }
+            }
             return try await Execution.mutating(context, stage: stage)
         case .read(let stage):
             return try await Execution.read(context, stage: stage)

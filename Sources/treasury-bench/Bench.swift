@@ -39,6 +39,9 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .customLong("group-commit"), help: "The server's RecordCollection group commit: transactions in flight at once (0 turns it off).")
     var groupCommitConcurrency = GroupCommitConfiguration().concurrency
 
+    @Option(name: .customLong("batch-concurrency"), help: "The server's RecordCollections batches recorded at once (0: no limit).")
+    var batchConcurrency = ServiceConfiguration().batchConcurrency
+
     func run() async throws {
         var logger = Logger(label: "treasury-bench")
         logger.logLevel = .warning
@@ -49,7 +52,11 @@ struct Bench: AsyncParsableCommand {
         }
         var service = ServiceConfiguration()
         service.groupCommit.setInFlight(groupCommitConcurrency)
-        print("group commit: \(groupCommitConcurrency > 0 ? "\(groupCommitConcurrency) in flight" : "off")")
+        guard groupCommitConcurrency >= 0, batchConcurrency >= 0 else {
+            throw ValidationError("--group-commit and --batch-concurrency must be 0 or more")
+        }
+        service.batchConcurrency = batchConcurrency
+        print("group commit: \(groupCommitConcurrency > 0 ? "\(groupCommitConcurrency) in flight" : "off"); batches at once: \(batchConcurrency > 0 ? "\(batchConcurrency)" : "no limit")")
         let environment = try await BenchEnvironment.start(serverConninfo: serverConninfo, service: service, logger: logger)
         var results: [Measurement] = []
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }

@@ -82,10 +82,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("group-commit-max"), help: "Most RecordCollection calls in one group commit.")
     var groupCommitMaximum = GroupCommitConfiguration().maximumGroup
 
+    @Option(name: .customLong("batch-concurrency"), help: "RecordCollections batches recorded at once; the others wait their turn (0: no limit).")
+    var batchConcurrency = ServiceConfiguration().batchConcurrency
+
     func run() async throws {
         let logger = makeLogger("treasuryd")
-        guard groupCommitConcurrency >= 0, groupCommitMaximum >= 1 else {
-            throw ValidationError("--group-commit must be 0 or more and --group-commit-max 1 or more")
+        guard groupCommitConcurrency >= 0, groupCommitMaximum >= 1, batchConcurrency >= 0 else {
+            throw ValidationError("--group-commit and --batch-concurrency must be 0 or more, --group-commit-max 1 or more")
         }
         let (conninfo, embedded) = try database.conninfo(logger: logger)
         defer { try? embedded?.stop() }
@@ -110,6 +113,7 @@ struct Serve: AsyncParsableCommand {
         var serviceConfiguration = ServiceConfiguration()
         serviceConfiguration.groupCommit.setInFlight(groupCommitConcurrency)
         serviceConfiguration.groupCommit.maximumGroup = groupCommitMaximum
+        serviceConfiguration.batchConcurrency = batchConcurrency
         let service = TreasuryService(pool: pool, configuration: serviceConfiguration, logger: logger)
         let server = TreasuryServer(configuration: serverConfiguration, dispatcher: service, logger: logger)
         let group = ServiceGroup(

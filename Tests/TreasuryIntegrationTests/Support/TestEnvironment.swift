@@ -94,7 +94,14 @@ final class TestEnvironment: Sendable {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configure(&configuration)
-        let service = TreasuryService(pool: pool, clock: clock, logger: logger)
+        return try await startServer(TreasuryService(pool: pool, clock: clock, logger: logger), logger: logger, configuration: configuration)
+    }
+
+    /// Serves a given service (e.g. with its own ServiceConfiguration) on a free port until the
+    /// test process ends.
+    static func startServer(_ service: TreasuryService, logger: Logger, configuration: ServerConfiguration = ServerConfiguration()) async throws -> Int {
+        var configuration = configuration
+        configuration.port = 0
         let server = TreasuryServer(configuration: configuration, dispatcher: service, logger: logger)
         Task { try await server.run() }
         return try await server.listeningPort()
