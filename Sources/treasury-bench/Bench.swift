@@ -27,6 +27,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds per workload.")
     var seconds = 10
 
+    @Option(help: "Unmeasured seconds before each workload (pooled connections prepare their statements).")
+    var warmup = 2
+
     @Option(name: .customLong("batch-size"), help: "Collections per RecordCollections call.")
     var batchSize = 1000
 
@@ -52,8 +55,8 @@ struct Bench: AsyncParsableCommand {
         }
         var service = ServiceConfiguration()
         service.groupCommit.setInFlight(groupCommitConcurrency)
-        guard groupCommitConcurrency >= 0, batchConcurrency >= 0 else {
-            throw ValidationError("--group-commit and --batch-concurrency must be 0 or more")
+        guard groupCommitConcurrency >= 0, batchConcurrency >= 0, warmup >= 0, seconds >= 1, clients >= 1 else {
+            throw ValidationError("--group-commit, --batch-concurrency and --warmup must be 0 or more, --seconds and --clients 1 or more")
         }
         service.batchConcurrency = batchConcurrency
         print("group commit: \(groupCommitConcurrency > 0 ? "\(groupCommitConcurrency) in flight" : "off"); batches at once: \(batchConcurrency > 0 ? "\(batchConcurrency)" : "no limit")")
@@ -61,11 +64,13 @@ struct Bench: AsyncParsableCommand {
         var results: [Measurement] = []
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
         for workload in try await Workloads.all(environment, batchSize: batchSize) where selected?.contains(workload.name) ?? true {
-            print("running \(workload.name) (\(clients) clients, \(seconds) s)...")
-            results.append(try await workload.measure(environment, clients: clients, seconds: seconds))
+            try environment.settle()
+            print("running \(workload.name) (\(clients) clients, \(warmup) s warm-up, \(seconds) s)...")
+            results.append(try await workload.measure(environment, clients: clients, seconds: seconds, warmup: warmup))
         }
         var references: [String: Double] = [:]
         if !noPgbench {
+            try environment.settleForPgbench()
             for (name, script) in [("pgbench tpcb-like", "tpcb-like"), ("pgbench select-only", "select-only")] {
                 print("running \(name)...")
                 if let tps = try PgBench.run(serverConninfo: serverConninfo, builtin: script, clients: clients, seconds: seconds) {

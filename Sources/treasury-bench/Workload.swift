@@ -10,19 +10,27 @@ struct Workload: Sendable {
     /// One call; returns whether it succeeded (refusals count as errors).
     var operation: @Sendable (_ session: BenchSession, _ client: Int, _ iteration: Int) async throws -> Bool
 
-    func measure(_ environment: BenchEnvironment, clients: Int, seconds: Int) async throws -> Measurement {
-        let start = ContinuousClock.now
-        let end = start + .seconds(seconds)
+    /// Runs `warmup` seconds unmeasured (every pooled connection prepares its statements and
+    /// compiles its functions), then measures a window of `seconds`: the calls that answer
+    /// within the window count, and the rate is their number over the window (in a closed
+    /// loop the calls cut at either edge even out), so long calls such as 1000-item batches
+    /// are neither lost nor counted twice. The calls still running at the end are awaited.
+    func measure(_ environment: BenchEnvironment, clients: Int, seconds: Int, warmup: Int = 0) async throws -> Measurement {
+        let windowStart = ContinuousClock.now + .seconds(warmup)
+        let end = windowStart + .seconds(seconds)
         let perClient = try await withThrowingTaskGroup(of: (Int, Int, [Double]).self) { group in
             for client in 0..<clients {
                 group.addTask {
                     let session = try await environment.session()
-                    var operations = 0, errors = 0
+                    var operations = 0, errors = 0, iteration = 0
                     var latencies: [Double] = []
                     while ContinuousClock.now < end {
                         let began = ContinuousClock.now
-                        let ok = try await operation(session, client, operations)
-                        let elapsed = ContinuousClock.now - began
+                        let ok = try await operation(session, client, iteration)
+                        iteration += 1
+                        let finished = ContinuousClock.now
+                        guard finished >= windowStart, finished <= end else { continue }
+                        let elapsed = finished - began
                         latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
                         operations += 1
                         if !ok { errors += 1 }
@@ -33,11 +41,9 @@ struct Workload: Sendable {
             }
             return try await group.reduce(into: [(Int, Int, [Double])]()) { $0.append($1) }
         }
-        let elapsed = ContinuousClock.now - start
         return Measurement(
             name: name, operations: perClient.map(\.0).reduce(0, +), errors: perClient.map(\.1).reduce(0, +),
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            latencies: perClient.flatMap(\.2), unitsPerOperation: unitsPerOperation)
+            seconds: Double(seconds), latencies: perClient.flatMap(\.2), unitsPerOperation: unitsPerOperation)
     }
 }
 

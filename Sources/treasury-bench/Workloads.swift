@@ -23,12 +23,6 @@ enum Workloads {
                 let item = collection(client, iteration, 0, area: areas[0]).objectValue!
                 return try await session.call("treasury.v1.Revenue/RecordCollection", item, mutating: true).error == nil
             },
-            Workload(name: "Revenue/RecordCollections (\(batchSize) per call)", unitsPerOperation: batchSize) { session, client, iteration in
-                let items = (0..<batchSize).map { collection(client, iteration, $0, area: areas.randomElement()!) }
-                let response = try await session.call("treasury.v1.Revenue/RecordCollections", ["collections": .array(items)], mutating: true)
-                let failed = response.result?.objectValue?["results"]?.arrayValue?.contains { $0.objectValue?["error"] != nil } ?? true
-                return response.error == nil && !failed
-            },
             Workload(name: "Accounts/Get") { session, _, _ in
                 try await session.call("treasury.v1.Accounts/Get", ["account_no": .string(accounts.randomElement()!)], mutating: false).error == nil
             },
@@ -38,6 +32,12 @@ enum Workloads {
                 while to == from { to = accounts.randomElement()! }
                 return try await session.call("treasury.v1.Accounts/Transfer", [
                     "from_account": .string(from), "to_account": .string(to), "amount": .integer(1)], mutating: true).error == nil
+            },
+            Workload(name: "Revenue/RecordCollections (\(batchSize) per call)", unitsPerOperation: batchSize) { session, client, iteration in
+                let items = (0..<batchSize).map { collection(client, iteration, $0, area: areas.randomElement()!) }
+                let response = try await session.call("treasury.v1.Revenue/RecordCollections", ["collections": .array(items)], mutating: true)
+                let failed = response.result?.objectValue?["results"]?.arrayValue?.contains { $0.objectValue?["error"] != nil } ?? true
+                return response.error == nil && !failed
             },
         ]
     }
