@@ -36,8 +36,9 @@ public enum TreasuryTime {
             }
         }
 
+        /// YYYY-MM-DD (without Foundation's format parsing: this runs for every collection).
         public var description: String {
-            String(format: "%04d-%02d-%02d", year, month, day)
+            TreasuryTime.padded(year, 4) + "-" + TreasuryTime.padded(month, 2) + "-" + TreasuryTime.padded(day, 2)
         }
 
         public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
@@ -107,6 +108,14 @@ public enum TreasuryTime {
         let total = Int(floor(instant.timeIntervalSince1970))
         let date = LocalDate(daysSinceEpoch: Int(floor(Double(total) / 86_400)))
         let secondsOfDay = ((total % 86_400) + 86_400) % 86_400
-        return String(format: "%@T%02d:%02d:%02dZ", date.description, secondsOfDay / 3600, secondsOfDay / 60 % 60, secondsOfDay % 60)
+        return date.description + "T" + padded(secondsOfDay / 3600, 2) + ":" + padded(secondsOfDay / 60 % 60, 2) + ":"
+            + padded(secondsOfDay % 60, 2) + "Z"
+    }
+
+    /// `value` in decimal with leading zeros to at least `width` digits (as printf's %0Nd).
+    public static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value.magnitude)
+        let zeros = String(repeating: "0", count: max(0, width - digits.count - (value < 0 ? 1 : 0)))
+        return (value < 0 ? "-" : "") + zeros + digits
     }
 }

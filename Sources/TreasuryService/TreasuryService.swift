@@ -96,6 +96,12 @@ public final class TreasuryService: CallDispatcher {
         }
     }
 
+    /// A non-negative number with one decimal, as "%.1f" (without Foundation's format parsing).
+    static func tenths(_ value: Double) -> String {
+        let scaled = Int((max(0, value) * 10).rounded())
+        return "\(scaled / 10).\(scaled % 10)"
+    }
+
     func log(_ call: IncomingCall, username: String, outcome: CallOutcome, started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
@@ -105,7 +111,7 @@ public final class TreasuryService: CallDispatcher {
         }
         core.logger.info("call", metadata: [
             "request_id": "\(call.id)", "method": "\(call.method)", "user": "\(username)",
-            "duration_ms": "\(String(format: "%.1f", milliseconds))", "code": "\(code)", "peer": "\(call.peer)",
+            "duration_ms": "\(Self.tenths(milliseconds))", "code": "\(code)", "peer": "\(call.peer)",
         ])
     }
 }

@@ -18,6 +18,19 @@ import Testing
         #expect(LocalDate("2024-02-29") != nil)
     }
 
+    @Test func datesAndTimestampsPrintZeroPaddedAsPrintfWould() {
+        #expect(LocalDate(year: 5, month: 1, day: 2).description == "0005-01-02")
+        #expect(LocalDate(year: 2026, month: 12, day: 31).description == "2026-12-31")
+        for days in stride(from: -1000, to: 40000, by: 97) {
+            let date = LocalDate(daysSinceEpoch: days)
+            #expect(date.description == String(format: "%04d-%02d-%02d", date.year, date.month, date.day))
+            #expect(LocalDate(date.description) == date)
+        }
+        #expect(TreasuryTime.rfc3339(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(TreasuryTime.rfc3339(Date(timeIntervalSince1970: 1_795_973_399.9)) == "2026-11-29T17:29:59Z")
+        #expect(TreasuryTime.padded(7, 3) == "007" && TreasuryTime.padded(-7, 3) == "-07" && TreasuryTime.padded(12345, 2) == "12345")
+    }
+
     @Test func localDateIsVietnamTime() {
         // 2026-11-29T17:30Z is 00:30 on 30 November in Hanoi.
         let instant = Date(timeIntervalSince1970: 1_795_973_400)
