@@ -117,10 +117,6 @@ extension JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public func write(into out: inout String, sortedKeys: Bool = false) {
-        out += serialized(sortedKeys: sortedKeys)
-    }
-
     /// Appends the compact JSON text as UTF-8 (what `serialized` returns), byte by byte
     /// into one buffer: no String is built per value.
     public func write(bytes out: inout [UInt8], sortedKeys: Bool = false) {
@@ -162,45 +158,32 @@ extension JSON {
         out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
-            var runStart = 0
-            var index = 0
-            let count = bytes.count
-            while index < count {
-                let byte = bytes[index]
-                var escape: (UInt8, UInt8?)? = nil  // (letter, nil) for \x; (0, value) for \u00XX
-                var width = 1
-                switch byte {
-                case UInt8(ascii: "\""): escape = (UInt8(ascii: "\""), nil)
-                case UInt8(ascii: "\\"): escape = (UInt8(ascii: "\\"), nil)
-                case 0x0A: escape = (UInt8(ascii: "n"), nil)
-                case 0x0D: escape = (UInt8(ascii: "r"), nil)
-                case 0x09: escape = (UInt8(ascii: "t"), nil)
-                case 0x08: escape = (UInt8(ascii: "b"), nil)
-                case 0x0C: escape = (UInt8(ascii: "f"), nil)
-                case 0x00..<0x20: escape = (0, byte)
-                case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-                    escape = (0xE2, bytes[index + 2])
-                    width = 3
-                default: break
-                }
-                guard let (letter, value) = escape else {
-                    index += 1
-                    continue
-                }
+            var runStart = 0, index = 0
+            /// Copies the run before `index`, then `escape` in place of `width` bytes.
+            func replace(_ width: Int, with escape: [UInt8]) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                out.append(UInt8(ascii: "\\"))
-                if letter == 0, let value {
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(value >> 4)], hexDigits[Int(value & 0xF)]])
-                } else if letter == 0xE2, let value {
-                    out.append(contentsOf: "u202".utf8)
-                    out.append(value == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
-                } else {
-                    out.append(letter)
-                }
+                out.append(contentsOf: escape)
                 index += width
                 runStart = index
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\""): replace(1, with: Array(#"\""#.utf8))
+                case UInt8(ascii: "\\"): replace(1, with: Array(#"\\"#.utf8))
+                case 0x0A: replace(1, with: Array(#"\n"#.utf8))
+                case 0x0D: replace(1, with: Array(#"\r"#.utf8))
+                case 0x09: replace(1, with: Array(#"\t"#.utf8))
+                case 0x08: replace(1, with: Array(#"\b"#.utf8))
+                case 0x0C: replace(1, with: Array(#"\f"#.utf8))
+                case let control where control < 0x20:
+                    replace(1, with: Array(#"\u00"#.utf8) + [hexDigits[Int(control >> 4)], hexDigits[Int(control & 0xF)]])
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    replace(3, with: Array((bytes[index + 2] == 0xA8 ? #"\u2028"# : #"\u2029"#).utf8))
+                default:
+                    index += 1
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
     }

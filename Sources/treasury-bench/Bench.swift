@@ -45,6 +45,13 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .customLong("batch-concurrency"), help: "The server's RecordCollections batches recorded at once (0: no limit).")
     var batchConcurrency = ServiceConfiguration().batchConcurrency
 
+    /// Before anything runs: a bad flag starts no database.
+    func validate() throws {
+        guard groupCommitConcurrency >= 0, batchConcurrency >= 0, warmup >= 0, seconds >= 1, clients >= 1 else {
+            throw ValidationError("--group-commit, --batch-concurrency and --warmup must be 0 or more, --seconds and --clients 1 or more")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "treasury-bench")
         logger.logLevel = .warning
@@ -55,9 +62,6 @@ struct Bench: AsyncParsableCommand {
         }
         var service = ServiceConfiguration()
         service.groupCommit.setInFlight(groupCommitConcurrency)
-        guard groupCommitConcurrency >= 0, batchConcurrency >= 0, warmup >= 0, seconds >= 1, clients >= 1 else {
-            throw ValidationError("--group-commit, --batch-concurrency and --warmup must be 0 or more, --seconds and --clients 1 or more")
-        }
         service.batchConcurrency = batchConcurrency
         print("group commit: \(groupCommitConcurrency > 0 ? "\(groupCommitConcurrency) in flight" : "off"); batches at once: \(batchConcurrency > 0 ? "\(batchConcurrency)" : "no limit")")
         let environment = try await BenchEnvironment.start(serverConninfo: serverConninfo, service: service, logger: logger)
@@ -70,7 +74,7 @@ struct Bench: AsyncParsableCommand {
         }
         var references: [String: Double] = [:]
         if !noPgbench {
-            try environment.settleForPgbench()
+            try environment.settle(vacuum: true)
             for (name, script) in [("pgbench tpcb-like", "tpcb-like"), ("pgbench select-only", "select-only")] {
                 print("running \(name)...")
                 if let tps = try PgBench.run(serverConninfo: serverConninfo, builtin: script, clients: clients, seconds: seconds) {

@@ -40,18 +40,14 @@ struct BenchEnvironment: Sendable {
 
     /// Before each workload: a CHECKPOINT, so that no workload pays for the checkpoint that the
     /// one before it made due (the batch workload writes hundreds of thousands of rows). No
-    /// VACUUM or ANALYZE: statistics taken while the tables are nearly empty make cached plans
-    /// scan them sequentially until autovacuum analyzes them again (measured: the spread
+    /// VACUUM or ANALYZE then: statistics taken while the tables are nearly empty make cached
+    /// plans scan them sequentially until autovacuum analyzes them again (measured: the spread
     /// workload fell from ~650 to 290-520 calls/s); autovacuum runs as it would in production.
-    func settle() throws {
-        try PostgresConnection(conninfo: databaseConninfo).query("CHECKPOINT")
-    }
-
-    /// Before the pgbench runs: VACUUM (ANALYZE) of the bench database, so that its autovacuum
-    /// does not run during pgbench's, and a CHECKPOINT.
-    func settleForPgbench() throws {
+    /// Before the pgbench runs, `vacuum` first: the bench database's autovacuum must not run
+    /// during pgbench's.
+    func settle(vacuum: Bool = false) throws {
         let connection = try PostgresConnection(conninfo: databaseConninfo)
-        try connection.query("VACUUM (ANALYZE)")
+        if vacuum { try connection.query("VACUUM (ANALYZE)") }
         try connection.query("CHECKPOINT")
     }
 
