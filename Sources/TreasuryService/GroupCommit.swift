@@ -185,11 +185,15 @@ final class CollectionGroupCommit: Sendable {
             """, [lockKeys])
 
         var decisions: [Int: Decision] = [:]
+        // One primary-key probe per member (LATERAL ... OFFSET 0 cannot become a join). As a
+        // plain join, the pooled connection's cached plan, made while the table was small,
+        // hash-joined every stored outcome of the method: a cost growing with the table.
         let stored = try connection.query(
             """
             SELECT k.ord, o.outcome, o.request_hash = sha256(convert_to(k.request, 'UTF8')) AS same_request
             FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS k(user_id, key, request, ord)
-            JOIN idempotency_outcomes o ON o.user_id = k.user_id AND o.method = $4 AND o.key = k.key
+            JOIN LATERAL (SELECT y.outcome, y.request_hash FROM idempotency_outcomes y
+                          WHERE y.user_id = k.user_id AND y.method = $4 AND y.key = k.key OFFSET 0) o ON true
             """, [members.map(\.userID), members.map(\.key), members.map(\.request), method])
         for row in stored.rows {
             let member = members[Int(try row.decode(Int64.self, "ord")) - 1]

@@ -23,6 +23,11 @@ enum Workloads {
                 let item = collection(client, iteration, 0, area: areas[0]).objectValue!
                 return try await session.call("treasury.v1.Revenue/RecordCollection", item, mutating: true).error == nil
             },
+            // The floor of the stack: TCP, the line protocol, dispatch and one `SELECT 1` on a
+            // pooled connection. No write path can answer faster than this.
+            Workload(name: "Health/Check (floor: SELECT 1)") { session, _, _ in
+                try await session.call("grpc.health.v1.Health/Check", [:], mutating: false).result?.objectValue?["status"]?.stringValue == "SERVING"
+            },
             Workload(name: "Accounts/Get") { session, _, _ in
                 try await session.call("treasury.v1.Accounts/Get", ["account_no": .string(accounts.randomElement()!)], mutating: false).error == nil
             },
