@@ -30,7 +30,7 @@ final class AdmissionGate: Sendable {
 
     /// Runs `body` holding a permit. Throws CancellationError if cancelled while waiting.
     func withPermit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await acquire()
+        guard await acquire() else { throw CancellationError() }
         defer { release() }
         return try await body()
     }
@@ -38,7 +38,9 @@ final class AdmissionGate: Sendable {
     /// Calls waiting for a permit now (for tests and diagnostics).
     var waiting: Int { state.withLock { $0.waiters.count } }
 
-    private func acquire() async throws {
+    /// Waits for a permit: true once it is held, false if the task was cancelled first
+    /// (nothing held). Whoever gets true calls `release()` exactly once, from any thread.
+    func acquire() async -> Bool {
         let id = state.withLock { state -> Int in
             state.nextID += 1
             return state.nextID
@@ -64,11 +66,11 @@ final class AdmissionGate: Sendable {
             }
             waiter?.continuation.resume(returning: false)
         }
-        if !admitted { throw CancellationError() }
+        return admitted
     }
 
     /// Hands the permit to the longest waiter, or returns it.
-    private func release() {
+    func release() {
         let next = state.withLock { state -> Waiter? in
             if state.waiters.isEmpty {
                 state.available += 1

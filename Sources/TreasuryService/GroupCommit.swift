@@ -10,8 +10,11 @@ import TreasuryProtocol
 ///
 /// Batching is natural, without timers: a call that arrives while fewer than `concurrency`
 /// groups are in flight starts a group at once (alone, if nothing else waits); calls arriving
-/// meanwhile queue and form the next group. So a lone call pays no wait, and under load each
-/// transaction carries as many calls as arrived during the previous one.
+/// meanwhile queue and form the next group. One group at a time takes its locks, looks up and
+/// records (the record turn); the others store their outcomes and commit meanwhile, and a
+/// runner takes its group from the queue only when it gets the turn. So a lone call pays no
+/// wait, and under load each transaction carries every call that arrived while the previous
+/// one recorded.
 ///
 /// A call leaves the group and runs on its own (the ordinary one-call transaction) whenever
 /// the group cannot give it exactly what that would: the group's transaction failed for any
@@ -70,6 +73,11 @@ final class CollectionGroupCommit: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Held by the one runner whose group is taking its locks, looking up and recording; the
+    /// other runners store outcomes and commit meanwhile. A runner takes its group only once
+    /// it holds the turn, so the group holds every call that arrived while the previous
+    /// group recorded (docs/decisions.md "Group commit").
+    private let recordTurn = AdmissionGate(permits: 1)
     let settings: Settings
     let method: String
     private let pool: PostgresPool
@@ -112,6 +120,9 @@ final class CollectionGroupCommit: Sendable {
         return decision
     }
 
+    /// Calls waiting for a group now (for tests and diagnostics).
+    var queued: Int { state.withLock { $0.queue.count } }
+
     /// A cancelled call leaves the queue at once; one already in a group is marked, and the
     /// group then rolls back before COMMIT and sends its other calls to run alone.
     private func cancel(_ id: Int) {
@@ -129,6 +140,9 @@ final class CollectionGroupCommit: Sendable {
     /// One runner: takes what is queued, records it, and goes on while calls keep arriving.
     private func runGroups() async {
         while true {
+            // A runner's task is never cancelled, so it gets the turn; if it ever did not, it
+            // records without it (the turn shapes groups, correctness does not depend on it).
+            let turn = Turn(recordTurn, held: await recordTurn.acquire())
             let group = state.withLock { state -> [Waiting] in
                 let taken = Array(state.queue.prefix(settings.maximumGroup))
                 state.queue.removeFirst(taken.count)
@@ -136,8 +150,12 @@ final class CollectionGroupCommit: Sendable {
                 for waiting in taken { state.inFlight[waiting.member.id] = false }
                 return taken
             }
-            if group.isEmpty { return }
-            let decisions = await record(group.map(\.member))
+            if group.isEmpty {
+                turn.release()
+                return
+            }
+            let decisions = await record(group.map(\.member), turn: turn)
+            turn.release()
             let cancelled = state.withLock { state -> Set<Int> in
                 var cancelled = Set<Int>()
                 for waiting in group where state.removeValue(inFlight: waiting.member.id) { cancelled.insert(waiting.member.id) }
@@ -152,8 +170,28 @@ final class CollectionGroupCommit: Sendable {
 
     private struct Abandoned: Error {}
 
-    /// Records a group in one transaction; members not decided run alone.
-    private func record(_ members: [Member]) async -> [Int: Decision] {
+    /// The record turn held by one runner, released once whichever path gets there first.
+    private final class Turn: Sendable {
+        private let gate: AdmissionGate
+        private let held: Mutex<Bool>
+
+        init(_ gate: AdmissionGate, held: Bool) {
+            self.gate = gate
+            self.held = Mutex(held)
+        }
+
+        func release() {
+            let wasHeld = held.withLock { held -> Bool in
+                defer { held = false }
+                return held
+            }
+            if wasHeld { gate.release() }
+        }
+    }
+
+    /// Records a group in one transaction; members not decided run alone. The turn is
+    /// released as soon as the group has recorded, before its outcomes are stored and it commits.
+    private func record(_ members: [Member], turn: Turn) async -> [Int: Decision] {
         // One call per idempotency key in a group; a repeat runs alone after it and replays.
         var seen = Set<String>()
         var admitted: [Member] = []
@@ -164,7 +202,7 @@ final class CollectionGroupCommit: Sendable {
         do {
             // The earliest deadline of the group bounds its transaction (statement_timeout).
             return try await pool.transaction(deadline: group.map(\.deadline).min()) { connection in
-                try self.record(group, method: method, on: connection)
+                try self.record(group, method: method, on: connection, turn: turn)
             }
         } catch is Abandoned {
             logger.debug("group commit rolled back: a call was cancelled or out of time; the others run alone", metadata: ["calls": "\(group.count)"])
@@ -175,7 +213,7 @@ final class CollectionGroupCommit: Sendable {
         }
     }
 
-    private func record(_ members: [Member], method: String, on connection: PostgresConnection) throws -> [Int: Decision] {
+    private func record(_ members: [Member], method: String, on connection: PostgresConnection, turn: Turn) throws -> [Int: Decision] {
         // The one-call path's advisory lock per (user, method, key), taken in one global order.
         let lockKeys = members.map { "\($0.userID)\n\(method)\n\($0.key)" }
         try connection.query(
@@ -234,6 +272,8 @@ final class CollectionGroupCommit: Sendable {
                 decisions[member.id] = .outcome(outcome)
             }
         }
+
+        turn.release()
 
         if !toStore.isEmpty {
             try connection.query(

@@ -3,6 +3,7 @@ import PostgresClient
 import Testing
 import TreasuryClient
 import TreasuryProtocol
+@testable import TreasuryService
 
 /// Group commit of bank-forwarded RecordCollection calls: concurrent calls share transactions,
 /// yet each call answers, replays and is refused exactly as if it had run alone.
@@ -107,5 +108,67 @@ import TreasuryProtocol
         let count = try environment.database().query(
             "SELECT count(*) AS n FROM collections WHERE bank_code = $1 AND bank_ref IN ($2)", [revenue.ownBank, params["bank_ref"]!.stringValue!]).first
         #expect(try count?.decode(Int64.self, "n") == 1)
+    }
+
+    /// One group records at a time: while it is held inside the database, the calls arriving
+    /// meanwhile wait in the server (no second group starts with the first of them), and then
+    /// all go into the next group, one transaction.
+    @Test func callsArrivingWhileAGroupRecordsAllJoinTheNextGroup() async throws {
+        let environment = try await TestEnvironment.get()
+        let revenue = try await RevenueWorld.make(environment)
+        let service = TreasuryService(pool: environment.pool, configuration: ServiceConfiguration(), logger: environment.logger)
+        let groups = try #require(service.core.collectionGroups)
+        #expect(groups.settings.concurrency == 2)
+        let port = try await TestEnvironment.startServer(service, logger: environment.logger)
+        let token = revenue.ownBankUser.token
+        func send(_ ref: String) async throws -> CallResponse {
+            let session = Session(connection: try await environment.client(port: port), token: token)
+            defer { Task { await session.connection.close() } }
+            return try await session.mutate("treasury.v1.Revenue/RecordCollection",
+                                            revenue.collection(70_000, ref: ref, bank: revenue.ownBank), deadlineMs: 120_000)
+        }
+
+        // Hold the first group inside the database: its foreign key check locks this test's own
+        // bank row FOR KEY SHARE, which waits for this FOR UPDATE.
+        let blocker = try environment.database()
+        try blocker.query("BEGIN")
+        try blocker.query("SELECT code FROM banks WHERE code = $1 FOR UPDATE", [revenue.ownBank])
+        let blockerPID = try #require(try blocker.query("SELECT pg_backend_pid() AS pid").first?.decode(Int64.self, "pid"))
+        func blockedBackends() throws -> Int64 {
+            try environment.database().query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))", [blockerPID]
+            ).first!.decode(Int64.self, "n")
+        }
+        func waitUntil(_ what: String, _ condition: () throws -> Bool) async throws {
+            let limit = ContinuousClock.now + .seconds(60)
+            while try !condition() {
+                guard ContinuousClock.now < limit else { Issue.record("timed out waiting until \(what)"); throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+
+        let firstRef = "GT-1-\(UUID().uuidString)"
+        async let first = send(firstRef)
+        try await waitUntil("the first group waits on the bank row") { try blockedBackends() == 1 }
+        let laterRefs = (0..<5).map { "GT-2-\($0)-\(UUID().uuidString)" }
+        async let later = withThrowingTaskGroup(of: CallResponse.self) { group in
+            for ref in laterRefs { group.addTask { try await send(ref) } }
+            return try await group.reduce(into: [CallResponse]()) { $0.append($1) }
+        }
+        try await waitUntil("the later calls wait in the server") { groups.queued == 5 }
+        // A second group could run (2 in flight), but it has not started: only the first is in the database.
+        #expect(try blockedBackends() == 1)
+
+        try blocker.query("COMMIT")
+        let responses = try await [first] + (later)
+        for response in responses { #expect(response.error == nil, "\(response.terminalLine)") }
+        let transactions = try environment.database().query(
+            """
+            SELECT count(DISTINCT created_txid) FILTER (WHERE bank_ref = ANY($2::text[])) AS later,
+                   count(DISTINCT created_txid) FILTER (WHERE bank_ref = $3 OR bank_ref = ANY($2::text[])) AS total
+            FROM collections WHERE bank_code = $1
+            """, [revenue.ownBank, laterRefs, firstRef]).first!
+        #expect(try transactions.decode(Int64.self, "later") == 1, "the five later calls were recorded in one group")
+        #expect(try transactions.decode(Int64.self, "total") == 2)
     }
 }
