@@ -33,25 +33,10 @@ import TreasuryProtocol
 
         // Hold batch A inside the database: its foreign key check locks this test's own bank row
         // FOR KEY SHARE, which waits for this FOR UPDATE.
-        let blocker = try environment.database()
-        try blocker.query("BEGIN")
-        try blocker.query("SELECT code FROM banks WHERE code = $1 FOR UPDATE", [revenue.ownBank])
-        let blockerPID = try #require(try blocker.query("SELECT pg_backend_pid() AS pid").first?.decode(Int64.self, "pid"))
-        func blockedBackends() throws -> Int64 {
-            try environment.database().query(
-                "SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))", [blockerPID]
-            ).first!.decode(Int64.self, "n")
-        }
-        func waitUntil(_ what: String, _ condition: () throws -> Bool) async throws {
-            let limit = ContinuousClock.now + .seconds(60)
-            while try !condition() {
-                guard ContinuousClock.now < limit else { Issue.record("timed out waiting until \(what)"); throw CancellationError() }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
+        let blocker = try BankRowBlocker(environment, bank: revenue.ownBank)
 
         async let a = send(refsA)
-        try await waitUntil("batch A waits on the bank row") { try blockedBackends() == 1 }
+        try await waitUntil("batch A waits on the bank row") { try blocker.blockedBackends() == 1 }
         async let b = send(refsB)
         try await waitUntil("batch B waits for its turn") { gate.waiting == 1 }
         // C waits behind B, and its deadline passes while it waits: it leaves the queue.
@@ -59,9 +44,9 @@ import TreasuryProtocol
         #expect(c.code == "DEADLINE_EXCEEDED", "\(c.terminalLine)")
         #expect(gate.waiting == 1)
         // Only A is in the database; B and C never reached it.
-        #expect(try blockedBackends() == 1)
+        #expect(try blocker.blockedBackends() == 1)
 
-        try blocker.query("COMMIT")
+        try blocker.release()
         let (resultA, resultB) = try await (a, b)
         for response in [resultA, resultB] {
             #expect(response.error == nil, "\(response.terminalLine)")

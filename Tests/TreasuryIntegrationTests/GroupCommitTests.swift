@@ -130,26 +130,11 @@ import TreasuryProtocol
 
         // Hold the first group inside the database: its foreign key check locks this test's own
         // bank row FOR KEY SHARE, which waits for this FOR UPDATE.
-        let blocker = try environment.database()
-        try blocker.query("BEGIN")
-        try blocker.query("SELECT code FROM banks WHERE code = $1 FOR UPDATE", [revenue.ownBank])
-        let blockerPID = try #require(try blocker.query("SELECT pg_backend_pid() AS pid").first?.decode(Int64.self, "pid"))
-        func blockedBackends() throws -> Int64 {
-            try environment.database().query(
-                "SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))", [blockerPID]
-            ).first!.decode(Int64.self, "n")
-        }
-        func waitUntil(_ what: String, _ condition: () throws -> Bool) async throws {
-            let limit = ContinuousClock.now + .seconds(60)
-            while try !condition() {
-                guard ContinuousClock.now < limit else { Issue.record("timed out waiting until \(what)"); throw CancellationError() }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
+        let blocker = try BankRowBlocker(environment, bank: revenue.ownBank)
 
         let firstRef = "GT-1-\(UUID().uuidString)"
         async let first = send(firstRef)
-        try await waitUntil("the first group waits on the bank row") { try blockedBackends() == 1 }
+        try await waitUntil("the first group waits on the bank row") { try blocker.blockedBackends() == 1 }
         let laterRefs = (0..<5).map { "GT-2-\($0)-\(UUID().uuidString)" }
         async let later = withThrowingTaskGroup(of: CallResponse.self) { group in
             for ref in laterRefs { group.addTask { try await send(ref) } }
@@ -157,9 +142,9 @@ import TreasuryProtocol
         }
         try await waitUntil("the later calls wait in the server") { groups.queued == 5 }
         // A second group could run (2 in flight), but it has not started: only the first is in the database.
-        #expect(try blockedBackends() == 1)
+        #expect(try blocker.blockedBackends() == 1)
 
-        try blocker.query("COMMIT")
+        try blocker.release()
         let responses = try await [first] + (later)
         for response in responses { #expect(response.error == nil, "\(response.terminalLine)") }
         let transactions = try environment.database().query(

@@ -1,0 +1,44 @@
+import Foundation
+import PostgresClient
+import Testing
+
+/// Holds one bank row FOR UPDATE in an open transaction, so that a call whose foreign key
+/// check locks that row FOR KEY SHARE waits inside the database until `release()`: a way to
+/// keep a call in flight for as long as a test needs, without timing.
+struct BankRowBlocker {
+    private let connection: PostgresConnection
+    private let environment: TestEnvironment
+    private let pid: Int64
+
+    init(_ environment: TestEnvironment, bank: String) throws {
+        self.environment = environment
+        connection = try environment.database()
+        try connection.query("BEGIN")
+        try connection.query("SELECT code FROM banks WHERE code = $1 FOR UPDATE", [bank])
+        pid = try #require(try connection.query("SELECT pg_backend_pid() AS pid").first?.decode(Int64.self, "pid"))
+    }
+
+    /// Backends waiting on this blocker's locks now.
+    func blockedBackends() throws -> Int64 {
+        try environment.database().query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))", [pid]
+        ).first!.decode(Int64.self, "n")
+    }
+
+    /// Ends the transaction: the waiting calls go on.
+    func release() throws {
+        try connection.query("COMMIT")
+    }
+}
+
+/// Polls `condition` every 20 ms; after 60 s records an issue naming `what` and throws.
+func waitUntil(_ what: String, _ condition: () throws -> Bool) async throws {
+    let limit = ContinuousClock.now + .seconds(60)
+    while try !condition() {
+        guard ContinuousClock.now < limit else {
+            Issue.record("timed out waiting until \(what)")
+            throw CancellationError()
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
