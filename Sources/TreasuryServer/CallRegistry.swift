@@ -2,6 +2,11 @@ import TreasuryProtocol
 
 /// The calls in flight on one connection: duplicate ids, cancel lines, the concurrency limit
 /// and the end of a graceful shutdown all go through it.
+///
+/// A call's id is released just before its terminal line is written (PROTOCOL.md: a call stops
+/// being in flight when its terminal line is sent, so a client that read it may reuse the id at
+/// once); the call still holds its concurrency slot, and counts for a graceful shutdown, until
+/// the line is written.
 final class CallRegistry: Sendable {
     private struct Entry {
         var task: Task<CallOutcome, Never>?
@@ -9,7 +14,10 @@ final class CallRegistry: Sendable {
     }
 
     private struct State {
+        /// Ids of calls whose terminal line is not yet being written.
         var calls: [CallID: Entry] = [:]
+        /// Calls whose terminal line is not yet written (ids released or not).
+        var unanswered = 0
         var slotWaiters: [CheckedContinuation<Void, Never>] = []
         /// Set when the connection is ending: every call is cancelled and nothing waits.
         var closing = false
@@ -25,7 +33,7 @@ final class CallRegistry: Sendable {
         self.maximumConcurrentCalls = maximumConcurrentCalls
     }
 
-    var count: Int { state.withLock { $0.calls.count } }
+    var count: Int { state.withLock { $0.unanswered } }
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
     var isClosing: Bool { state.withLock { $0.closing } }
 
@@ -36,7 +44,8 @@ final class CallRegistry: Sendable {
         state.withLock { state in
             guard state.calls[id] == nil else { return false }
             state.calls[id] = Entry()
-            state.highestInFlight = max(state.highestInFlight, state.calls.count)
+            state.unanswered += 1
+            state.highestInFlight = max(state.highestInFlight, state.unanswered)
             return true
         }
     }
@@ -61,13 +70,18 @@ final class CallRegistry: Sendable {
         task?.cancel()
     }
 
-    /// Removes a finished call. Returns true when it was the last call of a connection that
-    /// is shutting down, so the connection can now close.
-    func finish(_ id: CallID) -> Bool {
+    /// Frees a finished call's id, just before its terminal line is written.
+    func release(_ id: CallID) {
+        state.withLock { state in _ = state.calls.removeValue(forKey: id) }
+    }
+
+    /// Counts a call's terminal line as written, freeing its slot. Returns true when it was the
+    /// last call of a connection that is shutting down, so the connection can now close.
+    func finish() -> Bool {
         let (waiter, drained) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Bool) in
-            state.calls[id] = nil
+            state.unanswered -= 1
             let waiter = state.slotWaiters.isEmpty ? nil : state.slotWaiters.removeFirst()
-            return (waiter, state.shuttingDown && state.calls.isEmpty)
+            return (waiter, state.shuttingDown && state.unanswered == 0)
         }
         waiter?.resume()
         return drained
@@ -77,7 +91,7 @@ final class CallRegistry: Sendable {
     func waitForSlot() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
-                if state.closing || state.calls.count < maximumConcurrentCalls { return true }
+                if state.closing || state.unanswered < maximumConcurrentCalls { return true }
                 state.slotWaiters.append(continuation)
                 return false
             }
@@ -89,7 +103,7 @@ final class CallRegistry: Sendable {
     func beginShutdown() -> Bool {
         state.withLock { state in
             state.shuttingDown = true
-            return state.calls.isEmpty
+            return state.unanswered == 0
         }
     }
 

@@ -163,8 +163,9 @@ struct Connection: Sendable {
         } onCancel: {
             dispatchTask.cancel()
         }
+        registry.release(request.id)
         try? await outbound.write(ByteBuffer(string: Line.terminal(id: request.id, outcome: outcome)))
-        if registry.finish(request.id) {
+        if registry.finish() {
             logger.debug("last call finished after goaway")
             closeAfterDrain(outbound: outbound)
         }

@@ -24,6 +24,23 @@ struct CallLifecycleTests {
         }
     }
 
+    /// PROTOCOL.md: a call stops being in flight when its terminal line is sent, so a client
+    /// that reuses the id as soon as it reads that line must never see DUPLICATE_CALL_ID.
+    @Test func aClosedLoopClientReusingOneIdNeverSeesDuplicateCallID() async throws {
+        try await withServer { server in
+            let connection = try await server.raw()
+            var duplicates = 0
+            for _ in 0..<10_000 {
+                try await connection.send(#"{"id":"1","method":"test.v1.Echo/Echo"}"# + "\n")
+                let answer = try #require(try await readObject(connection))
+                if answer.errorReason == "DUPLICATE_CALL_ID" { duplicates += 1 }
+                else { #expect(answer["result"] == .object([:])) }
+            }
+            #expect(duplicates == 0)
+            await connection.close()
+        }
+    }
+
     @Test func deadlineCancelsTheCallWithDeadlineExceeded() async throws {
         try await withServer { server in
             let client = try await server.client()
