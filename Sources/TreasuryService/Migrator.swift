@@ -71,6 +71,11 @@ public struct Migrator: Sendable {
         for file in try files() {
             let checksum = try connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS sum", [file.sql]).first?["sum"] ?? ""
             if let existing = applied[file.version] {
+                guard existing.name == file.name else {
+                    throw Failure(description: "this database was migrated with other files (version \(file.version) was applied as "
+                                  + "\(existing.name), this checkout has \(file.name)): it predates the schema 1.0 baseline of "
+                                  + "sql/migrations and cannot be upgraded; migrate a new database (the embedded cluster: remove its data directory)")
+                }
                 guard existing.checksum == checksum else {
                     throw Failure(description: "migration \(file.name) has changed since it was applied as \(existing.name); "
                                   + "restore it and add a new migration instead")

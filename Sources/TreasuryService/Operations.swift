@@ -30,10 +30,27 @@ public enum Operations {
         }
     }
 
-    /// Every invariant violation `treasury.verify()` finds; empty when all hold.
+    /// The invariant checks `treasury.verify_checks` must hold (sql/migrations/0010_verify.sql).
+    /// The table refuses UPDATE, DELETE and TRUNCATE; this list also catches a check removed
+    /// behind the schema's back (a superuser with triggers off), which would otherwise pass silently.
+    public static let expectedChecks: Set<String> = [
+        "account_balance_matches_lines", "advance_settled", "allocation_children_within_parent", "allocation_committed",
+        "allocation_inherits_parent", "allocation_pending", "allocation_spent_advanced", "allocation_within_amount",
+        "balance_after_chain", "closed_period_postings", "collection_shares_sum", "commitment_remaining",
+        "deposit_non_negative", "entry_balanced", "ledger_total_balanced", "line_account_consistent",
+        "payment_order_events_match", "payment_order_four_eyes", "refund_shares_sum", "refund_within_collection",
+        "revenue_entries_match_shares", "sharing_rule_shares_sum",
+    ]
+
+    /// Every invariant violation `treasury.verify()` finds, and every expected check that is
+    /// missing from `verify_checks`; empty when all hold.
     public static func verify(_ connection: PostgresConnection) throws -> [(check: String, problem: String)] {
-        try connection.query("SELECT check_name, problem FROM treasury.verify()").rows.map {
-            (($0["check_name"] ?? "?"), ($0["problem"] ?? "?"))
+        let registered = Set(try connection.query("SELECT check_name FROM treasury.verify_checks").rows.compactMap { $0["check_name"] })
+        let missing = expectedChecks.subtracting(registered).sorted().map {
+            (check: $0, problem: "check \($0) is missing from treasury.verify_checks: its invariant was not checked")
         }
+        return missing + (try connection.query("SELECT check_name, problem FROM treasury.verify()").rows.map {
+            (($0["check_name"] ?? "?"), ($0["problem"] ?? "?"))
+        })
     }
 }

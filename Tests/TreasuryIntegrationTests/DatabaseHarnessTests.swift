@@ -37,12 +37,30 @@ import TreasuryService
         let connection = try environment.database()
         #expect(try Operations.verify(connection).isEmpty)
         // Only a superuser who disables triggers can break the rule; verify must then say so.
-        _ = try? connection.transaction { connection in
-            try connection.query("SET LOCAL session_replication_role = replica")
-            try connection.query("UPDATE accounts SET balance = balance + 1 WHERE account_no = $1", [account])
-            let problems = try Operations.verify(connection)
-            #expect(problems.contains { $0.problem.contains(account) })
-            try connection.query("SELECT 1/0")
+        // Each step is checked: a connection that cannot do this fails the test.
+        try connection.query("BEGIN")
+        defer { _ = try? connection.query("ROLLBACK") }
+        try connection.query("SET LOCAL session_replication_role = replica")
+        try connection.query("UPDATE accounts SET balance = balance + 1 WHERE account_no = $1", [account])
+        let problems = try Operations.verify(connection)
+        #expect(problems.contains { $0.check == "account_balance_matches_lines" && $0.problem.contains(account) })
+        // With triggers off the check's row can be deleted too; verify still fails, naming it.
+        try connection.query("DELETE FROM verify_checks WHERE check_name = 'account_balance_matches_lines'")
+        let afterDelete = try Operations.verify(connection)
+        #expect(afterDelete.contains { $0.check == "account_balance_matches_lines" && $0.problem.contains("missing") })
+    }
+
+    @Test func verifyChecksRefuseDeleteUpdateAndTruncate() async throws {
+        let environment = try await TestEnvironment.get()
+        let connection = try environment.database()
+        for statement in [
+            "DELETE FROM verify_checks WHERE check_name = 'account_balance_matches_lines'",
+            "UPDATE verify_checks SET query = 'SELECT NULL::text WHERE false' WHERE check_name = 'account_balance_matches_lines'",
+            "TRUNCATE verify_checks",
+        ] {
+            #expect(throws: PostgresError.self, "\(statement)") { try connection.query(statement) }
         }
+        let registered = Set(try connection.query("SELECT check_name FROM verify_checks").rows.compactMap { $0["check_name"] })
+        #expect(registered == Operations.expectedChecks)
     }
 }

@@ -1,17 +1,9 @@
 -- 0002: reference data (budget levels, treasuries, areas, banks, budget
 -- classification codes, budget units, holidays). Everything is data with
 -- validity dates where the law changes it; nothing assumes four budget levels.
+-- The trigger functions used here (touch_updated_at, refuse_tree_cycle) are the
+-- shared rule helpers of 0001_roles.sql.
 SET LOCAL ROLE treasury_owner;
-
--- Keeps updated_at honest on every reference table.
-CREATE FUNCTION treasury.touch_updated_at() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.updated_at := now();
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION treasury.touch_updated_at() IS 'Trigger function: sets updated_at = now() on every UPDATE of a reference row.';
 
 CREATE TABLE treasury.budget_levels (
     code       text PRIMARY KEY CHECK (code ~ '^[A-Z][A-Z_]*$'),
@@ -129,33 +121,6 @@ CREATE TRIGGER touch_updated_at BEFORE UPDATE ON treasury.banks FOR EACH ROW EXE
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON treasury.classification_codes FOR EACH ROW EXECUTE FUNCTION treasury.touch_updated_at();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON treasury.budget_units FOR EACH ROW EXECUTE FUNCTION treasury.touch_updated_at();
 
--- Refuses a parent chain that comes back to the row itself. One function for the
--- three trees; TG_ARGV[0] is the constraint name reported.
-CREATE FUNCTION treasury.refuse_tree_cycle() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_current text := NEW.parent_code;
-    v_depth   int  := 0;
-BEGIN
-    WHILE v_current IS NOT NULL LOOP
-        IF v_current = NEW.code THEN
-            RAISE EXCEPTION 'tree cycle: % % would be its own ancestor (parent chain must not reach itself)', TG_TABLE_NAME, NEW.code
-                USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[0],
-                      SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
-        END IF;
-        v_depth := v_depth + 1;
-        IF v_depth > 1000 THEN
-            RAISE EXCEPTION 'tree cycle: parent chain of % % is longer than 1000', TG_TABLE_NAME, NEW.code
-                USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[0];
-        END IF;
-        EXECUTE format('SELECT parent_code FROM %I.%I WHERE code = $1', TG_TABLE_SCHEMA, TG_TABLE_NAME)
-            INTO v_current USING v_current;
-    END LOOP;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION treasury.refuse_tree_cycle() IS 'Trigger function: refuses a parent_code whose ancestor chain reaches the row itself (constraint named by the trigger argument).';
-
 CREATE TRIGGER treasury_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON treasury.treasuries
     FOR EACH ROW EXECUTE FUNCTION treasury.refuse_tree_cycle('treasury_no_cycle');
 CREATE TRIGGER area_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON treasury.areas
@@ -163,26 +128,35 @@ CREATE TRIGGER area_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON tre
 CREATE TRIGGER budget_unit_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON treasury.budget_units
     FOR EACH ROW EXECUTE FUNCTION treasury.refuse_tree_cycle('budget_unit_no_cycle');
 
+-- treasury_ancestors (the grant scope of nearly every call) and code_valid (called once
+-- per distinct code by record_collections' validation query) are PL/pgSQL, not SQL:
+-- PostgreSQL parses and plans a non-inlined SQL-language function's body again on every
+-- execution of the calling statement, while PL/pgSQL prepares its statements once per
+-- session. Neither can be inlined (a recursive query; a sub-select).
 CREATE FUNCTION treasury.treasury_ancestors(p_code text) RETURNS text[]
-LANGUAGE sql STABLE AS $$
-    WITH RECURSIVE chain (code, parent_code, depth) AS (
-        SELECT t.code, t.parent_code, 1 FROM treasury.treasuries t WHERE t.code = p_code
-        UNION ALL
-        SELECT t.code, t.parent_code, c.depth + 1
-        FROM chain c JOIN treasury.treasuries t ON t.code = c.parent_code
-        WHERE c.depth < 1000
-    )
-    SELECT coalesce(array_agg(code ORDER BY depth), ARRAY[]::text[]) FROM chain
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+        WITH RECURSIVE chain (code, parent_code, depth) AS (
+            SELECT t.code, t.parent_code, 1 FROM treasury.treasuries t WHERE t.code = p_code
+            UNION ALL
+            SELECT t.code, t.parent_code, c.depth + 1
+            FROM chain c JOIN treasury.treasuries t ON t.code = c.parent_code
+            WHERE c.depth < 1000
+        )
+        SELECT coalesce(array_agg(code ORDER BY depth), ARRAY[]::text[]) FROM chain);
+END
 $$;
 COMMENT ON FUNCTION treasury.treasury_ancestors(text) IS 'The treasury code itself, then its parent, grandparent... up to the root (empty array for an unknown code). A grant T:X covers treasury Y when X = ANY(treasury_ancestors(Y)).';
 
 CREATE FUNCTION treasury.code_valid(p_kind text, p_code text, p_on date) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (
         SELECT 1 FROM treasury.classification_codes c
         WHERE c.kind = p_kind AND c.code = p_code
-          AND c.valid_from <= p_on AND (c.valid_to IS NULL OR p_on <= c.valid_to)
-    )
+          AND c.valid_from <= p_on AND (c.valid_to IS NULL OR p_on <= c.valid_to));
+END
 $$;
 COMMENT ON FUNCTION treasury.code_valid(text, text, date) IS 'True when classification code (kind, code) exists and is valid on the given date (valid_from <= date <= valid_to).';
 

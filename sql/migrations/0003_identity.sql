@@ -1,16 +1,6 @@
 -- 0003: users, grants, API tokens, stored idempotency outcomes and the audit log.
+-- idempotency_outcomes and audit_log are append-only through refuse_change (0001_roles.sql).
 SET LOCAL ROLE treasury_owner;
-
--- Shared by every append-only table: any UPDATE, DELETE or TRUNCATE is refused.
-CREATE FUNCTION treasury.refuse_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '% on %.% refused: the table is append-only (ledger_append_only); corrections are new rows, e.g. a reversing entry', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
-        USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_append_only',
-              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
-END
-$$;
-COMMENT ON FUNCTION treasury.refuse_change() IS 'Trigger function for append-only tables: refuses UPDATE, DELETE and TRUNCATE with check_violation, constraint ledger_append_only.';
 
 CREATE TABLE treasury.users (
     id           bigserial PRIMARY KEY,

@@ -1,21 +1,27 @@
 -- 0004: the double-entry ledger: chart of GL accounts, transaction accounts of
--- budget units (a sub-ledger of 3711), journal entries and lines, periods,
--- and post_entry, the one-round-trip posting function.
+-- budget units (a sub-ledger of 3711), periods, journal entries and lines, the
+-- commit-time checks of the ledger (deferred_checks), post_entry (the
+-- one-round-trip posting function) and bank_transactions (the business key of
+-- bank deposits and collections).
 -- Every rule here holds for every writer (service or DBA); a violation raises
--- SQLSTATE 23514 with the rule's name in CONSTRAINT.
+-- SQLSTATE 23514 with the rule's name in CONSTRAINT (raise_rule).
+--
+-- The write path checks per statement, not per row, wherever a set-based check
+-- holds the same rule:
+--  * entry_balanced (every entry has >= 2 lines and balances per currency) runs
+--    ONCE per transaction at COMMIT over every entry the transaction created
+--    (the only entries it can have touched: lines only join entries of their
+--    own transaction, entry_closed_for_lines);
+--  * entry_closed_for_lines, line_subledger and period_closed are statement-level
+--    AFTER INSERT triggers over the transition tables (still inside the
+--    inserting statement). Account lines also have a per-row BEFORE trigger
+--    (lock, status, currency, non-negative balance, balance_after chain).
+-- PostgreSQL allows no transition table on a deferrable constraint trigger, so
+-- the statement triggers "arm" the deferred check: they insert one row
+-- (txid, rule) into deferred_checks, whose deferred constraint trigger runs the
+-- set-based check at COMMIT (or at once under SET CONSTRAINTS ... IMMEDIATE)
+-- and deletes the row, so a later statement arms it again.
 SET LOCAL ROLE treasury_owner;
-
--- Raises the standard rule violation. Used by every trigger below so that the
--- SQLSTATE and the CONSTRAINT field are always the same shape.
-CREATE FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '%', p_message
-        USING ERRCODE = 'check_violation', CONSTRAINT = p_constraint,
-              SCHEMA = 'treasury', TABLE = coalesce(p_table, '');
-END
-$$;
-COMMENT ON FUNCTION treasury.raise_rule(text, text, text) IS 'Raises check_violation (23514) with CONSTRAINT = the rule name and the given plain-words message; the single shape of every rule violation.';
 
 ------------------------------------------------------------------------------
 -- Chart of GL accounts
@@ -210,6 +216,9 @@ END
 $$;
 COMMENT ON FUNCTION treasury.periods_guard() IS 'Trigger function on periods: close in order, never reopen or delete, lock journal_entries while closing so no in-flight posting slips in; sets closed_at.';
 
+CREATE TRIGGER periods_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.periods
+    FOR EACH ROW EXECUTE FUNCTION treasury.periods_guard();
+
 ------------------------------------------------------------------------------
 -- Journal
 ------------------------------------------------------------------------------
@@ -226,6 +235,8 @@ CREATE TABLE treasury.journal_entries (
 );
 CREATE INDEX journal_entries_source_idx ON treasury.journal_entries (source_kind, source_id);
 CREATE INDEX journal_entries_date_idx ON treasury.journal_entries (accounting_date);
+-- The COMMIT check entry_balanced finds the transaction's entries by created_txid.
+CREATE INDEX journal_entries_created_txid_idx ON treasury.journal_entries (created_txid);
 COMMENT ON TABLE treasury.journal_entries IS 'Journal entries: one per movement of money; balanced at commit (entry_balanced), append-only (ledger_append_only), never in a closed period (period_closed).';
 COMMENT ON COLUMN treasury.journal_entries.id IS 'Entry id (entry_id in the API).';
 COMMENT ON COLUMN treasury.journal_entries.posted_at IS 'Transaction time of posting; forced to now() by trigger.';
@@ -263,8 +274,14 @@ CREATE TABLE treasury.journal_lines (
     CONSTRAINT journal_lines_amount_limit CHECK (debit <= 1000000000000000000 AND credit <= 1000000000000000000),
     UNIQUE (entry_id, line_no)
 );
-CREATE INDEX journal_lines_account_idx ON treasury.journal_lines (account_no, id);
-CREATE INDEX journal_lines_entry_idx ON treasury.journal_lines (entry_id);
+-- Every read of lines by entry (the COMMIT check entry_balanced, entry_problem,
+-- post_entry's result) uses the unique (entry_id, line_no) index; no separate
+-- entry_id index.
+-- Only subledger lines carry an account and every read by account is by
+-- account_no = value (balance chain, statements), which implies the predicate:
+-- lines without an account (revenue, cash) are not indexed.
+CREATE INDEX journal_lines_account_idx ON treasury.journal_lines (account_no, id) WHERE account_no IS NOT NULL;
+COMMENT ON INDEX treasury.journal_lines_account_idx IS 'Subledger lines of an account in posting order (balance chain, statements); partial: lines without an account are not indexed.';
 COMMENT ON TABLE treasury.journal_lines IS 'Journal lines: a debit or a credit on a GL account with its TABMIS segments. Lines naming an account_no move that account''s balance (in id order). Append-only; only added by the transaction that created the entry.';
 COMMENT ON COLUMN treasury.journal_lines.id IS 'Line id; for lines with an account_no it is taken after the account lock, so id order is posting order per account.';
 COMMENT ON COLUMN treasury.journal_lines.entry_id IS 'The entry the line belongs to.';
@@ -288,26 +305,49 @@ COMMENT ON COLUMN treasury.journal_lines.source IS 'Segment: source / nguon (2).
 COMMENT ON COLUMN treasury.journal_lines.reserve IS 'Segment: reserve (3).';
 COMMENT ON COLUMN treasury.journal_lines.bank_code IS 'Commercial bank involved (collections, deposits, payments out).';
 
-CREATE FUNCTION treasury.journal_entries_before_insert() RETURNS trigger
+------------------------------------------------------------------------------
+-- Commit-time checks: the arming table
+------------------------------------------------------------------------------
+CREATE TABLE treasury.deferred_checks (
+    txid xid8 NOT NULL,
+    rule text NOT NULL CHECK (rule IN ('entry_balanced', 'collection_shares_sum')),
+    PRIMARY KEY (txid, rule)
+);
+COMMENT ON TABLE treasury.deferred_checks IS 'Transient: one row per open transaction and deferred set-based rule (entry_balanced, collection_shares_sum) that must still run; inserted by the statement triggers of journal_entries, journal_lines, collections and collection_shares, its insert queues the deferred constraint trigger of that name, which checks every entry / collection of the transaction at COMMIT and deletes the row. Empty when no transaction is in flight. Written only by those triggers.';
+COMMENT ON COLUMN treasury.deferred_checks.txid IS 'Top-level transaction (pg_current_xact_id()) whose check is pending.';
+COMMENT ON COLUMN treasury.deferred_checks.rule IS 'entry_balanced or collection_shares_sum: the deferred constraint trigger the row queued.';
+
+-- Rows are removed only by the check itself (trigger depth > 1); no update.
+CREATE FUNCTION treasury.deferred_checks_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.posted_at := now();
-    NEW.created_txid := pg_current_xact_id();
-    IF EXISTS (SELECT 1 FROM treasury.periods p
-               WHERE p.fiscal_year = extract(year FROM NEW.accounting_date)::int
-                 AND p.month = extract(month FROM NEW.accounting_date)::int
-                 AND p.status = 'CLOSED') THEN
-        PERFORM treasury.raise_rule('period_closed',
-            format('accounting date %s falls in closed period %s: nothing posts into a closed month', NEW.accounting_date,
-                   to_char(NEW.accounting_date, 'YYYY-MM')), 'journal_entries');
+    IF TG_OP = 'DELETE' AND pg_trigger_depth() > 1 THEN
+        RETURN OLD;
     END IF;
-    RETURN NEW;
+    RAISE EXCEPTION '% on treasury.deferred_checks refused: its rows are written and removed only by the ledger triggers', TG_OP
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_append_only', SCHEMA = 'treasury', TABLE = 'deferred_checks';
 END
 $$;
-COMMENT ON FUNCTION treasury.journal_entries_before_insert() IS 'Trigger function: forces posted_at = now() and created_txid = current transaction; refuses an accounting date in a CLOSED month (period_closed).';
-CREATE TRIGGER journal_entries_before_insert BEFORE INSERT ON treasury.journal_entries
-    FOR EACH ROW EXECUTE FUNCTION treasury.journal_entries_before_insert();
+COMMENT ON FUNCTION treasury.deferred_checks_guard() IS 'Trigger function on deferred_checks: refuses UPDATE, TRUNCATE and any DELETE not made by the deferred check itself.';
+CREATE TRIGGER deferred_checks_guard BEFORE UPDATE OR DELETE ON treasury.deferred_checks
+    FOR EACH ROW EXECUTE FUNCTION treasury.deferred_checks_guard();
+CREATE TRIGGER deferred_checks_guard_truncate BEFORE TRUNCATE ON treasury.deferred_checks
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.deferred_checks_guard();
 
+-- Queues the deferred check p_rule for this transaction unless it is already queued.
+-- PL/pgSQL, not SQL: its statement is prepared once per session (an SQL function
+-- that cannot be inlined is parsed and planned on every call).
+CREATE FUNCTION treasury.arm_deferred_check(p_rule text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO treasury.deferred_checks (txid, rule) VALUES (pg_current_xact_id(), p_rule) ON CONFLICT DO NOTHING;
+END
+$$;
+COMMENT ON FUNCTION treasury.arm_deferred_check(text) IS 'Inserts (current transaction, p_rule) into deferred_checks if absent, which queues the deferred constraint trigger p_rule once for the transaction. Called by the statement triggers, as the inserting role; calling it by hand only adds a check.';
+
+------------------------------------------------------------------------------
+-- entry_balanced: one set-based check per transaction, at COMMIT
+------------------------------------------------------------------------------
 -- Checks one entry: at least two lines and, per currency, debits = credits.
 CREATE FUNCTION treasury.entry_problem(p_entry_id bigint) RETURNS text
 LANGUAGE sql STABLE AS $$
@@ -323,33 +363,91 @@ LANGUAGE sql STABLE AS $$
 $$;
 COMMENT ON FUNCTION treasury.entry_problem(bigint) IS 'NULL when the entry has at least 2 lines and balances per currency; otherwise a sentence saying what is wrong.';
 
-CREATE FUNCTION treasury.entry_balanced_check() RETURNS trigger
+-- Each entry's lines are read by index (LATERAL): the cost depends on the
+-- transaction's entries, not on the size of journal_lines.
+CREATE FUNCTION treasury.entries_balanced_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    -- Every entry of this transaction: >= 2 lines, and per currency debits = credits.
+    WITH e AS MATERIALIZED (
+        SELECT e.id FROM treasury.journal_entries e WHERE e.created_txid = pg_current_xact_id()
+    )
+    SELECT e.id INTO v_id
+    FROM e
+    CROSS JOIN LATERAL (
+        SELECT coalesce(sum(x.k), 0) AS n, coalesce(bool_or(x.d <> x.c), false) AS unbalanced
+        FROM (SELECT count(*) AS k, sum(l.debit) AS d, sum(l.credit) AS c
+              FROM treasury.journal_lines l WHERE l.entry_id = e.id GROUP BY l.currency) x
+    ) t
+    WHERE t.n < 2 OR t.unbalanced
+    ORDER BY e.id
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('entry_balanced', treasury.entry_problem(v_id) || ' (checked at commit)', 'journal_entries');
+    END IF;
+    DELETE FROM treasury.deferred_checks WHERE txid = pg_current_xact_id() AND rule = 'entry_balanced';
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.entries_balanced_check() IS 'Deferred constraint trigger function (entry_balanced on deferred_checks): at COMMIT every journal entry created by the transaction has >= 2 lines and balances per currency, its lines read by index; then the transaction''s deferred_checks row is removed so a later statement re-arms it.';
+
+CREATE CONSTRAINT TRIGGER entry_balanced AFTER INSERT ON treasury.deferred_checks
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.rule = 'entry_balanced')
+    EXECUTE FUNCTION treasury.entries_balanced_check();
+
+------------------------------------------------------------------------------
+-- journal_entries: forced values per row, period_closed per statement
+------------------------------------------------------------------------------
+CREATE FUNCTION treasury.journal_entries_before_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.posted_at := now();
+    NEW.created_txid := pg_current_xact_id();
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.journal_entries_before_insert() IS 'Trigger function: forces posted_at = now() and created_txid = current transaction (period_closed is checked per statement by journal_entries_after_insert).';
+CREATE TRIGGER journal_entries_before_insert BEFORE INSERT ON treasury.journal_entries
+    FOR EACH ROW EXECUTE FUNCTION treasury.journal_entries_before_insert();
+
+CREATE FUNCTION treasury.journal_entries_after_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_entry_id bigint;
-    v_problem  text;
+    v_date date;
 BEGIN
-    IF TG_TABLE_NAME = 'journal_entries' THEN
-        v_entry_id := NEW.id;
-    ELSE
-        v_entry_id := NEW.entry_id;
+    -- A fresh snapshot, taken after the insert holds ROW EXCLUSIVE on journal_entries:
+    -- a month closing (SHARE ROW EXCLUSIVE, periods_guard) committed before is seen here,
+    -- one closing later waits for this transaction.
+    SELECT n.accounting_date INTO v_date
+    FROM (SELECT DISTINCT ON (date_trunc('month', x.accounting_date)) x.accounting_date FROM new_entries x) n
+    JOIN treasury.periods p ON p.fiscal_year = extract(year FROM n.accounting_date)::int
+                           AND p.month = extract(month FROM n.accounting_date)::int AND p.status = 'CLOSED'
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('period_closed',
+            format('accounting date %s falls in closed period %s: nothing posts into a closed month', v_date,
+                   to_char(v_date, 'YYYY-MM')), 'journal_entries');
     END IF;
-    v_problem := treasury.entry_problem(v_entry_id);
-    IF v_problem IS NOT NULL THEN
-        PERFORM treasury.raise_rule('entry_balanced', v_problem || ' (checked at commit)', TG_TABLE_NAME);
+    IF EXISTS (SELECT 1 FROM new_entries) THEN
+        PERFORM treasury.arm_deferred_check('entry_balanced');
     END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION treasury.entry_balanced_check() IS 'Deferred constraint trigger function: at commit every new entry (and the entry of every new line) has >= 2 lines and balances per currency (entry_balanced).';
+COMMENT ON FUNCTION treasury.journal_entries_after_insert() IS 'Statement trigger function on journal_entries: refuses the statement if any new entry is dated in a CLOSED month (period_closed); arms the deferred entry_balanced check of the transaction.';
+CREATE TRIGGER journal_entries_after_insert AFTER INSERT ON treasury.journal_entries
+    REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION treasury.journal_entries_after_insert();
 
--- On the entry: catches an entry with no lines at all. On the lines: still
--- catches lines when someone SETs the constraint IMMEDIATE.
-CREATE CONSTRAINT TRIGGER entry_balanced AFTER INSERT ON treasury.journal_entries
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION treasury.entry_balanced_check();
-CREATE CONSTRAINT TRIGGER entry_balanced AFTER INSERT ON treasury.journal_lines
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION treasury.entry_balanced_check();
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.journal_entries
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.journal_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
 
+------------------------------------------------------------------------------
+-- journal_lines: per-row trigger only for account lines, the rest per statement
+------------------------------------------------------------------------------
 CREATE FUNCTION treasury.journal_lines_before_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -403,20 +501,56 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION treasury.journal_lines_before_insert() IS 'Trigger function: a line only joins an entry of the same transaction (entry_closed_for_lines); subledger GL lines name an account (line_subledger); for an account line: lock the account, require ACTIVE, same currency, non-negative result, update the balance, set balance_after.';
+-- The row trigger runs only where it has work: an account line (lock, status,
+-- currency, non-negative balance, balance_after, id after the lock), or a line
+-- without account that names a balance_after (which it forces back to NULL).
 CREATE TRIGGER journal_lines_before_insert BEFORE INSERT ON treasury.journal_lines
-    FOR EACH ROW EXECUTE FUNCTION treasury.journal_lines_before_insert();
+    FOR EACH ROW WHEN (NEW.account_no IS NOT NULL OR NEW.balance_after IS NOT NULL)
+    EXECUTE FUNCTION treasury.journal_lines_before_insert();
 
-CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.journal_entries
-    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
-CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.journal_entries
-    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+-- Each distinct entry is looked up by its index (LATERAL ... OFFSET 0 cannot be
+-- flattened into a hash join over the whole table): the cost depends only on
+-- the statement's rows.
+CREATE FUNCTION treasury.journal_lines_after_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_entry bigint;
+    v_gl    text;
+    v_sub   boolean;
+BEGIN
+    SELECT n.entry_id INTO v_entry
+    FROM (SELECT DISTINCT x.entry_id FROM new_lines x) n
+    JOIN LATERAL (SELECT e.created_txid FROM treasury.journal_entries e WHERE e.id = n.entry_id OFFSET 0) e ON true
+    WHERE e.created_txid <> pg_current_xact_id()
+    ORDER BY n.entry_id
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('entry_closed_for_lines',
+            format('journal entry %s was posted by an earlier transaction: it cannot gain lines (post a new entry instead)', v_entry), 'journal_lines');
+    END IF;
+    SELECT g.code, g.subledger INTO v_gl, v_sub
+    FROM (SELECT DISTINCT x.gl_account, x.account_no IS NOT NULL AS has_account FROM new_lines x) n
+    JOIN treasury.gl_accounts g ON g.code = n.gl_account
+    WHERE g.subledger <> n.has_account
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('line_subledger',
+            format('a line on GL %s %s an account_no', v_gl, CASE WHEN v_sub THEN 'needs' ELSE 'must not have' END), 'journal_lines');
+    END IF;
+    IF EXISTS (SELECT 1 FROM new_lines) THEN
+        PERFORM treasury.arm_deferred_check('entry_balanced');
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION treasury.journal_lines_after_insert() IS 'Statement trigger function on journal_lines: refuses the statement if a new line joins an entry of an earlier transaction (entry_closed_for_lines) or breaks line_subledger; arms the deferred entry_balanced check of the transaction.';
+CREATE TRIGGER journal_lines_after_insert AFTER INSERT ON treasury.journal_lines
+    REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION treasury.journal_lines_after_insert();
+
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.journal_lines
     FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
 CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.journal_lines
     FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
-
-CREATE TRIGGER periods_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.periods
-    FOR EACH ROW EXECUTE FUNCTION treasury.periods_guard();
 
 ------------------------------------------------------------------------------
 -- post_entry: one entry and its lines in one round trip
@@ -447,7 +581,7 @@ BEGIN
     RETURN v_num::bigint;
 END
 $$;
-COMMENT ON FUNCTION treasury.json_amount(jsonb, text) IS 'Parses a JSON amount (number or decimal string, whole minor units, 0..10^18; null = 0) for post_entry; 22023 otherwise.';
+COMMENT ON FUNCTION treasury.json_amount(jsonb, text) IS 'Parses a JSON amount (number or decimal string, whole minor units, 0..10^18; null = 0) for post_entry and import_bank_statement; 22023 otherwise.';
 
 CREATE FUNCTION treasury.post_entry(
     p_accounting_date date,
@@ -515,11 +649,49 @@ COMMENT ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, js
 'Posts one journal entry and its lines in one round trip. p_lines: JSON array of {gl_account, account_no?, currency? (VND), debit?, credit? (whole minor units, number or decimal string), fund?, economic_code?, budget_level?, unit_code?, area_code?, chapter?, sector?, program?, treasury_code?, source?, reserve?, bank_code?}; line_no = position in the array; lines are inserted in account_no order (locks in sorted order, no deadlocks). Returns {"entry_id": "<id>", "posted_at": "<RFC 3339 UTC, Z>", "balances": {"<account_no>": "<balance after>"}}. Every ledger rule applies (entry_balanced at commit).';
 
 ------------------------------------------------------------------------------
+-- Bank transactions
+------------------------------------------------------------------------------
+CREATE TABLE treasury.bank_transactions (
+    bank_code    text NOT NULL REFERENCES treasury.banks (code),
+    bank_ref     text NOT NULL CHECK (length(bank_ref) BETWEEN 1 AND 64),
+    kind         text NOT NULL CHECK (kind IN ('DEPOSIT', 'COLLECTION')),
+    account_no   text NULL REFERENCES treasury.accounts (account_no),
+    amount       bigint NOT NULL CHECK (amount > 0),
+    request_hash bytea NOT NULL,
+    result       jsonb NOT NULL,
+    entry_id     bigint NULL REFERENCES treasury.journal_entries (id),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (bank_code, bank_ref)
+);
+CREATE INDEX bank_transactions_entry_idx ON treasury.bank_transactions (entry_id);
+CREATE INDEX bank_transactions_created_idx ON treasury.bank_transactions (bank_code, created_at);
+-- The key (bank_code, bank_ref) with the kind, so that a collection can only
+-- point at a COLLECTION record (foreign key collections_bank_transaction).
+CREATE UNIQUE INDEX bank_transactions_key_kind_idx ON treasury.bank_transactions (bank_code, bank_ref, kind);
+COMMENT ON TABLE treasury.bank_transactions IS 'Business key (bank_code, bank_ref) of every deposit or collection forwarded by a bank: a replay with the same content returns result, other content is DUPLICATE_BANK_REF. Append-only (ledger_append_only).';
+COMMENT ON COLUMN treasury.bank_transactions.bank_code IS 'Bank that forwarded the money.';
+COMMENT ON COLUMN treasury.bank_transactions.bank_ref IS 'The bank''s own reference, 1-64 characters; unique per bank.';
+COMMENT ON COLUMN treasury.bank_transactions.kind IS 'DEPOSIT (into a unit account) or COLLECTION (budget revenue).';
+COMMENT ON COLUMN treasury.bank_transactions.account_no IS 'Credited account for a deposit.';
+COMMENT ON COLUMN treasury.bank_transactions.amount IS 'Amount in minor units, positive.';
+COMMENT ON COLUMN treasury.bank_transactions.request_hash IS 'Hash of the canonical request content, to tell a replay from a conflicting reuse of bank_ref.';
+COMMENT ON COLUMN treasury.bank_transactions.result IS 'Result returned to the first call, returned again on replay.';
+COMMENT ON COLUMN treasury.bank_transactions.entry_id IS 'Journal entry posted for it.';
+COMMENT ON COLUMN treasury.bank_transactions.created_at IS 'When it was recorded.';
+
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.bank_transactions
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.bank_transactions
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+------------------------------------------------------------------------------
 -- Privileges
 ------------------------------------------------------------------------------
-GRANT SELECT ON treasury.gl_accounts, treasury.accounts, treasury.journal_entries, treasury.journal_lines, treasury.periods
+GRANT SELECT ON treasury.gl_accounts, treasury.accounts, treasury.journal_entries, treasury.journal_lines, treasury.periods,
+    treasury.deferred_checks, treasury.bank_transactions
     TO treasury_app, treasury_readonly;
-GRANT INSERT ON treasury.accounts, treasury.journal_entries, treasury.journal_lines, treasury.periods TO treasury_app;
+GRANT INSERT ON treasury.accounts, treasury.journal_entries, treasury.journal_lines, treasury.periods,
+    treasury.bank_transactions TO treasury_app;
 GRANT UPDATE ON treasury.accounts, treasury.periods TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.account_no_seq, treasury.journal_entries_id_seq, treasury.journal_lines_id_seq TO treasury_app;
 GRANT EXECUTE ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, jsonb), treasury.next_account_no(),

@@ -1,5 +1,5 @@
--- 0005: dossiers of the online public services, and bank transactions (the
--- business key of bank deposits and collections).
+-- 0005: dossiers of the online public services: one per call of an administrative
+-- procedure, with its status and service-level deadline.
 SET LOCAL ROLE treasury_owner;
 
 CREATE TABLE treasury.dossiers (
@@ -75,37 +75,6 @@ COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: 
 CREATE TRIGGER dossiers_guard BEFORE INSERT OR UPDATE ON treasury.dossiers
     FOR EACH ROW EXECUTE FUNCTION treasury.dossiers_guard();
 
-CREATE TABLE treasury.bank_transactions (
-    bank_code    text NOT NULL REFERENCES treasury.banks (code),
-    bank_ref     text NOT NULL CHECK (length(bank_ref) BETWEEN 1 AND 64),
-    kind         text NOT NULL CHECK (kind IN ('DEPOSIT', 'COLLECTION')),
-    account_no   text NULL REFERENCES treasury.accounts (account_no),
-    amount       bigint NOT NULL CHECK (amount > 0),
-    request_hash bytea NOT NULL,
-    result       jsonb NOT NULL,
-    entry_id     bigint NULL REFERENCES treasury.journal_entries (id),
-    created_at   timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (bank_code, bank_ref)
-);
-CREATE INDEX bank_transactions_entry_idx ON treasury.bank_transactions (entry_id);
-CREATE INDEX bank_transactions_created_idx ON treasury.bank_transactions (bank_code, created_at);
-COMMENT ON TABLE treasury.bank_transactions IS 'Business key (bank_code, bank_ref) of every deposit or collection forwarded by a bank: a replay with the same content returns result, other content is DUPLICATE_BANK_REF. Append-only (ledger_append_only).';
-COMMENT ON COLUMN treasury.bank_transactions.bank_code IS 'Bank that forwarded the money.';
-COMMENT ON COLUMN treasury.bank_transactions.bank_ref IS 'The bank''s own reference, 1-64 characters; unique per bank.';
-COMMENT ON COLUMN treasury.bank_transactions.kind IS 'DEPOSIT (into a unit account) or COLLECTION (budget revenue).';
-COMMENT ON COLUMN treasury.bank_transactions.account_no IS 'Credited account for a deposit.';
-COMMENT ON COLUMN treasury.bank_transactions.amount IS 'Amount in minor units, positive.';
-COMMENT ON COLUMN treasury.bank_transactions.request_hash IS 'Hash of the canonical request content, to tell a replay from a conflicting reuse of bank_ref.';
-COMMENT ON COLUMN treasury.bank_transactions.result IS 'Result returned to the first call, returned again on replay.';
-COMMENT ON COLUMN treasury.bank_transactions.entry_id IS 'Journal entry posted for it.';
-COMMENT ON COLUMN treasury.bank_transactions.created_at IS 'When it was recorded.';
-
-CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.bank_transactions
-    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
-CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.bank_transactions
-    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
-
 GRANT SELECT, INSERT, UPDATE ON treasury.dossiers TO treasury_app;
-GRANT SELECT, INSERT ON treasury.bank_transactions TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.dossiers_id_seq TO treasury_app;
-GRANT SELECT ON treasury.dossiers, treasury.bank_transactions TO treasury_readonly;
+GRANT SELECT ON treasury.dossiers TO treasury_readonly;

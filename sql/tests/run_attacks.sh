@@ -49,10 +49,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# apply_migrations <db> [session user]: each file once, in one transaction.
+# apply_migrations <db> [session user]: each file once, in one transaction, after creating
+# the migrator's record table as Sources/TreasuryService/Migrator.swift does (0001 adopts it).
 apply_migrations() {
     local conn; conn="$(conn_for "$1")"
     local f
+    { [ $# -gt 1 ] && echo "SET SESSION AUTHORIZATION $2;"
+      echo "CREATE TABLE IF NOT EXISTS public.treasury_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());"
+    } | "${PSQL[@]}" -d "$conn" -f - 2>&1 || { echo "creating public.treasury_schema_migrations"; return 1; }
     for f in "$MIGRATIONS"/*.sql; do
         if [ $# -gt 1 ]; then
             { echo "SET SESSION AUTHORIZATION $2;"; cat "$f"; } | "${PSQL[@]}" --single-transaction -d "$conn" -f - 2>&1 || { echo "in $f"; return 1; }
@@ -73,7 +77,7 @@ if out="$(apply_migrations "$DB2")"; then ok "migrations apply to a second datab
 # A CREATEROLE (non-superuser) migrator that owns its database.
 "${PSQL[@]}" -d "$ADMIN" -c "CREATE ROLE $MIGRATOR NOLOGIN CREATEROLE" -c "CREATE DATABASE $DB3 OWNER $MIGRATOR" || exit 1
 if out="$(apply_migrations "$DB3" "$MIGRATOR")"; then
-    if [ "$("${PSQL[@]}" -At -d "$(conn_for "$DB3")" -c "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'treasury' AND pg_get_userbyid(c.relowner) <> 'treasury_owner'")" = 0 ]; then
+    if [ "$("${PSQL[@]}" -At -d "$(conn_for "$DB3")" -c "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (n.nspname = 'treasury' OR c.relname = 'treasury_schema_migrations') AND pg_get_userbyid(c.relowner) <> 'treasury_owner'")" = 0 ]; then
         ok "migrations apply as a CREATEROLE non-superuser; treasury_owner owns every object"
     else
         fail "migrations as a CREATEROLE non-superuser: some object not owned by treasury_owner"

@@ -1,5 +1,5 @@
--- 0009: spending (expenditure control): commitments, payment orders with
--- their status history, advance settlements. The allocation figures move only
+-- Spending (expenditure control): commitments, payment orders with their
+-- status history, advance settlements. The allocation figures move only
 -- in the triggers here (SECURITY DEFINER, so treasury_app needs no right on
 -- the figures), in this lock order: allocation, then commitment, then order.
 --   commitment OPEN with remaining r      -> allocation.committed includes r
@@ -8,6 +8,7 @@
 --   order REJECTED/CANCELLED               -> the submit is reversed exactly
 --   order PAID                             -> pending -> spent (PAYMENT) or advanced (ADVANCE)
 --   settlement x of a PAID advance         -> advanced -= x, spent += x
+-- The verify() checks of this area are in the verify file.
 SET LOCAL ROLE treasury_owner;
 
 ------------------------------------------------------------------------------
@@ -133,6 +134,13 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION treasury.commitments_book() IS 'Trigger function: after a commitment is registered, its remaining changes or it leaves OPEN, moves the difference into allocation.committed (rule 4 refuses a commitment beyond available).';
+
+CREATE TRIGGER commitments_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.commitments
+    FOR EACH ROW EXECUTE FUNCTION treasury.commitments_guard();
+CREATE TRIGGER commitment_no_delete_truncate BEFORE TRUNCATE ON treasury.commitments
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('commitment_no_delete');
+CREATE TRIGGER commitments_book AFTER INSERT OR UPDATE OF remaining, status ON treasury.commitments
+    FOR EACH ROW EXECUTE FUNCTION treasury.commitments_book();
 
 ------------------------------------------------------------------------------
 -- Payment orders
@@ -344,6 +352,15 @@ END
 $$;
 COMMENT ON FUNCTION treasury.payment_orders_book() IS 'Trigger function: after an order is submitted or changes status, moves the figures (submit: commitment.remaining -> allocation.pending, or available -> pending; reject/cancel: the reverse; pay: pending -> spent or advanced) and appends the payment_order_events row.';
 
+CREATE TRIGGER payment_orders_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.payment_orders
+    FOR EACH ROW EXECUTE FUNCTION treasury.payment_orders_guard();
+CREATE TRIGGER payment_order_no_delete_truncate BEFORE TRUNCATE ON treasury.payment_orders
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('payment_order_no_delete');
+CREATE TRIGGER payment_orders_book_insert AFTER INSERT ON treasury.payment_orders
+    FOR EACH ROW EXECUTE FUNCTION treasury.payment_orders_book();
+CREATE TRIGGER payment_orders_book_status AFTER UPDATE OF status ON treasury.payment_orders
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION treasury.payment_orders_book();
+
 ------------------------------------------------------------------------------
 -- Status history
 ------------------------------------------------------------------------------
@@ -432,22 +449,6 @@ END
 $$;
 COMMENT ON FUNCTION treasury.advance_settlements_book() IS 'Trigger function: after a settlement, adds it to the order''s settled and moves it from the allocation''s advanced to spent.';
 
-CREATE TRIGGER commitments_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.commitments
-    FOR EACH ROW EXECUTE FUNCTION treasury.commitments_guard();
-CREATE TRIGGER commitment_no_delete_truncate BEFORE TRUNCATE ON treasury.commitments
-    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('commitment_no_delete');
-CREATE TRIGGER commitments_book AFTER INSERT OR UPDATE OF remaining, status ON treasury.commitments
-    FOR EACH ROW EXECUTE FUNCTION treasury.commitments_book();
-
-CREATE TRIGGER payment_orders_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.payment_orders
-    FOR EACH ROW EXECUTE FUNCTION treasury.payment_orders_guard();
-CREATE TRIGGER payment_order_no_delete_truncate BEFORE TRUNCATE ON treasury.payment_orders
-    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('payment_order_no_delete');
-CREATE TRIGGER payment_orders_book_insert AFTER INSERT ON treasury.payment_orders
-    FOR EACH ROW EXECUTE FUNCTION treasury.payment_orders_book();
-CREATE TRIGGER payment_orders_book_status AFTER UPDATE OF status ON treasury.payment_orders
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION treasury.payment_orders_book();
-
 CREATE TRIGGER advance_settlements_guard BEFORE INSERT ON treasury.advance_settlements
     FOR EACH ROW EXECUTE FUNCTION treasury.advance_settlements_guard();
 CREATE TRIGGER advance_settlements_book AFTER INSERT ON treasury.advance_settlements
@@ -456,57 +457,6 @@ CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.advance_se
     FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
 CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.advance_settlements
     FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
-
-------------------------------------------------------------------------------
--- verify() checks
-------------------------------------------------------------------------------
-INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
-('allocation_committed', 'Every allocation''s committed equals the sum of its OPEN commitments'' remaining.',
- $q$SELECT format('allocation %s: committed %s but its OPEN commitments have %s remaining', a.id, a.committed, coalesce(c.total, 0))
-    FROM treasury.allocations a
-    LEFT JOIN (SELECT allocation_id, sum(remaining) AS total FROM treasury.commitments WHERE status = 'OPEN' GROUP BY allocation_id) c
-           ON c.allocation_id = a.id
-    WHERE a.committed <> coalesce(c.total, 0)$q$),
-('allocation_pending', 'Every allocation''s pending equals the sum of its SUBMITTED and APPROVED payment orders.',
- $q$SELECT format('allocation %s: pending %s but its SUBMITTED and APPROVED orders sum to %s', a.id, a.pending, coalesce(o.total, 0))
-    FROM treasury.allocations a
-    LEFT JOIN (SELECT allocation_id, sum(amount) AS total FROM treasury.payment_orders WHERE status IN ('SUBMITTED', 'APPROVED') GROUP BY allocation_id) o
-           ON o.allocation_id = a.id
-    WHERE a.pending <> coalesce(o.total, 0)$q$),
-('allocation_spent_advanced', 'Every allocation''s spent equals its PAID payments plus settled advances, and advanced equals its PAID advances not yet settled.',
- $q$SELECT format('allocation %s: spent %s / advanced %s, but its PAID orders give spent %s / advanced %s', a.id, a.spent, a.advanced,
-                  coalesce(o.spent, 0), coalesce(o.advanced, 0))
-    FROM treasury.allocations a
-    LEFT JOIN (SELECT po.allocation_id,
-                      sum(CASE WHEN po.kind = 'PAYMENT' THEN po.amount ELSE coalesce(s.total, 0) END) AS spent,
-                      sum(CASE WHEN po.kind = 'ADVANCE' THEN po.amount - coalesce(s.total, 0) ELSE 0 END) AS advanced
-               FROM treasury.payment_orders po
-               LEFT JOIN (SELECT order_id, sum(amount) AS total FROM treasury.advance_settlements GROUP BY order_id) s ON s.order_id = po.id
-               WHERE po.status = 'PAID' GROUP BY po.allocation_id) o ON o.allocation_id = a.id
-    WHERE a.spent <> coalesce(o.spent, 0) OR a.advanced <> coalesce(o.advanced, 0)$q$),
-('commitment_remaining', 'Every commitment''s remaining equals its amount minus its SUBMITTED, APPROVED and PAID orders, between 0 and amount.',
- $q$SELECT format('commitment %s: remaining %s, amount %s, orders taken %s', c.id, c.remaining, c.amount, coalesce(o.total, 0))
-    FROM treasury.commitments c
-    LEFT JOIN (SELECT commitment_id, sum(amount) AS total FROM treasury.payment_orders
-               WHERE commitment_id IS NOT NULL AND status IN ('SUBMITTED', 'APPROVED', 'PAID') GROUP BY commitment_id) o
-           ON o.commitment_id = c.id
-    WHERE c.remaining <> c.amount - coalesce(o.total, 0) OR c.remaining < 0 OR c.remaining > c.amount$q$),
-('advance_settled', 'Every order''s settled equals the sum of its settlements, never exceeds the amount, and only PAID advances have settlements.',
- $q$SELECT format('payment order %s (%s %s): settled %s, settlements %s, amount %s', o.id, o.status, o.kind, o.settled, coalesce(s.total, 0), o.amount)
-    FROM treasury.payment_orders o
-    LEFT JOIN (SELECT order_id, sum(amount) AS total FROM treasury.advance_settlements GROUP BY order_id) s ON s.order_id = o.id
-    WHERE o.settled <> coalesce(s.total, 0) OR o.settled > o.amount
-       OR (coalesce(s.total, 0) > 0 AND (o.kind <> 'ADVANCE' OR o.status <> 'PAID'))$q$),
-('payment_order_four_eyes', 'No payment order was authorized by the person who approved it; every PAID order has an approver, an authorizer, an entry and paid_at.',
- $q$SELECT format('payment order %s: approved_by %s, authorized_by %s, entry %s, paid_at %s', id, approved_by, authorized_by, entry_id, paid_at)
-    FROM treasury.payment_orders
-    WHERE authorized_by = approved_by
-       OR (status = 'PAID' AND (approved_by IS NULL OR authorized_by IS NULL OR entry_id IS NULL OR paid_at IS NULL))$q$),
-('payment_order_events_match', 'Every payment order''s latest status event is its current status.',
- $q$SELECT format('payment order %s is %s but its last event says %s', o.id, o.status, coalesce(e.status, '(none)'))
-    FROM treasury.payment_orders o
-    LEFT JOIN LATERAL (SELECT ev.status FROM treasury.payment_order_events ev WHERE ev.order_id = o.id ORDER BY ev.id DESC LIMIT 1) e ON true
-    WHERE e.status IS DISTINCT FROM o.status$q$);
 
 ------------------------------------------------------------------------------
 -- Privileges

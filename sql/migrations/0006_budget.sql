@@ -1,22 +1,16 @@
--- 0008: budget allocation. A tree of budget estimates per fiscal year and
--- budget level: a root is an appropriation, a child narrows its parent to a
--- unit. Rule 4 (allocation_within_amount) holds for every writer; the figures
+-- Budget allocation. A tree of budget estimates per fiscal year and budget
+-- level: a root is an appropriation, a child narrows its parent to a unit.
+-- Rule 4 (allocation_within_amount) holds for every writer; the figures
 -- (sub_allocated, committed, pending, spent, advanced) are kept only by the
--- bookkeeping triggers (here and in 0009), never set by hand.
+-- bookkeeping triggers (here and in the spending triggers: commitments,
+-- payment orders, advance settlements), never set by hand.
+-- The budget_execution view is in the views and reports file; the verify()
+-- checks of this area are in the verify file.
 SET LOCAL ROLE treasury_owner;
 
--- Refuses DELETE and TRUNCATE (not UPDATE) with the rule named by the trigger
--- argument: for tables whose rows are kept forever but still change status.
-CREATE FUNCTION treasury.refuse_delete() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '% on %.% refused: rows of this table are kept forever (%); change their status instead', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0]
-        USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[0],
-              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
-END
-$$;
-COMMENT ON FUNCTION treasury.refuse_delete() IS 'Trigger function for tables whose rows are never deleted: refuses DELETE and TRUNCATE with check_violation, constraint = the trigger argument.';
-
+------------------------------------------------------------------------------
+-- Allocations
+------------------------------------------------------------------------------
 CREATE TABLE treasury.allocations (
     id            bigserial PRIMARY KEY,
     parent_id     bigint NULL REFERENCES treasury.allocations (id),
@@ -237,53 +231,9 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.allocatio
     FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
 
 ------------------------------------------------------------------------------
--- View and checks
+-- Privileges
 ------------------------------------------------------------------------------
-CREATE VIEW treasury.budget_execution AS
-SELECT a.id AS allocation_id, a.parent_id, a.fiscal_year, a.treasury_code, a.budget_level, a.purpose,
-       a.unit_code, a.chapter, a.sector, a.source, a.program,
-       a.amount - a.sub_allocated AS amount,
-       a.committed, a.pending, a.spent, a.advanced,
-       a.amount - a.sub_allocated - a.committed - a.pending - a.spent - a.advanced AS available
-FROM treasury.allocations a;
-COMMENT ON VIEW treasury.budget_execution IS 'Budget execution per allocation, counting each allocation''s own share (amount - sub_allocated) so that sums over any set of allocations count nothing twice: over the whole tree, sum(amount) equals the roots'' total. Group it by fiscal_year, treasury_code, budget_level, unit_code, chapter, sector.';
-COMMENT ON COLUMN treasury.budget_execution.allocation_id IS 'The allocation.';
-COMMENT ON COLUMN treasury.budget_execution.parent_id IS 'Its parent; NULL for a root.';
-COMMENT ON COLUMN treasury.budget_execution.fiscal_year IS 'Fiscal year.';
-COMMENT ON COLUMN treasury.budget_execution.treasury_code IS 'Treasury of the allocation.';
-COMMENT ON COLUMN treasury.budget_execution.budget_level IS 'Budget level.';
-COMMENT ON COLUMN treasury.budget_execution.purpose IS 'RECURRENT or INVESTMENT.';
-COMMENT ON COLUMN treasury.budget_execution.unit_code IS 'Budget unit (NULL for a root).';
-COMMENT ON COLUMN treasury.budget_execution.chapter IS 'Chapter segment.';
-COMMENT ON COLUMN treasury.budget_execution.sector IS 'Sector segment.';
-COMMENT ON COLUMN treasury.budget_execution.source IS 'Source segment.';
-COMMENT ON COLUMN treasury.budget_execution.program IS 'Program segment.';
-COMMENT ON COLUMN treasury.budget_execution.amount IS 'Own share: amount - sub_allocated (what stays with this allocation after its children took theirs).';
-COMMENT ON COLUMN treasury.budget_execution.committed IS 'Unpaid remainder of OPEN commitments on this allocation.';
-COMMENT ON COLUMN treasury.budget_execution.pending IS 'SUBMITTED and APPROVED payment orders on this allocation.';
-COMMENT ON COLUMN treasury.budget_execution.spent IS 'Paid payments and settled advances on this allocation.';
-COMMENT ON COLUMN treasury.budget_execution.advanced IS 'Paid, unsettled advances on this allocation.';
-COMMENT ON COLUMN treasury.budget_execution.available IS 'amount - sub_allocated - committed - pending - spent - advanced; never negative.';
-
-INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
-('allocation_within_amount', 'Rule 4: for every allocation, amount >= sub_allocated + committed + pending + spent + advanced, all figures >= 0.',
- $q$SELECT format('allocation %s: amount %s, sub_allocated %s, committed %s, pending %s, spent %s, advanced %s', id, amount, sub_allocated, committed, pending, spent, advanced)
-    FROM treasury.allocations
-    WHERE amount::numeric < sub_allocated::numeric + committed + pending + spent + advanced
-       OR least(sub_allocated, committed, pending, spent, advanced) < 0 OR amount <= 0$q$),
-('allocation_children_within_parent', 'Every allocation''s sub_allocated equals the sum of its children''s amounts.',
- $q$SELECT format('allocation %s: sub_allocated %s but its children sum to %s', a.id, a.sub_allocated, coalesce(c.total, 0))
-    FROM treasury.allocations a
-    LEFT JOIN (SELECT parent_id, sum(amount) AS total FROM treasury.allocations WHERE parent_id IS NOT NULL GROUP BY parent_id) c
-           ON c.parent_id = a.id
-    WHERE a.sub_allocated <> coalesce(c.total, 0)$q$),
-('allocation_inherits_parent', 'Every child allocation has its parent''s fiscal_year, budget_level and purpose.',
- $q$SELECT format('allocation %s: (%s, %s, %s) differs from parent %s (%s, %s, %s)', c.id, c.fiscal_year, c.budget_level, c.purpose,
-                  p.id, p.fiscal_year, p.budget_level, p.purpose)
-    FROM treasury.allocations c JOIN treasury.allocations p ON p.id = c.parent_id
-    WHERE (c.fiscal_year, c.budget_level, c.purpose) IS DISTINCT FROM (p.fiscal_year, p.budget_level, p.purpose)$q$);
-
-GRANT SELECT ON treasury.allocations, treasury.allocation_adjustments, treasury.budget_execution TO treasury_app, treasury_readonly;
+GRANT SELECT ON treasury.allocations, treasury.allocation_adjustments TO treasury_app, treasury_readonly;
 GRANT INSERT ON treasury.allocations, treasury.allocation_adjustments TO treasury_app;
 -- UPDATE (note) also lets the service SELECT ... FOR UPDATE an allocation.
 GRANT UPDATE (note) ON treasury.allocations TO treasury_app;

@@ -1,0 +1,8976 @@
+--
+-- PostgreSQL database dump
+--
+
+
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: treasury; Type: SCHEMA; Schema: -; Owner: treasury_owner
+--
+
+CREATE SCHEMA treasury;
+
+
+ALTER SCHEMA treasury OWNER TO treasury_owner;
+
+--
+-- Name: SCHEMA treasury; Type: COMMENT; Schema: -; Owner: treasury_owner
+--
+
+COMMENT ON SCHEMA treasury IS 'State treasury system of record: reference data, identity, the double-entry ledger, dossiers.';
+
+
+--
+-- Name: collection_batch_item; Type: TYPE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TYPE treasury.collection_batch_item AS (
+	ord integer,
+	bank_code text,
+	bank_ref text,
+	collected_on date,
+	payer_tax_id text,
+	payer_name text,
+	revenue_id text,
+	chapter text,
+	economic_code text,
+	area_code text,
+	treasury_code text,
+	amount bigint,
+	dossier_id bigint,
+	request_hash bytea,
+	rule_id bigint,
+	levels text[],
+	shares bigint[],
+	collection_id bigint,
+	entry_id bigint,
+	primary_ord integer,
+	result jsonb,
+	new_result jsonb
+);
+
+
+ALTER TYPE treasury.collection_batch_item OWNER TO treasury_owner;
+
+--
+-- Name: TYPE collection_batch_item; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TYPE treasury.collection_batch_item IS 'Working row of record_collections: one parsed and validated item (result set when it is already decided: an error or a replayed first result; new_result: the answer of a first occurrence if it is recorded now).';
+
+
+--
+-- Name: accounts_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.accounts_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('account_no_delete',
+            format('account %s cannot be deleted: accounts are kept forever (close it instead)', OLD.account_no), 'accounts');
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.balance <> 0 THEN
+            PERFORM treasury.raise_rule('account_balance_from_lines',
+                format('account %s must start with balance 0: a balance comes only from journal lines', NEW.account_no), 'accounts');
+        END IF;
+        IF NEW.status NOT IN ('PENDING', 'ACTIVE') THEN
+            PERFORM treasury.raise_rule('account_status_transition',
+                format('a new account starts PENDING or ACTIVE, not %s', NEW.status), 'accounts');
+        END IF;
+        NEW.closed_at := NULL;
+        IF NEW.status = 'ACTIVE' THEN
+            NEW.activated_at := coalesce(NEW.activated_at, now());
+        ELSE
+            NEW.activated_at := NULL;
+        END IF;
+        RETURN NEW;
+    END IF;
+
+    -- UPDATE
+    IF NEW.account_no IS DISTINCT FROM OLD.account_no OR NEW.unit_code IS DISTINCT FROM OLD.unit_code
+       OR NEW.treasury_code IS DISTINCT FROM OLD.treasury_code OR NEW.currency IS DISTINCT FROM OLD.currency
+       OR NEW.opened_at IS DISTINCT FROM OLD.opened_at THEN
+        PERFORM treasury.raise_rule('account_immutable_fields',
+            format('account %s: account_no, unit_code, treasury_code, currency and opened_at never change', OLD.account_no), 'accounts');
+    END IF;
+
+    -- Depth 1 is a direct UPDATE; the line-posting trigger updates from depth 2.
+    IF NEW.balance IS DISTINCT FROM OLD.balance AND pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('account_balance_from_lines',
+            format('account %s: the balance changes only by posting journal lines, never directly', OLD.account_no), 'accounts');
+    END IF;
+
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT ((OLD.status, NEW.status) IN (('PENDING', 'ACTIVE'), ('PENDING', 'CLOSED'), ('ACTIVE', 'FROZEN'),
+                                             ('FROZEN', 'ACTIVE'), ('ACTIVE', 'CLOSED'), ('FROZEN', 'CLOSED'))) THEN
+            PERFORM treasury.raise_rule('account_status_transition',
+                format('account %s cannot go from %s to %s', OLD.account_no, OLD.status, NEW.status), 'accounts');
+        END IF;
+        IF NEW.status = 'CLOSED' THEN
+            IF NEW.balance <> 0 THEN
+                PERFORM treasury.raise_rule('account_close_not_empty',
+                    format('account %s cannot be closed with balance %s: it must be 0', OLD.account_no, NEW.balance), 'accounts');
+            END IF;
+            NEW.closed_at := now();
+        END IF;
+        IF NEW.status = 'ACTIVE' THEN
+            NEW.activated_at := coalesce(OLD.activated_at, now());
+        END IF;
+    ELSE
+        NEW.activated_at := OLD.activated_at;
+        NEW.closed_at := OLD.closed_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.accounts_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION accounts_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.accounts_guard() IS 'Trigger function on accounts: start balance 0, immutable fields, balance only from lines, status state machine, close only when empty, no delete; sets activated_at/closed_at.';
+
+
+--
+-- Name: advance_settlements_book(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.advance_settlements_book() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE treasury.payment_orders SET settled = settled + NEW.amount WHERE id = NEW.order_id;
+    UPDATE treasury.allocations SET advanced = advanced - NEW.amount, spent = spent + NEW.amount
+    WHERE id = (SELECT o.allocation_id FROM treasury.payment_orders o WHERE o.id = NEW.order_id);
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.advance_settlements_book() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION advance_settlements_book(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.advance_settlements_book() IS 'Trigger function: after a settlement, adds it to the order''s settled and moves it from the allocation''s advanced to spent.';
+
+
+--
+-- Name: advance_settlements_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.advance_settlements_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_allocation_id bigint;
+    v_order         treasury.payment_orders%ROWTYPE;
+BEGIN
+    NEW.created_at := now();
+    SELECT o.allocation_id INTO v_allocation_id FROM treasury.payment_orders o WHERE o.id = NEW.order_id;
+    IF NOT FOUND THEN
+        RETURN NEW; -- the foreign key reports it
+    END IF;
+    -- Lock order: allocation, then order.
+    PERFORM 1 FROM treasury.allocations a WHERE a.id = v_allocation_id FOR UPDATE;
+    SELECT * INTO v_order FROM treasury.payment_orders o WHERE o.id = NEW.order_id FOR UPDATE;
+    IF v_order.kind <> 'ADVANCE' OR v_order.status <> 'PAID' THEN
+        PERFORM treasury.raise_rule('advance_settlement_requires_paid_advance',
+            format('payment order %s is a %s %s: only a PAID ADVANCE can be settled', v_order.id, v_order.status, v_order.kind), 'advance_settlements');
+    END IF;
+    IF v_order.settled::numeric + NEW.amount > v_order.amount THEN
+        PERFORM treasury.raise_rule('advance_settlement_within_advance',
+            format('settling %s of advance %s exceeds its outstanding %s (amount %s, settled %s)', NEW.amount, v_order.id,
+                   v_order.amount - v_order.settled, v_order.amount, v_order.settled), 'advance_settlements');
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.advance_settlements_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION advance_settlements_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.advance_settlements_guard() IS 'Trigger function: locks the allocation, then the order; only a PAID ADVANCE is settled, never beyond its outstanding amount; forces created_at.';
+
+
+--
+-- Name: allocation_adjustments_apply(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.allocation_adjustments_apply() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    NEW.created_at := now();
+    PERFORM 1 FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NEW; -- the foreign key reports it
+    END IF;
+    UPDATE treasury.allocations SET amount = amount + NEW.delta WHERE id = NEW.allocation_id;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.allocation_adjustments_apply() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION allocation_adjustments_apply(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.allocation_adjustments_apply() IS 'Trigger function: before an adjustment is stored, locks the allocation and adds delta to its amount (rule 4 refuses a cut below use; a child''s raise draws on the parent).';
+
+
+--
+-- Name: allocations_draw_on_parent(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.allocations_draw_on_parent() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_delta bigint;
+BEGIN
+    IF NEW.parent_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        v_delta := NEW.amount;
+    ELSE
+        v_delta := NEW.amount - OLD.amount;
+    END IF;
+    IF v_delta <> 0 THEN
+        UPDATE treasury.allocations SET sub_allocated = sub_allocated + v_delta WHERE id = NEW.parent_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.allocations_draw_on_parent() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION allocations_draw_on_parent(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.allocations_draw_on_parent() IS 'Trigger function: after a child allocation is created or its amount changes, adds the difference to the parent''s sub_allocated (so the parent''s rule 4 refuses over-allocation and a cut returns to the parent).';
+
+
+--
+-- Name: allocations_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.allocations_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_parent         treasury.allocations%ROWTYPE;
+    v_unit_treasury  text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.sub_allocated <> 0 OR NEW.committed <> 0 OR NEW.pending <> 0 OR NEW.spent <> 0 OR NEW.advanced <> 0 THEN
+            PERFORM treasury.raise_rule('allocation_figures_derived',
+                'a new allocation starts with sub_allocated, committed, pending, spent and advanced all 0: they are kept by triggers', 'allocations');
+        END IF;
+        NEW.created_at := now();
+        IF NEW.parent_id IS NULL THEN
+            RETURN NEW;
+        END IF;
+        -- Lock order: the parent first (a child does not exist yet).
+        SELECT * INTO v_parent FROM treasury.allocations a WHERE a.id = NEW.parent_id FOR UPDATE;
+        IF NOT FOUND THEN
+            RETURN NEW; -- the foreign key reports the unknown parent
+        END IF;
+        NEW.fiscal_year := coalesce(NEW.fiscal_year, v_parent.fiscal_year);
+        NEW.budget_level := coalesce(NEW.budget_level, v_parent.budget_level);
+        NEW.purpose := coalesce(NEW.purpose, v_parent.purpose);
+        IF NEW.fiscal_year <> v_parent.fiscal_year OR NEW.budget_level <> v_parent.budget_level OR NEW.purpose <> v_parent.purpose THEN
+            PERFORM treasury.raise_rule('allocation_inherits_parent',
+                format('a child allocation has its parent''s fiscal_year, budget_level and purpose (%s, %s, %s), not (%s, %s, %s)',
+                       v_parent.fiscal_year, v_parent.budget_level, v_parent.purpose, NEW.fiscal_year, NEW.budget_level, NEW.purpose), 'allocations');
+        END IF;
+        NEW.chapter := coalesce(NEW.chapter, v_parent.chapter);
+        NEW.sector := coalesce(NEW.sector, v_parent.sector);
+        NEW.source := coalesce(NEW.source, v_parent.source);
+        NEW.program := coalesce(NEW.program, v_parent.program);
+        IF NEW.chapter IS DISTINCT FROM coalesce(v_parent.chapter, NEW.chapter)
+           OR NEW.sector IS DISTINCT FROM coalesce(v_parent.sector, NEW.sector)
+           OR NEW.source IS DISTINCT FROM coalesce(v_parent.source, NEW.source)
+           OR NEW.program IS DISTINCT FROM coalesce(v_parent.program, NEW.program) THEN
+            PERFORM treasury.raise_rule('allocation_narrows_parent',
+                format('a child allocation keeps every segment its parent %s fixes (chapter %s, sector %s, source %s, program %s)',
+                       v_parent.id, v_parent.chapter, v_parent.sector, v_parent.source, v_parent.program), 'allocations');
+        END IF;
+        SELECT u.treasury_code INTO v_unit_treasury FROM treasury.budget_units u WHERE u.code = NEW.unit_code;
+        NEW.treasury_code := coalesce(NEW.treasury_code, v_unit_treasury);
+        IF v_unit_treasury IS NOT NULL AND NOT (v_parent.treasury_code = ANY (treasury.treasury_ancestors(v_unit_treasury))
+                                                AND v_parent.treasury_code = ANY (treasury.treasury_ancestors(NEW.treasury_code))) THEN
+            PERFORM treasury.raise_rule('allocation_unit_outside_treasury',
+                format('unit %s (treasury %s) is not under the parent''s treasury %s', NEW.unit_code, v_unit_treasury, v_parent.treasury_code), 'allocations');
+        END IF;
+        RETURN NEW;
+    END IF;
+
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('allocation_no_delete',
+            format('allocation %s cannot be deleted: allocations are kept forever (cut it with an adjustment instead)', OLD.id), 'allocations');
+    END IF;
+
+    -- UPDATE
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.parent_id IS DISTINCT FROM OLD.parent_id
+       OR NEW.fiscal_year IS DISTINCT FROM OLD.fiscal_year OR NEW.budget_level IS DISTINCT FROM OLD.budget_level
+       OR NEW.purpose IS DISTINCT FROM OLD.purpose OR NEW.treasury_code IS DISTINCT FROM OLD.treasury_code
+       OR NEW.unit_code IS DISTINCT FROM OLD.unit_code OR NEW.chapter IS DISTINCT FROM OLD.chapter
+       OR NEW.sector IS DISTINCT FROM OLD.sector OR NEW.source IS DISTINCT FROM OLD.source
+       OR NEW.program IS DISTINCT FROM OLD.program OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR NEW.created_by IS DISTINCT FROM OLD.created_by THEN
+        PERFORM treasury.raise_rule('allocation_immutable_fields',
+            format('allocation %s: only amount (by adjustment), the figures (by triggers) and note change', OLD.id), 'allocations');
+    END IF;
+    -- Rule 4 first, so an over-spending update is reported as such whoever makes it.
+    IF NEW.amount::numeric < NEW.sub_allocated::numeric + NEW.committed + NEW.pending + NEW.spent + NEW.advanced THEN
+        PERFORM treasury.raise_rule('allocation_within_amount',
+            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s (available would be %s)',
+                   OLD.id, NEW.amount, NEW.sub_allocated, NEW.committed, NEW.pending, NEW.spent, NEW.advanced,
+                   NEW.amount::numeric - NEW.sub_allocated - NEW.committed - NEW.pending - NEW.spent - NEW.advanced), 'allocations');
+    END IF;
+    -- Depth 1 is a direct UPDATE; the bookkeeping triggers update from depth 2.
+    IF pg_trigger_depth() <= 1 THEN
+        IF NEW.sub_allocated IS DISTINCT FROM OLD.sub_allocated THEN
+            PERFORM treasury.raise_rule('allocation_children_within_parent',
+                format('allocation %s: sub_allocated is the sum of the children''s amounts, kept by trigger; it cannot be set to %s by hand',
+                       OLD.id, NEW.sub_allocated), 'allocations');
+        END IF;
+        IF NEW.committed IS DISTINCT FROM OLD.committed OR NEW.pending IS DISTINCT FROM OLD.pending
+           OR NEW.spent IS DISTINCT FROM OLD.spent OR NEW.advanced IS DISTINCT FROM OLD.advanced THEN
+            PERFORM treasury.raise_rule('allocation_figures_derived',
+                format('allocation %s: committed, pending, spent and advanced change only through commitments, payment orders and settlements', OLD.id), 'allocations');
+        END IF;
+        IF NEW.amount IS DISTINCT FROM OLD.amount THEN
+            PERFORM treasury.raise_rule('allocation_amount_by_adjustment',
+                format('allocation %s: the amount changes only by inserting an allocation_adjustments row (delta and reason)', OLD.id), 'allocations');
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.allocations_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION allocations_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury; immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers (pg_trigger_depth() > 1); no delete.';
+
+
+--
+-- Name: api_token_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.api_token_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.user_id IS DISTINCT FROM OLD.user_id
+       OR NEW.token_hash IS DISTINCT FROM OLD.token_hash OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR NEW.expires_at IS DISTINCT FROM OLD.expires_at
+       OR (OLD.revoked_at IS NOT NULL AND NEW.revoked_at IS DISTINCT FROM OLD.revoked_at)
+       OR (OLD.revoked_at IS NULL AND NEW.revoked_at IS NULL) THEN
+        RAISE EXCEPTION 'api token % may only be revoked (revoked_at from NULL to a time), nothing else changes', OLD.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'api_token_immutable',
+                  SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.api_token_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION api_token_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.api_token_guard() IS 'Trigger function: an api_tokens UPDATE may only set revoked_at from NULL to a value (constraint api_token_immutable).';
+
+
+--
+-- Name: arm_deferred_check(text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.arm_deferred_check(p_rule text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO treasury.deferred_checks (txid, rule) VALUES (pg_current_xact_id(), p_rule) ON CONFLICT DO NOTHING;
+END
+$$;
+
+
+ALTER FUNCTION treasury.arm_deferred_check(p_rule text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION arm_deferred_check(p_rule text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.arm_deferred_check(p_rule text) IS 'Inserts (current transaction, p_rule) into deferred_checks if absent, which queues the deferred constraint trigger p_rule once for the transaction. Called by the statement triggers, as the inserting role; calling it by hand only adds a check.';
+
+
+--
+-- Name: bank_day_transactions(text, date); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.bank_day_transactions(p_bank_code text, p_day date) RETURNS TABLE(bank_ref text, kind text, amount bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT c.bank_ref, 'COLLECTION', c.amount
+    FROM treasury.collections c WHERE c.bank_code = p_bank_code AND c.collected_on = p_day
+    UNION ALL
+    SELECT bt.bank_ref, bt.kind, bt.amount
+    FROM treasury.bank_transactions bt JOIN treasury.journal_entries e ON e.id = bt.entry_id
+    WHERE bt.bank_code = p_bank_code AND bt.kind = 'DEPOSIT' AND e.accounting_date = p_day
+$$;
+
+
+ALTER FUNCTION treasury.bank_day_transactions(p_bank_code text, p_day date) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION bank_day_transactions(p_bank_code text, p_day date); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.bank_day_transactions(p_bank_code text, p_day date) IS 'The treasury''s side of a bank''s day: its collections with collected_on = the day and its deposits whose entry''s accounting_date = the day (bank_ref, kind, amount).';
+
+
+--
+-- Name: code_valid(text, text, date); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.code_valid(p_kind text, p_code text, p_on date) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN EXISTS (
+        SELECT 1 FROM treasury.classification_codes c
+        WHERE c.kind = p_kind AND c.code = p_code
+          AND c.valid_from <= p_on AND (c.valid_to IS NULL OR p_on <= c.valid_to));
+END
+$$;
+
+
+ALTER FUNCTION treasury.code_valid(p_kind text, p_code text, p_on date) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION code_valid(p_kind text, p_code text, p_on date); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.code_valid(p_kind text, p_code text, p_on date) IS 'True when classification code (kind, code) exists and is valid on the given date (valid_from <= date <= valid_to).';
+
+
+--
+-- Name: collection_content(text, text, text, text, text, text, text, text, text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.collection_content(p_collected_on text, p_payer_tax_id text, p_payer_name text, p_revenue_id text, p_chapter text, p_economic_code text, p_area_code text, p_treasury_code text, p_amount text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT concat_ws(E'\n', 'COLLECTION', p_collected_on, coalesce(p_payer_tax_id, ''), p_payer_name, coalesce(p_revenue_id, ''),
+                     p_chapter, p_economic_code, p_area_code, p_treasury_code, p_amount)
+$$;
+
+
+ALTER FUNCTION treasury.collection_content(p_collected_on text, p_payer_tax_id text, p_payer_name text, p_revenue_id text, p_chapter text, p_economic_code text, p_area_code text, p_treasury_code text, p_amount text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION collection_content(p_collected_on text, p_payer_tax_id text, p_payer_name text, p_revenue_id text, p_chapter text, p_economic_code text, p_area_code text, p_treasury_code text, p_amount text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.collection_content(p_collected_on text, p_payer_tax_id text, p_payer_name text, p_revenue_id text, p_chapter text, p_economic_code text, p_area_code text, p_treasury_code text, p_amount text) IS 'Canonical content of a collection request (collected_on YYYY-MM-DD, payer tax id or empty, payer name, revenue id or empty, chapter, economic code, area, treasury, amount as plain decimal digits), joined by newlines after the word COLLECTION. bank_transactions.request_hash = sha256(convert_to(content, ''UTF8'')): every path that records a collection must compute it so (record_collections writes this expression out in its query), so a replay through either path returns the first result.';
+
+
+--
+-- Name: collection_shares_after_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.collection_shares_after_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    SELECT n.collection_id INTO v_id
+    FROM (SELECT DISTINCT r.collection_id FROM new_rows r) n
+    LEFT JOIN LATERAL (SELECT c.created_txid FROM treasury.collections c WHERE c.id = n.collection_id OFFSET 0) c ON true
+    WHERE c.created_txid IS DISTINCT FROM pg_current_xact_id()
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('collection_closed_for_shares',
+            format('collection %s was recorded by an earlier transaction: its shares are final', v_id), 'collection_shares');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.collection_shares_after_insert() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION collection_shares_after_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.collection_shares_after_insert() IS 'Statement trigger function: shares are only added by the transaction that recorded the collection (collection_closed_for_shares).';
+
+
+--
+-- Name: collection_shares_verify(bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.collection_shares_verify(p_id bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_amount   bigint;
+    v_rule     bigint;
+    v_sum      numeric;
+    v_levels   text[];
+    v_amounts  bigint[];
+    v_rlevels  text[];
+    v_bp       bigint[];
+    v_ranks    int[];
+BEGIN
+    SELECT c.amount, c.sharing_rule_id INTO v_amount, v_rule FROM treasury.collections c WHERE c.id = p_id;
+    SELECT coalesce(sum(s.amount), 0), array_agg(s.budget_level ORDER BY l.rank), array_agg(s.amount ORDER BY l.rank)
+    INTO v_sum, v_levels, v_amounts
+    FROM treasury.collection_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
+    WHERE s.collection_id = p_id;
+    IF v_sum <> v_amount THEN
+        PERFORM treasury.raise_rule('collection_shares_sum',
+            format('collection %s: shares sum to %s, not the collected amount %s (checked at commit)', p_id, v_sum, v_amount),
+            'collection_shares');
+    END IF;
+    SELECT array_agg(s.budget_level ORDER BY l.rank), array_agg(s.basis_points::bigint ORDER BY l.rank), array_agg(l.rank ORDER BY l.rank)
+    INTO v_rlevels, v_bp, v_ranks
+    FROM treasury.sharing_rule_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
+    WHERE s.rule_id = v_rule;
+    IF v_rlevels IS NULL OR v_levels IS DISTINCT FROM v_rlevels
+       OR v_amounts IS DISTINCT FROM treasury.split_amount(v_amount, v_bp, v_ranks) THEN
+        PERFORM treasury.raise_rule('collection_shares_split',
+            format('collection %s: shares %s of %s are not the split %s of rule %s (levels %s, basis points %s): floor(amount * bp / 10000), remainder to the most basis points, ties to the higher level',
+                   p_id, v_amounts, v_levels, CASE WHEN v_rlevels IS NULL THEN NULL ELSE treasury.split_amount(v_amount, v_bp, v_ranks) END,
+                   v_rule, v_rlevels, v_bp),
+            'collection_shares');
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION treasury.collection_shares_verify(p_id bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION collection_shares_verify(p_id bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.collection_shares_verify(p_id bigint) IS 'Checks one collection: its shares sum to the amount (collection_shares_sum) and are exactly split_amount(amount, the rule''s basis points, ranks) over every level of the rule (collection_shares_split); raises 23514 naming the rule, else returns.';
+
+
+--
+-- Name: collections_arm_shares_check(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.collections_arm_shares_check() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM new_rows) THEN
+        PERFORM treasury.arm_deferred_check('collection_shares_sum');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.collections_arm_shares_check() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION collections_arm_shares_check(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.collections_arm_shares_check() IS 'Statement trigger function on collections and collection_shares: arms the deferred collection_shares_sum check of the transaction when the statement inserted rows.';
+
+
+--
+-- Name: collections_shares_check(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.collections_shares_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    WITH c AS MATERIALIZED (
+        SELECT c.id, c.amount, c.sharing_rule_id FROM treasury.collections c WHERE c.created_txid = pg_current_xact_id()
+    ), r AS MATERIALIZED (
+        -- Each rule's levels: basis points, their total, and the one level that takes the remainder.
+        SELECT s.rule_id, s.budget_level, s.basis_points::numeric AS bp,
+               sum(s.basis_points::numeric) OVER (PARTITION BY s.rule_id) AS total,
+               row_number() OVER (PARTITION BY s.rule_id ORDER BY s.basis_points DESC, l.rank) = 1 AS takes_remainder
+        FROM (SELECT DISTINCT c.sharing_rule_id FROM c) k
+        JOIN LATERAL (SELECT * FROM treasury.sharing_rule_shares s WHERE s.rule_id = k.sharing_rule_id OFFSET 0) s ON true
+        JOIN treasury.budget_levels l ON l.code = s.budget_level
+    ), e AS (
+        SELECT c.id, r.budget_level, c.amount, r.takes_remainder,
+               CASE WHEN r.total > 0 THEN div(c.amount::numeric * r.bp, r.total) END AS base
+        FROM c JOIN r ON r.rule_id = c.sharing_rule_id
+    ), expected AS (
+        SELECT e.id, e.budget_level,
+               e.base + CASE WHEN e.takes_remainder THEN e.amount - sum(e.base) OVER (PARTITION BY e.id) ELSE 0 END AS amount
+        FROM e
+    ), stored AS (
+        SELECT s.collection_id AS id, s.budget_level, s.amount::numeric AS amount
+        FROM c JOIN LATERAL (SELECT * FROM treasury.collection_shares s WHERE s.collection_id = c.id OFFSET 0) s ON true
+    )
+    SELECT min(x.id) INTO v_id FROM (
+        SELECT coalesce(x.id, y.id) AS id
+        FROM expected x FULL JOIN stored y ON y.id = x.id AND y.budget_level = x.budget_level
+        WHERE x.amount IS NULL OR y.amount IS NULL OR x.amount <> y.amount
+        UNION ALL
+        SELECT c.id FROM c WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.rule_id = c.sharing_rule_id)
+    ) x;
+    IF v_id IS NOT NULL THEN
+        PERFORM treasury.collection_shares_verify(v_id);
+    END IF;
+    DELETE FROM treasury.deferred_checks WHERE txid = pg_current_xact_id() AND rule = 'collection_shares_sum';
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.collections_shares_check() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION collections_shares_check(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.collections_shares_check() IS 'Deferred constraint trigger function (collection_shares_sum on deferred_checks): at COMMIT every collection recorded by the transaction has exactly its rule''s split as shares (floor(amount * bp / total), remainder to the most basis points, ties to the smaller rank), computed for all of them in one set-based query and compared with the stored shares; the first collection that differs goes to collection_shares_verify, which raises collection_shares_sum or collection_shares_split. Then the deferred_checks row is removed so a later statement re-arms it.';
+
+
+--
+-- Name: commitments_book(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.commitments_book() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_old bigint := 0;
+    v_new bigint := 0;
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.status = 'OPEN' THEN
+        v_old := OLD.remaining;
+    END IF;
+    IF NEW.status = 'OPEN' THEN
+        v_new := NEW.remaining;
+    END IF;
+    IF v_new <> v_old THEN
+        UPDATE treasury.allocations SET committed = committed + (v_new - v_old) WHERE id = NEW.allocation_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.commitments_book() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION commitments_book(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.commitments_book() IS 'Trigger function: after a commitment is registered, its remaining changes or it leaves OPEN, moves the difference into allocation.committed (rule 4 refuses a commitment beyond available).';
+
+
+--
+-- Name: commitments_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.commitments_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('commitment_no_delete',
+            format('commitment %s cannot be deleted: close or cancel it instead', OLD.id), 'commitments');
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'OPEN' THEN
+            PERFORM treasury.raise_rule('commitment_status_transition',
+                format('a new commitment starts OPEN, not %s', NEW.status), 'commitments');
+        END IF;
+        IF NEW.remaining IS NOT NULL AND NEW.remaining <> NEW.amount THEN
+            PERFORM treasury.raise_rule('commitment_remaining_derived',
+                format('a new commitment starts with remaining = amount (%s), not %s', NEW.amount, NEW.remaining), 'commitments');
+        END IF;
+        NEW.remaining := NEW.amount;
+        NEW.created_at := now();
+        NEW.closed_at := NULL;
+        -- Lock order: the allocation first.
+        PERFORM 1 FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
+        RETURN NEW;
+    END IF;
+
+    -- UPDATE
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.allocation_id IS DISTINCT FROM OLD.allocation_id
+       OR NEW.contract_no IS DISTINCT FROM OLD.contract_no OR NEW.economic_code IS DISTINCT FROM OLD.economic_code
+       OR NEW.amount IS DISTINCT FROM OLD.amount OR NEW.supplier_name IS DISTINCT FROM OLD.supplier_name
+       OR NEW.supplier_tax_id IS DISTINCT FROM OLD.supplier_tax_id OR NEW.supplier_bank_code IS DISTINCT FROM OLD.supplier_bank_code
+       OR NEW.supplier_account_no IS DISTINCT FROM OLD.supplier_account_no OR NEW.signed_on IS DISTINCT FROM OLD.signed_on
+       OR NEW.created_at IS DISTINCT FROM OLD.created_at OR NEW.created_by IS DISTINCT FROM OLD.created_by
+       OR (OLD.dossier_id IS NOT NULL AND NEW.dossier_id IS DISTINCT FROM OLD.dossier_id) THEN
+        PERFORM treasury.raise_rule('commitment_immutable_fields',
+            format('commitment %s: only status (and dossier_id once, from NULL) change', OLD.id), 'commitments');
+    END IF;
+    IF NEW.remaining IS DISTINCT FROM OLD.remaining AND pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('commitment_remaining_derived',
+            format('commitment %s: remaining changes only when payment orders are submitted, rejected or cancelled', OLD.id), 'commitments');
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT (OLD.status = 'OPEN' AND NEW.status IN ('CLOSED', 'CANCELLED')) THEN
+            PERFORM treasury.raise_rule('commitment_status_transition',
+                format('commitment %s cannot go from %s to %s (only OPEN -> CLOSED or CANCELLED)', OLD.id, OLD.status, NEW.status), 'commitments');
+        END IF;
+        PERFORM 1 FROM treasury.allocations a WHERE a.id = OLD.allocation_id FOR UPDATE;
+        IF EXISTS (SELECT 1 FROM treasury.payment_orders o
+                   WHERE o.commitment_id = OLD.id AND o.status IN ('SUBMITTED', 'APPROVED')) THEN
+            PERFORM treasury.raise_rule('commitment_orders_in_flight',
+                format('commitment %s cannot become %s while payment orders against it are SUBMITTED or APPROVED', OLD.id, NEW.status), 'commitments');
+        END IF;
+        NEW.closed_at := now();
+    ELSE
+        NEW.closed_at := OLD.closed_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.commitments_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION commitments_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.commitments_guard() IS 'Trigger function on commitments: starts OPEN with remaining = amount, locks the allocation; immutable fields; remaining only from the order triggers; OPEN -> CLOSED | CANCELLED only and not with orders in flight; no delete; sets created_at/closed_at.';
+
+
+--
+-- Name: deferred_checks_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.deferred_checks_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND pg_trigger_depth() > 1 THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION '% on treasury.deferred_checks refused: its rows are written and removed only by the ledger triggers', TG_OP
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_append_only', SCHEMA = 'treasury', TABLE = 'deferred_checks';
+END
+$$;
+
+
+ALTER FUNCTION treasury.deferred_checks_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION deferred_checks_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.deferred_checks_guard() IS 'Trigger function on deferred_checks: refuses UPDATE, TRUNCATE and any DELETE not made by the deferred check itself.';
+
+
+--
+-- Name: dossiers_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.dossiers_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
+            NEW.completed_at := coalesce(NEW.completed_at, now());
+        ELSE
+            NEW.completed_at := NULL;
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.procedure IS DISTINCT FROM OLD.procedure
+       OR NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.due_at IS DISTINCT FROM OLD.due_at THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: id, procedure, received_at and due_at never change', OLD.id), 'dossiers');
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT ((OLD.status, NEW.status) IN (('RECEIVED', 'PROCESSING'), ('RECEIVED', 'COMPLETED'), ('RECEIVED', 'REJECTED'),
+                                             ('RECEIVED', 'CANCELLED'), ('PROCESSING', 'COMPLETED'), ('PROCESSING', 'REJECTED'),
+                                             ('PROCESSING', 'CANCELLED'))) THEN
+            PERFORM treasury.raise_rule('dossier_status_transition',
+                format('dossier %s cannot go from %s to %s', OLD.id, OLD.status, NEW.status), 'dossiers');
+        END IF;
+        IF NEW.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
+            NEW.completed_at := coalesce(NEW.completed_at, now());
+        END IF;
+    ELSIF OLD.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
+        -- A terminal dossier is final: only descriptive fields may still be corrected.
+        NEW.completed_at := OLD.completed_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.dossiers_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION dossiers_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: status state machine (dossier_status_transition), immutable procedure/received_at/due_at (dossier_immutable_fields), completed_at on reaching a terminal status.';
+
+
+--
+-- Name: entries_balanced_check(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.entries_balanced_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    -- Every entry of this transaction: >= 2 lines, and per currency debits = credits.
+    WITH e AS MATERIALIZED (
+        SELECT e.id FROM treasury.journal_entries e WHERE e.created_txid = pg_current_xact_id()
+    )
+    SELECT e.id INTO v_id
+    FROM e
+    CROSS JOIN LATERAL (
+        SELECT coalesce(sum(x.k), 0) AS n, coalesce(bool_or(x.d <> x.c), false) AS unbalanced
+        FROM (SELECT count(*) AS k, sum(l.debit) AS d, sum(l.credit) AS c
+              FROM treasury.journal_lines l WHERE l.entry_id = e.id GROUP BY l.currency) x
+    ) t
+    WHERE t.n < 2 OR t.unbalanced
+    ORDER BY e.id
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('entry_balanced', treasury.entry_problem(v_id) || ' (checked at commit)', 'journal_entries');
+    END IF;
+    DELETE FROM treasury.deferred_checks WHERE txid = pg_current_xact_id() AND rule = 'entry_balanced';
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.entries_balanced_check() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION entries_balanced_check(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.entries_balanced_check() IS 'Deferred constraint trigger function (entry_balanced on deferred_checks): at COMMIT every journal entry created by the transaction has >= 2 lines and balances per currency, its lines read by index; then the transaction''s deferred_checks row is removed so a later statement re-arms it.';
+
+
+--
+-- Name: entry_problem(bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.entry_problem(p_entry_id bigint) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE
+        WHEN (SELECT count(*) FROM treasury.journal_lines l WHERE l.entry_id = p_entry_id) < 2
+            THEN format('journal entry %s has %s line(s): an entry needs at least 2', p_entry_id,
+                        (SELECT count(*) FROM treasury.journal_lines l WHERE l.entry_id = p_entry_id))
+        ELSE (SELECT format('journal entry %s is unbalanced in %s: debits %s, credits %s', p_entry_id, l.currency, sum(l.debit), sum(l.credit))
+              FROM treasury.journal_lines l WHERE l.entry_id = p_entry_id
+              GROUP BY l.currency HAVING sum(l.debit) <> sum(l.credit)
+              ORDER BY l.currency LIMIT 1)
+    END
+$$;
+
+
+ALTER FUNCTION treasury.entry_problem(p_entry_id bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION entry_problem(p_entry_id bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.entry_problem(p_entry_id bigint) IS 'NULL when the entry has at least 2 lines and balances per currency; otherwise a sentence saying what is wrong.';
+
+
+--
+-- Name: import_bank_statement(text, date, jsonb, bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.import_bank_statement(p_bank_code text, p_statement_date date, p_lines jsonb, p_imported_by bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' THEN
+        RAISE EXCEPTION 'p_lines must be a JSON array of {bank_ref, amount}' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO treasury.bank_statements (bank_code, statement_date, imported_by)
+    VALUES (p_bank_code, p_statement_date, p_imported_by) RETURNING id INTO v_id;
+    INSERT INTO treasury.bank_statement_lines (statement_id, line_no, bank_ref, amount)
+    SELECT v_id, e.n, e.obj->>'bank_ref', treasury.json_amount(e.obj->'amount', format('line %s amount', e.n))
+    FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e(obj, n);
+    RETURN treasury.reconcile_statement(v_id);
+END
+$$;
+
+
+ALTER FUNCTION treasury.import_bank_statement(p_bank_code text, p_statement_date date, p_lines jsonb, p_imported_by bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION import_bank_statement(p_bank_code text, p_statement_date date, p_lines jsonb, p_imported_by bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.import_bank_statement(p_bank_code text, p_statement_date date, p_lines jsonb, p_imported_by bigint) IS 'Stores a bank statement (p_lines: [{bank_ref, amount}]) and returns reconcile_statement of it. A reference twice in one statement is 23505 (bank_statement_lines_ref_key), a bad amount 22023, an unknown bank 23503.';
+
+
+--
+-- Name: iso_date(text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.iso_date(p_text text) RETURNS date
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+BEGIN
+    RETURN CASE
+        WHEN p_text ~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
+         AND substr(p_text, 9, 2)::int <= extract(day FROM (make_date(substr(p_text, 1, 4)::int, substr(p_text, 6, 2)::int, 1)
+                                                            + interval '1 month - 1 day'))::int
+        THEN p_text::date
+    END;
+END
+$_$;
+
+
+ALTER FUNCTION treasury.iso_date(p_text text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION iso_date(p_text text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.iso_date(p_text text) IS 'A YYYY-MM-DD text as a date; NULL when it is not a real calendar date (never raises).';
+
+
+--
+-- Name: journal_entries_after_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.journal_entries_after_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_date date;
+BEGIN
+    -- A fresh snapshot, taken after the insert holds ROW EXCLUSIVE on journal_entries:
+    -- a month closing (SHARE ROW EXCLUSIVE, periods_guard) committed before is seen here,
+    -- one closing later waits for this transaction.
+    SELECT n.accounting_date INTO v_date
+    FROM (SELECT DISTINCT ON (date_trunc('month', x.accounting_date)) x.accounting_date FROM new_entries x) n
+    JOIN treasury.periods p ON p.fiscal_year = extract(year FROM n.accounting_date)::int
+                           AND p.month = extract(month FROM n.accounting_date)::int AND p.status = 'CLOSED'
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('period_closed',
+            format('accounting date %s falls in closed period %s: nothing posts into a closed month', v_date,
+                   to_char(v_date, 'YYYY-MM')), 'journal_entries');
+    END IF;
+    IF EXISTS (SELECT 1 FROM new_entries) THEN
+        PERFORM treasury.arm_deferred_check('entry_balanced');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.journal_entries_after_insert() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION journal_entries_after_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.journal_entries_after_insert() IS 'Statement trigger function on journal_entries: refuses the statement if any new entry is dated in a CLOSED month (period_closed); arms the deferred entry_balanced check of the transaction.';
+
+
+--
+-- Name: journal_entries_before_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.journal_entries_before_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.posted_at := now();
+    NEW.created_txid := pg_current_xact_id();
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.journal_entries_before_insert() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION journal_entries_before_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.journal_entries_before_insert() IS 'Trigger function: forces posted_at = now() and created_txid = current transaction (period_closed is checked per statement by journal_entries_after_insert).';
+
+
+--
+-- Name: journal_lines_after_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.journal_lines_after_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_entry bigint;
+    v_gl    text;
+    v_sub   boolean;
+BEGIN
+    SELECT n.entry_id INTO v_entry
+    FROM (SELECT DISTINCT x.entry_id FROM new_lines x) n
+    JOIN LATERAL (SELECT e.created_txid FROM treasury.journal_entries e WHERE e.id = n.entry_id OFFSET 0) e ON true
+    WHERE e.created_txid <> pg_current_xact_id()
+    ORDER BY n.entry_id
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('entry_closed_for_lines',
+            format('journal entry %s was posted by an earlier transaction: it cannot gain lines (post a new entry instead)', v_entry), 'journal_lines');
+    END IF;
+    SELECT g.code, g.subledger INTO v_gl, v_sub
+    FROM (SELECT DISTINCT x.gl_account, x.account_no IS NOT NULL AS has_account FROM new_lines x) n
+    JOIN treasury.gl_accounts g ON g.code = n.gl_account
+    WHERE g.subledger <> n.has_account
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('line_subledger',
+            format('a line on GL %s %s an account_no', v_gl, CASE WHEN v_sub THEN 'needs' ELSE 'must not have' END), 'journal_lines');
+    END IF;
+    IF EXISTS (SELECT 1 FROM new_lines) THEN
+        PERFORM treasury.arm_deferred_check('entry_balanced');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.journal_lines_after_insert() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION journal_lines_after_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.journal_lines_after_insert() IS 'Statement trigger function on journal_lines: refuses the statement if a new line joins an entry of an earlier transaction (entry_closed_for_lines) or breaks line_subledger; arms the deferred entry_balanced check of the transaction.';
+
+
+--
+-- Name: journal_lines_before_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.journal_lines_before_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_created_txid xid8;
+    v_subledger    boolean;
+    v_account      treasury.accounts%ROWTYPE;
+    v_new_balance  bigint;
+BEGIN
+    SELECT e.created_txid INTO v_created_txid FROM treasury.journal_entries e WHERE e.id = NEW.entry_id;
+    IF FOUND AND v_created_txid <> pg_current_xact_id() THEN
+        PERFORM treasury.raise_rule('entry_closed_for_lines',
+            format('journal entry %s was posted by an earlier transaction: it cannot gain lines (post a new entry instead)', NEW.entry_id), 'journal_lines');
+    END IF;
+
+    SELECT g.subledger INTO v_subledger FROM treasury.gl_accounts g WHERE g.code = NEW.gl_account;
+    IF FOUND AND v_subledger <> (NEW.account_no IS NOT NULL) THEN
+        PERFORM treasury.raise_rule('line_subledger',
+            format('a line on GL %s %s an account_no', NEW.gl_account,
+                   CASE WHEN v_subledger THEN 'needs' ELSE 'must not have' END), 'journal_lines');
+    END IF;
+
+    IF NEW.account_no IS NULL THEN
+        NEW.balance_after := NULL;
+        RETURN NEW;
+    END IF;
+
+    -- The lock serialises every posting to this account.
+    SELECT * INTO v_account FROM treasury.accounts a WHERE a.account_no = NEW.account_no FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NEW; -- the foreign key reports the unknown account
+    END IF;
+    IF v_account.status <> 'ACTIVE' THEN
+        PERFORM treasury.raise_rule('account_not_active',
+            format('account %s is %s: only an ACTIVE account takes debits or credits', v_account.account_no, v_account.status), 'journal_lines');
+    END IF;
+    IF NEW.currency <> v_account.currency THEN
+        PERFORM treasury.raise_rule('account_currency_mismatch',
+            format('line currency %s differs from account %s currency %s', NEW.currency, v_account.account_no, v_account.currency), 'journal_lines');
+    END IF;
+    v_new_balance := v_account.balance + NEW.credit - NEW.debit;
+    IF v_new_balance < 0 THEN
+        PERFORM treasury.raise_rule('account_non_negative',
+            format('account %s would go to %s: a deposit balance never goes below zero (balance %s, debit %s)',
+                   v_account.account_no, v_new_balance, v_account.balance, NEW.debit), 'journal_lines');
+    END IF;
+    UPDATE treasury.accounts SET balance = v_new_balance WHERE account_no = v_account.account_no;
+    NEW.balance_after := v_new_balance;
+    -- Taken after the lock, so id order is posting order for this account.
+    NEW.id := nextval('treasury.journal_lines_id_seq');
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.journal_lines_before_insert() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION journal_lines_before_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.journal_lines_before_insert() IS 'Trigger function: a line only joins an entry of the same transaction (entry_closed_for_lines); subledger GL lines name an account (line_subledger); for an account line: lock the account, require ACTIVE, same currency, non-negative result, update the balance, set balance_after.';
+
+
+--
+-- Name: json_amount(jsonb, text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.json_amount(p_value jsonb, p_what text) RETURNS bigint
+    LANGUAGE plpgsql IMMUTABLE
+    AS $_$
+DECLARE
+    v_text text;
+    v_num  numeric;
+BEGIN
+    IF p_value IS NULL OR jsonb_typeof(p_value) = 'null' THEN
+        RETURN 0;
+    END IF;
+    IF jsonb_typeof(p_value) NOT IN ('number', 'string') THEN
+        RAISE EXCEPTION '% must be a number or a decimal string, not %', p_what, jsonb_typeof(p_value)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_text := p_value #>> '{}';
+    IF v_text !~ '^[0-9]{1,19}(\.0*)?$' THEN
+        RAISE EXCEPTION '% must be a whole non-negative number of minor units, got %', p_what, v_text
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_num := v_text::numeric;
+    IF v_num > 1000000000000000000 THEN
+        RAISE EXCEPTION '% is over the limit 10^18: %', p_what, v_text USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN v_num::bigint;
+END
+$_$;
+
+
+ALTER FUNCTION treasury.json_amount(p_value jsonb, p_what text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION json_amount(p_value jsonb, p_what text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.json_amount(p_value jsonb, p_what text) IS 'Parses a JSON amount (number or decimal string, whole minor units, 0..10^18; null = 0) for post_entry and import_bank_statement; 22023 otherwise.';
+
+
+--
+-- Name: json_str(jsonb); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.json_str(p_value jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN jsonb_typeof(p_value) = 'string' THEN p_value #>> '{}' END
+$$;
+
+
+ALTER FUNCTION treasury.json_str(p_value jsonb) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION json_str(p_value jsonb); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.json_str(p_value jsonb) IS 'The text of a JSON string; NULL for anything else (missing, null, number, object...).';
+
+
+--
+-- Name: next_account_no(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.next_account_no() RETURNS text
+    LANGUAGE sql
+    AS $$
+    SELECT '3711' || lpad(nextval('treasury.account_no_seq')::text, 6, '0')
+$$;
+
+
+ALTER FUNCTION treasury.next_account_no() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION next_account_no(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.next_account_no() IS 'A new 10-digit transaction account number: 3711 followed by 6 digits from account_no_seq.';
+
+
+--
+-- Name: payment_orders_book(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.payment_orders_book() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_by bigint;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        -- Take from the commitment first (committed falls), then reserve as pending.
+        IF NEW.commitment_id IS NOT NULL THEN
+            UPDATE treasury.commitments SET remaining = remaining - NEW.amount WHERE id = NEW.commitment_id;
+        END IF;
+        UPDATE treasury.allocations SET pending = pending + NEW.amount WHERE id = NEW.allocation_id;
+    ELSIF NEW.status IN ('REJECTED', 'CANCELLED') THEN
+        -- Reverse the submit exactly: release pending first, then give back to the commitment.
+        UPDATE treasury.allocations SET pending = pending - NEW.amount WHERE id = NEW.allocation_id;
+        IF NEW.commitment_id IS NOT NULL THEN
+            UPDATE treasury.commitments SET remaining = remaining + NEW.amount WHERE id = NEW.commitment_id;
+        END IF;
+    ELSIF NEW.status = 'PAID' THEN
+        IF NEW.kind = 'ADVANCE' THEN
+            UPDATE treasury.allocations SET pending = pending - NEW.amount, advanced = advanced + NEW.amount WHERE id = NEW.allocation_id;
+        ELSE
+            UPDATE treasury.allocations SET pending = pending - NEW.amount, spent = spent + NEW.amount WHERE id = NEW.allocation_id;
+        END IF;
+    END IF;
+
+    v_by := CASE NEW.status WHEN 'SUBMITTED' THEN NEW.submitted_by WHEN 'APPROVED' THEN NEW.approved_by
+                            WHEN 'PAID' THEN NEW.authorized_by WHEN 'REJECTED' THEN NEW.rejected_by
+                            WHEN 'CANCELLED' THEN NEW.cancelled_by END;
+    INSERT INTO treasury.payment_order_events (order_id, status, by, note)
+    VALUES (NEW.id, NEW.status, v_by,
+            CASE WHEN NEW.status = 'REJECTED' THEN concat_ws(': ', NEW.reject_reason_code, NEW.note)
+                 WHEN NEW.status = 'SUBMITTED' THEN NEW.description ELSE NEW.note END);
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.payment_orders_book() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION payment_orders_book(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.payment_orders_book() IS 'Trigger function: after an order is submitted or changes status, moves the figures (submit: commitment.remaining -> allocation.pending, or available -> pending; reject/cancel: the reverse; pay: pending -> spent or advanced) and appends the payment_order_events row.';
+
+
+--
+-- Name: payment_orders_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.payment_orders_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_commitment treasury.commitments%ROWTYPE;
+    v_purpose    text;
+    v_advances   numeric;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('payment_order_no_delete',
+            format('payment order %s cannot be deleted: reject or cancel it instead', OLD.id), 'payment_orders');
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'SUBMITTED' THEN
+            PERFORM treasury.raise_rule('payment_order_status_transition',
+                format('a new payment order starts SUBMITTED, not %s', NEW.status), 'payment_orders');
+        END IF;
+        IF NEW.settled <> 0 THEN
+            PERFORM treasury.raise_rule('advance_settlement_within_advance',
+                'a new payment order starts with settled = 0: settlements are advance_settlements rows', 'payment_orders');
+        END IF;
+        NEW.created_at := now();
+        NEW.paid_at := NULL;
+        -- Lock order: allocation, then commitment.
+        SELECT a.purpose INTO v_purpose FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
+        IF NOT FOUND THEN
+            RETURN NEW; -- the foreign key reports it
+        END IF;
+        IF NEW.commitment_id IS NOT NULL THEN
+            SELECT * INTO v_commitment FROM treasury.commitments c WHERE c.id = NEW.commitment_id FOR UPDATE;
+            IF NOT FOUND THEN
+                RETURN NEW;
+            END IF;
+            IF v_commitment.allocation_id <> NEW.allocation_id THEN
+                PERFORM treasury.raise_rule('payment_order_commitment_allocation',
+                    format('commitment %s belongs to allocation %s, not %s', v_commitment.id, v_commitment.allocation_id, NEW.allocation_id), 'payment_orders');
+            END IF;
+            IF v_commitment.status <> 'OPEN' THEN
+                PERFORM treasury.raise_rule('commitment_not_open',
+                    format('commitment %s is %s: orders are submitted only against an OPEN commitment', v_commitment.id, v_commitment.status), 'payment_orders');
+            END IF;
+            IF NEW.amount > v_commitment.remaining THEN
+                PERFORM treasury.raise_rule('commitment_exceeded',
+                    format('order amount %s exceeds what is left of commitment %s (%s of %s)', NEW.amount, v_commitment.id, v_commitment.remaining, v_commitment.amount), 'payment_orders');
+            END IF;
+            IF NEW.kind = 'ADVANCE' AND v_purpose = 'INVESTMENT' THEN
+                SELECT coalesce(sum(o.amount), 0) INTO v_advances FROM treasury.payment_orders o
+                WHERE o.commitment_id = v_commitment.id AND o.kind = 'ADVANCE' AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID');
+                IF (v_advances + NEW.amount) * 100 > v_commitment.amount::numeric * 30 THEN
+                    PERFORM treasury.raise_rule('advance_limit_exceeded',
+                        format('advances on investment commitment %s would reach %s, over 30%% of its amount %s', v_commitment.id, v_advances + NEW.amount, v_commitment.amount), 'payment_orders');
+                END IF;
+            END IF;
+        END IF;
+        RETURN NEW;
+    END IF;
+
+    -- UPDATE
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.allocation_id IS DISTINCT FROM OLD.allocation_id
+       OR NEW.commitment_id IS DISTINCT FROM OLD.commitment_id OR NEW.kind IS DISTINCT FROM OLD.kind
+       OR NEW.economic_code IS DISTINCT FROM OLD.economic_code OR NEW.amount IS DISTINCT FROM OLD.amount
+       OR NEW.beneficiary_name IS DISTINCT FROM OLD.beneficiary_name OR NEW.beneficiary_bank_code IS DISTINCT FROM OLD.beneficiary_bank_code
+       OR NEW.beneficiary_account_no IS DISTINCT FROM OLD.beneficiary_account_no OR NEW.description IS DISTINCT FROM OLD.description
+       OR NEW.submitted_by IS DISTINCT FROM OLD.submitted_by OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR (OLD.approved_by IS NOT NULL AND NEW.approved_by IS DISTINCT FROM OLD.approved_by)
+       OR (OLD.authorized_by IS NOT NULL AND NEW.authorized_by IS DISTINCT FROM OLD.authorized_by)
+       OR (OLD.rejected_by IS NOT NULL AND NEW.rejected_by IS DISTINCT FROM OLD.rejected_by)
+       OR (OLD.cancelled_by IS NOT NULL AND NEW.cancelled_by IS DISTINCT FROM OLD.cancelled_by)
+       OR (OLD.reject_reason_code IS NOT NULL AND NEW.reject_reason_code IS DISTINCT FROM OLD.reject_reason_code)
+       OR (OLD.entry_id IS NOT NULL AND NEW.entry_id IS DISTINCT FROM OLD.entry_id)
+       OR (OLD.dossier_id IS NOT NULL AND NEW.dossier_id IS DISTINCT FROM OLD.dossier_id) THEN
+        PERFORM treasury.raise_rule('payment_order_immutable_fields',
+            format('payment order %s: its content never changes, and who approved, authorized, rejected or cancelled it, the reason, the entry and the dossier are set once', OLD.id), 'payment_orders');
+    END IF;
+    IF NEW.settled IS DISTINCT FROM OLD.settled AND pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('advance_settlement_within_advance',
+            format('payment order %s: settled changes only by inserting advance_settlements rows', OLD.id), 'payment_orders');
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT ((OLD.status, NEW.status) IN (('SUBMITTED', 'APPROVED'), ('SUBMITTED', 'REJECTED'), ('SUBMITTED', 'CANCELLED'),
+                                             ('APPROVED', 'PAID'), ('APPROVED', 'REJECTED'))) THEN
+            PERFORM treasury.raise_rule('payment_order_status_transition',
+                format('payment order %s cannot go from %s to %s', OLD.id, OLD.status, NEW.status), 'payment_orders');
+        END IF;
+        IF NEW.authorized_by IS NOT NULL AND NEW.authorized_by = NEW.approved_by THEN
+            PERFORM treasury.raise_rule('payment_order_four_eyes',
+                format('payment order %s: the authorizer (user %s) must not be the approver', OLD.id, NEW.authorized_by), 'payment_orders');
+        END IF;
+        -- Lock order: allocation, then commitment (the order row is already locked by this UPDATE).
+        PERFORM 1 FROM treasury.allocations a WHERE a.id = OLD.allocation_id FOR UPDATE;
+        IF OLD.commitment_id IS NOT NULL THEN
+            PERFORM 1 FROM treasury.commitments c WHERE c.id = OLD.commitment_id FOR UPDATE;
+        END IF;
+        IF NEW.status = 'PAID' THEN
+            NEW.paid_at := now();
+        ELSE
+            NEW.paid_at := NULL;
+        END IF;
+    ELSE
+        NEW.paid_at := OLD.paid_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.payment_orders_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION payment_orders_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT; immutable content and set-once signatures; state machine; four eyes; settled only from settlements; no delete; sets created_at/paid_at.';
+
+
+--
+-- Name: periods_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.periods_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('period_reopen',
+            format('period %s-%s cannot be deleted: that would reopen it', OLD.fiscal_year, OLD.month), 'periods');
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF NEW.fiscal_year <> OLD.fiscal_year OR NEW.month <> OLD.month THEN
+            PERFORM treasury.raise_rule('period_reopen',
+                format('period %s-%s cannot be renamed', OLD.fiscal_year, OLD.month), 'periods');
+        END IF;
+        IF OLD.status = 'CLOSED' THEN
+            IF NEW.status <> 'CLOSED' THEN
+                PERFORM treasury.raise_rule('period_reopen',
+                    format('period %s-%s is CLOSED and never reopens: post corrections into the next open month', OLD.fiscal_year, OLD.month), 'periods');
+            END IF;
+            NEW.closed_at := OLD.closed_at;
+            NEW.closed_by := OLD.closed_by;
+            RETURN NEW;
+        END IF;
+    END IF;
+
+    IF NEW.status = 'CLOSED' THEN
+        IF NEW.month > 1 AND NOT EXISTS (
+            SELECT 1 FROM treasury.periods p
+            WHERE p.fiscal_year = NEW.fiscal_year AND p.month = NEW.month - 1 AND p.status = 'CLOSED') THEN
+            PERFORM treasury.raise_rule('period_order',
+                format('period %s-%s cannot close while %s-%s is open: months close in order', NEW.fiscal_year, NEW.month, NEW.fiscal_year, NEW.month - 1), 'periods');
+        END IF;
+        -- Wait for in-flight postings; later ones queue behind this lock and then see CLOSED.
+        LOCK TABLE treasury.journal_entries IN SHARE ROW EXCLUSIVE MODE;
+        NEW.closed_at := now();
+    ELSE
+        NEW.closed_at := NULL;
+        NEW.closed_by := NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.periods_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION periods_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.periods_guard() IS 'Trigger function on periods: close in order, never reopen or delete, lock journal_entries while closing so no in-flight posting slips in; sets closed_at.';
+
+
+--
+-- Name: post_entry(date, text, text, text, text, bigint, jsonb); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_entry    treasury.journal_entries%ROWTYPE;
+    v_line     record;
+    v_unknown  text;
+    v_balances jsonb := '{}'::jsonb;
+    v_after    bigint;
+BEGIN
+    IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) < 2 THEN
+        RAISE EXCEPTION 'p_lines must be a JSON array of at least 2 line objects' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT k INTO v_unknown
+    FROM jsonb_array_elements(p_lines) AS e(obj), LATERAL jsonb_object_keys(
+            CASE WHEN jsonb_typeof(e.obj) = 'object' THEN e.obj ELSE '{"<not an object>": 0}'::jsonb END) AS k
+    WHERE k NOT IN ('gl_account', 'account_no', 'currency', 'debit', 'credit', 'fund', 'economic_code', 'budget_level',
+                    'unit_code', 'area_code', 'chapter', 'sector', 'program', 'treasury_code', 'source', 'reserve', 'bank_code')
+    LIMIT 1;
+    IF v_unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'unknown field in a line of p_lines: %', v_unknown USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    INSERT INTO treasury.journal_entries (accounting_date, source_kind, source_id, treasury_code, memo, created_by)
+    VALUES (p_accounting_date, p_source_kind, p_source_id, p_treasury_code, p_memo, p_created_by)
+    RETURNING * INTO v_entry;
+
+    -- Sorted by account_no so that concurrent postings lock accounts in one order.
+    INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, account_no, currency, debit, credit,
+        fund, economic_code, budget_level, unit_code, area_code, chapter, sector, program, treasury_code,
+        source, reserve, bank_code)
+    SELECT v_entry.id, e.ord::int, e.obj->>'gl_account', e.obj->>'account_no', coalesce(e.obj->>'currency', 'VND'),
+        treasury.json_amount(e.obj->'debit', format('line %s debit', e.ord)),
+        treasury.json_amount(e.obj->'credit', format('line %s credit', e.ord)),
+        e.obj->>'fund', e.obj->>'economic_code', e.obj->>'budget_level', e.obj->>'unit_code', e.obj->>'area_code',
+        e.obj->>'chapter', e.obj->>'sector', e.obj->>'program', e.obj->>'treasury_code', e.obj->>'source',
+        e.obj->>'reserve', e.obj->>'bank_code'
+    FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e(obj, ord)
+    ORDER BY e.obj->>'account_no' NULLS LAST, e.ord;
+
+    FOR v_line IN
+        SELECT DISTINCT ON (l.account_no) l.account_no, l.balance_after
+        FROM treasury.journal_lines l
+        WHERE l.entry_id = v_entry.id AND l.account_no IS NOT NULL
+        ORDER BY l.account_no, l.id DESC
+    LOOP
+        v_balances := v_balances || jsonb_build_object(v_line.account_no, v_line.balance_after::text);
+    END LOOP;
+
+    RETURN jsonb_build_object(
+        'entry_id', v_entry.id::text,
+        'posted_at', to_char(v_entry.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        'balances', v_balances);
+END
+$$;
+
+
+ALTER FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb) IS 'Posts one journal entry and its lines in one round trip. p_lines: JSON array of {gl_account, account_no?, currency? (VND), debit?, credit? (whole minor units, number or decimal string), fund?, economic_code?, budget_level?, unit_code?, area_code?, chapter?, sector?, program?, treasury_code?, source?, reserve?, bank_code?}; line_no = position in the array; lines are inserted in account_no order (locks in sorted order, no deadlocks). Returns {"entry_id": "<id>", "posted_at": "<RFC 3339 UTC, Z>", "balances": {"<account_no>": "<balance after>"}}. Every ledger rule applies (entry_balanced at commit).';
+
+
+--
+-- Name: raise_rule(text, text, text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION '%', p_message
+        USING ERRCODE = 'check_violation', CONSTRAINT = p_constraint,
+              SCHEMA = 'treasury', TABLE = coalesce(p_table, '');
+END
+$$;
+
+
+ALTER FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION raise_rule(p_constraint text, p_message text, p_table text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text) IS 'Raises check_violation (23514) with CONSTRAINT = the rule name and the given plain-words message; the single shape of every rule violation.';
+
+
+--
+-- Name: reconcile_statement(bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.reconcile_statement(p_statement_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT jsonb_build_object(
+        'statement_id', p_statement_id::text,
+        'matched', count(*) FILTER (WHERE r.status = 'MATCHED'),
+        'amount_mismatch', coalesce(jsonb_agg(jsonb_build_object('bank_ref', r.bank_ref, 'bank_amount', r.bank_amount::text,
+                                    'treasury_amount', r.treasury_amount::text) ORDER BY r.bank_ref) FILTER (WHERE r.status = 'AMOUNT_MISMATCH'), '[]'),
+        'missing_in_treasury', coalesce(jsonb_agg(jsonb_build_object('bank_ref', r.bank_ref, 'bank_amount', r.bank_amount::text)
+                                    ORDER BY r.bank_ref) FILTER (WHERE r.status = 'MISSING_IN_TREASURY'), '[]'),
+        'missing_in_bank', coalesce(jsonb_agg(jsonb_build_object('bank_ref', r.bank_ref, 'treasury_amount', r.treasury_amount::text)
+                                    ORDER BY r.bank_ref) FILTER (WHERE r.status = 'MISSING_IN_BANK'), '[]'))
+    FROM treasury.statement_reconciliation(p_statement_id) r
+$$;
+
+
+ALTER FUNCTION treasury.reconcile_statement(p_statement_id bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION reconcile_statement(p_statement_id bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.reconcile_statement(p_statement_id bigint) IS 'The ImportBankStatement result for a stored statement: {"statement_id", "matched" (count), "amount_mismatch": [{bank_ref, bank_amount, treasury_amount}], "missing_in_treasury": [{bank_ref, bank_amount}], "missing_in_bank": [{bank_ref, treasury_amount}]} (amounts as decimal strings, sorted by bank_ref).';
+
+
+--
+-- Name: record_collections(jsonb, bigint, date); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.record_collections(p_items jsonb, p_created_by bigint, p_accounting_date date) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET jit TO 'off'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $_$
+DECLARE
+    v_items   treasury.collection_batch_item[];
+    v_won     int[];
+    v_closed  boolean;
+    v_year    int := extract(year FROM p_accounting_date)::int;
+    v_results jsonb;
+    v_nestloop text;
+BEGIN
+    IF p_items IS NULL OR jsonb_typeof(p_items) <> 'array' THEN
+        RAISE EXCEPTION 'p_items must be a JSON array of collections' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF jsonb_array_length(p_items) NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'p_items must hold 1 to 10000 collections, not %', jsonb_array_length(p_items) USING ERRCODE = 'numeric_value_out_of_range';
+    END IF;
+    IF p_accounting_date IS NULL THEN
+        RAISE EXCEPTION 'p_accounting_date is required' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_closed := EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_year
+                          AND p.month = extract(month FROM p_accounting_date)::int AND p.status = 'CLOSED');
+
+    -- 1. Parse, validate the fields, look up the business key, then the business rules.
+    -- Per item only what differs per item; lookups by value once per distinct value.
+    WITH raw AS (
+        SELECT e.ord::int AS ord, CASE WHEN jsonb_typeof(e.obj) = 'object' THEN e.obj END AS o
+        FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e(obj, ord)
+    ), j AS (
+        -- Each field looked up once (OFFSET 0: the lookups are not copied into every use).
+        SELECT r.ord, r.o IS NOT NULL AS is_object,
+            CASE WHEN r.o - '{bank_code,bank_ref,collected_on,payer,revenue_id,chapter,economic_code,area_code,treasury_code,amount,dossier_id}'::text[] <> '{}'::jsonb
+                 THEN (SELECT min(k) FROM jsonb_object_keys(r.o) k
+                       WHERE k NOT IN ('bank_code', 'bank_ref', 'collected_on', 'payer', 'revenue_id', 'chapter', 'economic_code',
+                                       'area_code', 'treasury_code', 'amount', 'dossier_id')) END AS unknown_key,
+            x.*
+        FROM raw r
+        CROSS JOIN LATERAL (SELECT
+               r.o->'bank_code' AS j_bank_code,
+               r.o->'bank_ref' AS j_bank_ref,
+               r.o->'collected_on' AS j_collected_on,
+               r.o->'payer' AS j_payer,
+               r.o->'revenue_id' AS j_revenue_id,
+               r.o->'chapter' AS j_chapter,
+               r.o->'economic_code' AS j_economic_code,
+               r.o->'area_code' AS j_area_code,
+               r.o->'treasury_code' AS j_treasury_code,
+               r.o->'amount' AS j_amount,
+               r.o->'dossier_id' AS j_dossier_id
+            OFFSET 0) x
+    ), jp AS (
+        SELECT j.*, y.*
+        FROM j
+        CROSS JOIN LATERAL (SELECT
+               CASE WHEN jsonb_typeof(j.j_payer) = 'object' THEN j.j_payer->'name' END AS j_payer_name,
+               CASE WHEN jsonb_typeof(j.j_payer) = 'object' THEN j.j_payer->'tax_id' END AS j_payer_tax_id
+            OFFSET 0) y
+    ), f0 AS MATERIALIZED (
+        -- The raw object is not carried further: its fields, their JSON types, the unknown keys.
+        SELECT j.ord, j.is_object, j.unknown_key,
+            CASE WHEN jsonb_typeof(j.j_payer) = 'object' AND j.j_payer - '{tax_id,name}'::text[] <> '{}'::jsonb
+                 THEN (SELECT 'payer.' || min(k) FROM jsonb_object_keys(j.j_payer) k WHERE k NOT IN ('tax_id', 'name')) END AS unknown_payer_key,
+            coalesce(jsonb_typeof(j.j_bank_code), 'null') AS t_bank_code,
+            coalesce(jsonb_typeof(j.j_bank_ref), 'null') AS t_bank_ref,
+            coalesce(jsonb_typeof(j.j_collected_on), 'null') AS t_collected_on,
+            coalesce(jsonb_typeof(j.j_payer), 'null') AS t_payer,
+            coalesce(jsonb_typeof(j.j_revenue_id), 'null') AS t_revenue_id,
+            coalesce(jsonb_typeof(j.j_chapter), 'null') AS t_chapter,
+            coalesce(jsonb_typeof(j.j_economic_code), 'null') AS t_economic_code,
+            coalesce(jsonb_typeof(j.j_area_code), 'null') AS t_area_code,
+            coalesce(jsonb_typeof(j.j_treasury_code), 'null') AS t_treasury_code,
+            coalesce(jsonb_typeof(j.j_amount), 'null') AS t_amount,
+            coalesce(jsonb_typeof(j.j_dossier_id), 'null') AS t_dossier_id,
+            coalesce(jsonb_typeof(j.j_payer_name), 'null') AS t_payer_name,
+            coalesce(jsonb_typeof(j.j_payer_tax_id), 'null') AS t_payer_tax_id,
+            CASE WHEN jsonb_typeof(j.j_bank_code) = 'string' THEN j.j_bank_code #>> '{}' END AS bank_code,
+            CASE WHEN jsonb_typeof(j.j_bank_ref) = 'string' THEN j.j_bank_ref #>> '{}' END AS bank_ref,
+            CASE WHEN jsonb_typeof(j.j_collected_on) = 'string' THEN j.j_collected_on #>> '{}' END AS collected_on_text,
+            CASE WHEN jsonb_typeof(j.j_payer_tax_id) = 'string' THEN j.j_payer_tax_id #>> '{}' END AS payer_tax_id,
+            CASE WHEN jsonb_typeof(j.j_payer_name) = 'string' THEN j.j_payer_name #>> '{}' END AS payer_name,
+            CASE WHEN jsonb_typeof(j.j_revenue_id) = 'string' THEN j.j_revenue_id #>> '{}' END AS revenue_id,
+            CASE WHEN jsonb_typeof(j.j_chapter) = 'string' THEN j.j_chapter #>> '{}' END AS chapter,
+            CASE WHEN jsonb_typeof(j.j_economic_code) = 'string' THEN j.j_economic_code #>> '{}' END AS economic_code,
+            CASE WHEN jsonb_typeof(j.j_area_code) = 'string' THEN j.j_area_code #>> '{}' END AS area_code,
+            CASE WHEN jsonb_typeof(j.j_treasury_code) = 'string' THEN j.j_treasury_code #>> '{}' END AS treasury_code,
+            CASE WHEN jsonb_typeof(j.j_amount) IN ('string', 'number') AND (j.j_amount #>> '{}') ~ '^[0-9]{1,30}$'
+                 THEN (j.j_amount #>> '{}')::numeric END AS amount_num,
+            CASE WHEN jsonb_typeof(j.j_dossier_id) IN ('string', 'number') AND (j.j_dossier_id #>> '{}') ~ '^[0-9]{1,18}$'
+                 THEN (j.j_dossier_id #>> '{}')::bigint END AS dossier_id
+        FROM jp j
+    ), dates AS MATERIALIZED (
+        SELECT x.t, treasury.iso_date(x.t) AS d, to_char(treasury.iso_date(x.t), 'YYYY-MM-DD') AS canon
+        FROM (SELECT DISTINCT f0.collected_on_text AS t FROM f0 WHERE f0.collected_on_text IS NOT NULL) x
+    ), f AS (
+        SELECT f0.*, dt.d AS collected_on, dt.canon AS collected_on_canon
+        FROM f0 LEFT JOIN dates dt ON dt.t = f0.collected_on_text
+    ), v AS MATERIALIZED (
+        SELECT f.ord, f.bank_code, f.bank_ref, f.collected_on, f.collected_on_canon, f.payer_tax_id, f.payer_name, f.revenue_id,
+            f.chapter, f.economic_code, f.area_code, f.treasury_code, f.amount_num, f.dossier_id,
+            CASE
+            WHEN NOT f.is_object THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'a collection must be a JSON object')
+            WHEN f.unknown_key IS NOT NULL THEN treasury.revenue_error('INVALID_ARGUMENT', 'UNKNOWN_FIELD', 'unknown field ' || f.unknown_key, f.unknown_key)
+            WHEN f.t_bank_code = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'bank_code is required', 'bank_code')
+            WHEN f.bank_code IS NULL OR f.bank_code !~ '^[A-Z0-9]{2,11}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'bank_code must be 2-11 upper-case letters or digits', 'bank_code')
+            WHEN f.t_bank_ref = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'bank_ref is required', 'bank_ref')
+            WHEN f.bank_ref IS NULL OR length(f.bank_ref) NOT BETWEEN 1 AND 64 THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'bank_ref must be a string of 1-64 characters', 'bank_ref')
+            WHEN f.t_collected_on = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'collected_on is required', 'collected_on')
+            WHEN f.collected_on IS NULL THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'collected_on must be a date YYYY-MM-DD', 'collected_on')
+            WHEN f.t_payer = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'payer is required', 'payer')
+            WHEN f.t_payer <> 'object' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'payer must be an object {tax_id?, name}', 'payer')
+            WHEN f.unknown_payer_key IS NOT NULL THEN treasury.revenue_error('INVALID_ARGUMENT', 'UNKNOWN_FIELD', 'unknown field ' || f.unknown_payer_key, f.unknown_payer_key)
+            WHEN f.t_payer_name = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'payer.name is required', 'payer.name')
+            WHEN f.payer_name IS NULL OR length(f.payer_name) NOT BETWEEN 1 AND 200 THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'payer.name must be a string of 1-200 characters', 'payer.name')
+            WHEN f.t_payer_tax_id <> 'null' AND (f.payer_tax_id IS NULL OR length(f.payer_tax_id) NOT BETWEEN 1 AND 20)
+                THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'payer.tax_id must be a string of 1-20 characters', 'payer.tax_id')
+            WHEN f.t_revenue_id <> 'null' AND (f.revenue_id IS NULL OR length(f.revenue_id) NOT BETWEEN 1 AND 64)
+                THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'revenue_id must be a string of 1-64 characters', 'revenue_id')
+            WHEN f.t_chapter = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'chapter is required', 'chapter')
+            WHEN f.chapter IS NULL OR f.chapter !~ '^[0-9A-Z]{1,10}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'chapter must be a code of digits', 'chapter')
+            WHEN f.t_economic_code = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'economic_code is required', 'economic_code')
+            WHEN f.economic_code IS NULL OR f.economic_code !~ '^[0-9A-Z]{1,10}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'economic_code must be a code of digits', 'economic_code')
+            WHEN f.t_area_code = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'area_code is required', 'area_code')
+            WHEN f.area_code IS NULL OR f.area_code !~ '^[0-9]{5}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'area_code must be 5 digits', 'area_code')
+            WHEN f.t_treasury_code = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'treasury_code is required', 'treasury_code')
+            WHEN f.treasury_code IS NULL OR f.treasury_code !~ '^[0-9]{4}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'treasury_code must be 4 digits', 'treasury_code')
+            WHEN f.t_amount = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'amount is required', 'amount')
+            WHEN f.amount_num IS NULL OR f.amount_num = 0 THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'amount must be a positive whole number of minor units (decimal string or integer)', 'amount')
+            WHEN f.amount_num > 1000000000000000000 THEN treasury.revenue_error('OUT_OF_RANGE', 'FIELD_INVALID', 'amount is above the limit 10^18', 'amount')
+            WHEN f.t_dossier_id <> 'null' AND f.dossier_id IS NULL
+                THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'dossier_id must be an id', 'dossier_id')
+            END AS field_error
+        FROM f
+    ), k AS MATERIALIZED (
+        -- request_hash = sha256(convert_to(collection_content(...), 'UTF8')), collection_content written out.
+        SELECT v.*, CASE WHEN v.field_error IS NULL THEN v.amount_num::bigint END AS amount,
+            CASE WHEN v.field_error IS NULL THEN sha256(convert_to(concat_ws(E'\n', 'COLLECTION', v.collected_on_canon,
+                coalesce(v.payer_tax_id, ''), v.payer_name, coalesce(v.revenue_id, ''), v.chapter, v.economic_code,
+                v.area_code, v.treasury_code, v.amount_num::text), 'UTF8')) END AS request_hash
+        FROM v
+    ), chapters AS MATERIALIZED (
+        SELECT x.code, treasury.code_valid('CHAPTER', x.code, p_accounting_date) AS ok
+        FROM (SELECT DISTINCT k.chapter AS code FROM k WHERE k.field_error IS NULL) x
+    ), econs AS MATERIALIZED (
+        SELECT x.code, treasury.code_valid('ECONOMIC', x.code, p_accounting_date) AS ok
+        FROM (SELECT DISTINCT k.economic_code AS code FROM k WHERE k.field_error IS NULL) x
+    ), rk AS MATERIALIZED (
+        SELECT x.economic_code, x.area_code, treasury.sharing_rule_for(v_year, x.economic_code, x.area_code) AS rule_id
+        FROM (SELECT DISTINCT k.economic_code, k.area_code FROM k WHERE k.field_error IS NULL) x
+    ), b AS MATERIALIZED (
+        SELECT k.*, bt.kind AS existing_kind, bt.request_hash AS existing_hash, bt.result AS existing_result,
+            rk.rule_id,
+            CASE
+            WHEN k.field_error IS NOT NULL OR bt.bank_code IS NOT NULL THEN NULL
+            WHEN xb.code IS NULL
+                THEN treasury.revenue_error('NOT_FOUND', 'BANK_NOT_FOUND', format('bank %s does not exist', k.bank_code), 'bank_code')
+            WHEN xt.code IS NULL
+                THEN treasury.revenue_error('NOT_FOUND', 'TREASURY_NOT_FOUND', format('treasury %s does not exist', k.treasury_code), 'treasury_code')
+            WHEN xa.code IS NULL
+                THEN treasury.revenue_error('NOT_FOUND', 'AREA_NOT_FOUND', format('area %s does not exist', k.area_code), 'area_code')
+            WHEN k.dossier_id IS NOT NULL AND xd.id IS NULL
+                THEN treasury.revenue_error('NOT_FOUND', 'DOSSIER_NOT_FOUND', format('dossier %s does not exist', k.dossier_id), 'dossier_id')
+            WHEN NOT ch.ok
+                THEN treasury.revenue_error('FAILED_PRECONDITION', 'CODE_NOT_VALID', format('chapter %s is not valid on %s', k.chapter, p_accounting_date), 'chapter')
+            WHEN NOT ec.ok
+                THEN treasury.revenue_error('FAILED_PRECONDITION', 'CODE_NOT_VALID', format('economic code %s is not valid on %s', k.economic_code, p_accounting_date), 'economic_code')
+            WHEN v_closed
+                THEN treasury.revenue_error('FAILED_PRECONDITION', 'PERIOD_CLOSED', format('accounting date %s falls in a closed period', p_accounting_date))
+            END AS business_error
+        FROM k
+        -- bank_transactions and dossiers grow without bound: probe their index per item
+        -- (LATERAL ... OFFSET 0), never a hash join over the whole table.
+        LEFT JOIN LATERAL (SELECT y.bank_code, y.kind, y.request_hash, y.result FROM treasury.bank_transactions y
+                           WHERE k.field_error IS NULL AND y.bank_code = k.bank_code AND y.bank_ref = k.bank_ref OFFSET 0) bt ON true
+        LEFT JOIN rk ON k.field_error IS NULL AND rk.economic_code = k.economic_code AND rk.area_code = k.area_code
+        LEFT JOIN chapters ch ON k.field_error IS NULL AND ch.code = k.chapter
+        LEFT JOIN econs ec ON k.field_error IS NULL AND ec.code = k.economic_code
+        LEFT JOIN treasury.banks xb ON k.field_error IS NULL AND xb.code = k.bank_code
+        LEFT JOIN treasury.treasuries xt ON k.field_error IS NULL AND xt.code = k.treasury_code
+        LEFT JOIN treasury.areas xa ON k.field_error IS NULL AND xa.code = k.area_code
+        LEFT JOIN LATERAL (SELECT y.id FROM treasury.dossiers y
+                           WHERE k.field_error IS NULL AND k.dossier_id IS NOT NULL AND y.id = k.dossier_id OFFSET 0) xd ON true
+    ), rules AS (
+        SELECT s.rule_id, array_agg(s.budget_level ORDER BY l.rank) AS levels,
+               array_agg(s.basis_points::bigint ORDER BY l.rank) AS bps, array_agg(l.rank ORDER BY l.rank) AS ranks
+        FROM treasury.sharing_rule_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
+        WHERE s.rule_id IN (SELECT rk.rule_id FROM rk WHERE rk.rule_id IS NOT NULL)
+        GROUP BY s.rule_id
+    ), d AS MATERIALIZED (
+        SELECT b.*, r.levels, r.bps, r.ranks,
+            coalesce(b.field_error,
+                CASE WHEN b.existing_kind IS NOT NULL THEN
+                    CASE WHEN b.existing_kind = 'COLLECTION' AND b.existing_hash = b.request_hash THEN b.existing_result
+                         ELSE treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
+                                  format('bank reference %s/%s was recorded with other content', b.bank_code, b.bank_ref)) END
+                END,
+                b.business_error,
+                CASE WHEN r.rule_id IS NULL THEN treasury.revenue_error('FAILED_PRECONDITION', 'NO_SHARING_RULE',
+                    format('no sharing rule for fiscal year %s, economic code %s, area %s', v_year, b.economic_code, b.area_code)) END
+            ) AS decided
+        FROM b LEFT JOIN rules r ON r.rule_id = b.rule_id
+    ), p AS (
+        SELECT d.*,
+            CASE WHEN d.decided IS NULL THEN first_value(d.ord) OVER w END AS primary_ord,
+            CASE WHEN d.decided IS NULL THEN first_value(d.request_hash) OVER w END AS primary_hash
+        FROM d
+        WINDOW w AS (PARTITION BY d.decided IS NULL, d.bank_code, d.bank_ref ORDER BY d.ord)
+    ), n AS MATERIALIZED (
+        -- Ids drawn in input order (volatile expressions are evaluated after the sort).
+        SELECT p.*,
+            CASE WHEN p.primary_ord = p.ord THEN treasury.split_amount(p.amount, p.bps, p.ranks) END AS shares,
+            CASE WHEN p.primary_ord = p.ord THEN nextval('treasury.collections_id_seq') END AS collection_id,
+            CASE WHEN p.primary_ord = p.ord THEN nextval('treasury.journal_entries_id_seq') END AS entry_id
+        FROM p
+        ORDER BY p.ord
+    )
+    SELECT array_agg(ROW(n.ord, n.bank_code, n.bank_ref, n.collected_on, n.payer_tax_id, n.payer_name, n.revenue_id, n.chapter,
+            n.economic_code, n.area_code, n.treasury_code, n.amount, n.dossier_id, n.request_hash, n.rule_id, n.levels,
+            n.shares, n.collection_id, n.entry_id, n.primary_ord,
+            coalesce(n.decided,
+                CASE WHEN n.primary_ord <> n.ord AND n.primary_hash IS DISTINCT FROM n.request_hash
+                     THEN treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
+                              format('bank reference %s/%s appears earlier in the batch with other content', n.bank_code, n.bank_ref)) END),
+            CASE WHEN n.primary_ord = n.ord THEN
+                jsonb_build_object('collection_id', n.collection_id::text, 'entry_id', n.entry_id::text,
+                    'shares', (SELECT coalesce(jsonb_agg(jsonb_build_object('budget_level', x.level, 'amount', x.amount::text) ORDER BY x.i), '[]'::jsonb)
+                               FROM unnest(n.levels, n.shares) WITH ORDINALITY AS x(level, amount, i))) END
+        )::treasury.collection_batch_item ORDER BY n.ord)
+    INTO v_items
+    FROM n;
+
+    -- 2. Insert the undecided first occurrences, set-based, in one statement. The bank key
+    -- goes first with ON CONFLICT DO NOTHING: a key taken meanwhile by a concurrent
+    -- transaction drops that item only (it is looked up again below), never the batch.
+    -- Foreign keys are checked at the end of the statement, when every row exists.
+    -- Every join in it is between its own CTEs, whose sizes the planner cannot know
+    -- (it guesses 1 row and would nest loops: quadratic at 10000 items), so nested
+    -- loops are off for this statement only.
+    v_nestloop := current_setting('enable_nestloop');
+    PERFORM set_config('enable_nestloop', 'off', true);
+    WITH todo AS MATERIALIZED (
+        SELECT i.* FROM unnest(v_items) i WHERE i.result IS NULL AND i.primary_ord = i.ord
+    ), bt AS (
+        INSERT INTO treasury.bank_transactions (bank_code, bank_ref, kind, amount, request_hash, result, entry_id)
+        SELECT t.bank_code, t.bank_ref, 'COLLECTION', t.amount, t.request_hash, t.new_result, t.entry_id
+        FROM todo t
+        ON CONFLICT DO NOTHING
+        RETURNING bank_code, bank_ref
+    ), won AS MATERIALIZED (
+        SELECT t.* FROM todo t JOIN bt ON bt.bank_code = t.bank_code AND bt.bank_ref = t.bank_ref
+    ), e AS (
+        INSERT INTO treasury.journal_entries (id, accounting_date, source_kind, source_id, treasury_code, memo, created_by)
+        SELECT w.entry_id, p_accounting_date, 'COLLECTION', w.collection_id::text, w.treasury_code,
+               'collection ' || w.bank_code || '/' || w.bank_ref, p_created_by
+        FROM won w
+        RETURNING id
+    ), c AS (
+        INSERT INTO treasury.collections (id, bank_code, bank_ref, collected_on, payer_tax_id, payer_name, revenue_id, chapter,
+            economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id, dossier_id, created_by)
+        SELECT w.collection_id, w.bank_code, w.bank_ref, w.collected_on, w.payer_tax_id, w.payer_name, w.revenue_id, w.chapter,
+            w.economic_code, w.area_code, w.treasury_code, w.amount, w.rule_id, w.entry_id, w.dossier_id, p_created_by
+        FROM won w
+        RETURNING id
+    ), s AS (
+        INSERT INTO treasury.collection_shares (collection_id, budget_level, amount)
+        SELECT w.collection_id, x.level, x.amount FROM won w, unnest(w.levels, w.shares) AS x(level, amount)
+        RETURNING collection_id
+    ), l AS (
+        INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, debit, credit, economic_code, budget_level,
+            area_code, chapter, treasury_code, bank_code)
+        SELECT w.entry_id, 1, '1130', w.amount, 0, NULL, NULL, NULL, NULL, w.treasury_code, w.bank_code FROM won w
+        UNION ALL
+        SELECT w.entry_id, 1 + row_number() OVER (PARTITION BY w.entry_id ORDER BY x.n), '7111', 0, x.amount, w.economic_code,
+               x.level, w.area_code, w.chapter, w.treasury_code, NULL
+        FROM won w, unnest(w.levels, w.shares) WITH ORDINALITY AS x(level, amount, n)
+        WHERE x.amount > 0
+        RETURNING entry_id
+    )
+    SELECT array_agg(w.ord) INTO v_won FROM won w;
+
+    -- 3. Results in input order: decided items as decided; winners their new result;
+    -- first occurrences that lost a race are looked up again (replay or duplicate);
+    -- later occurrences with the same content get their first occurrence's result.
+    WITH i AS MATERIALIZED (
+        SELECT * FROM unnest(v_items)
+    ), w AS MATERIALIZED (
+        SELECT DISTINCT x.ord FROM unnest(v_won) AS x(ord)
+    ), prim AS MATERIALIZED (
+        SELECT i.ord,
+            CASE
+            WHEN i.result IS NOT NULL THEN i.result
+            WHEN w.ord IS NOT NULL THEN i.new_result
+            WHEN bt.bank_code IS NULL THEN NULL
+            WHEN bt.kind = 'COLLECTION' AND bt.request_hash = i.request_hash THEN bt.result
+            ELSE treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
+                     format('bank reference %s/%s was recorded with other content', i.bank_code, i.bank_ref))
+            END AS outcome
+        FROM i
+        LEFT JOIN w ON w.ord = i.ord
+        LEFT JOIN LATERAL (SELECT y.bank_code, y.kind, y.request_hash, y.result FROM treasury.bank_transactions y
+                           WHERE i.result IS NULL AND w.ord IS NULL AND y.bank_code = i.bank_code AND y.bank_ref = i.bank_ref OFFSET 0) bt ON true
+        WHERE i.result IS NOT NULL OR i.primary_ord = i.ord
+    )
+    SELECT jsonb_agg(coalesce(pr.outcome, pp.outcome) ORDER BY i.ord) INTO v_results
+    FROM i
+    LEFT JOIN prim pr ON pr.ord = i.ord
+    LEFT JOIN prim pp ON pp.ord = i.primary_ord;
+
+    PERFORM set_config('enable_nestloop', v_nestloop, true);
+
+    RETURN jsonb_build_object('results', v_results);
+END
+$_$;
+
+
+ALTER FUNCTION treasury.record_collections(p_items jsonb, p_created_by bigint, p_accounting_date date) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION record_collections(p_items jsonb, p_created_by bigint, p_accounting_date date); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.record_collections(p_items jsonb, p_created_by bigint, p_accounting_date date) IS 'Records 1 to 10000 collections in one call, set-based. p_items: JSON array of {bank_code, bank_ref, collected_on (YYYY-MM-DD), payer: {tax_id?, name}, revenue_id?, chapter, economic_code, area_code, treasury_code, amount (decimal string or integer), dossier_id?}; every entry is dated p_accounting_date, whose year selects the sharing rule and on which chapter and economic code must be valid. Returns {"results": [...]} in input order, each {"collection_id", "entry_id", "shares": [{"budget_level", "amount"}]} or {"error": {"code", "reason", "message", "field"?}}; reasons FIELD_REQUIRED, FIELD_INVALID, UNKNOWN_FIELD, BANK_NOT_FOUND, TREASURY_NOT_FOUND, AREA_NOT_FOUND, DOSSIER_NOT_FOUND, CODE_NOT_VALID, PERIOD_CLOSED, NO_SHARING_RULE, DUPLICATE_BANK_REF. A business key already recorded with the same content (collection_content) returns the first result. Items succeed or fail on their own. 22023 / 22003 only for a wrong envelope. One entry per collection: Dr 1130 / Cr 7111 per non-zero share; no balance row is updated.';
+
+
+--
+-- Name: record_refund(bigint, bigint, text, text, bigint, date, bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.record_refund(p_collection_id bigint, p_amount bigint, p_decision_no text, p_reason text, p_created_by bigint, p_accounting_date date, p_dossier_id bigint DEFAULT NULL::bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_coll     treasury.collections%ROWTYPE;
+    v_existing treasury.refunds%ROWTYPE;
+    v_refunded numeric;
+    v_levels   text[];
+    v_cshares  bigint[];
+    v_ranks    int[];
+    v_shares   bigint[];
+    v_id       bigint;
+    v_entry    bigint;
+BEGIN
+    SELECT * INTO v_existing FROM treasury.refunds r WHERE r.decision_no = p_decision_no;
+    IF FOUND THEN
+        IF v_existing.collection_id = p_collection_id AND v_existing.amount = p_amount
+           AND v_existing.reason IS NOT DISTINCT FROM p_reason THEN
+            RETURN jsonb_build_object('refund_id', v_existing.id::text, 'entry_id', v_existing.entry_id::text,
+                'shares', (SELECT treasury.shares_json(array_agg(s.budget_level ORDER BY l.rank), array_agg(s.amount ORDER BY l.rank))
+                           FROM treasury.refund_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
+                           WHERE s.refund_id = v_existing.id));
+        END IF;
+        RETURN treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_DECISION',
+            format('decision %s was recorded with other content (refund %s)', p_decision_no, v_existing.id));
+    END IF;
+    SELECT * INTO v_coll FROM treasury.collections c WHERE c.id = p_collection_id;
+    IF NOT FOUND THEN
+        RETURN treasury.revenue_error('NOT_FOUND', 'COLLECTION_NOT_FOUND', format('collection %s does not exist', p_collection_id), 'collection_id');
+    END IF;
+    IF p_amount IS NULL OR p_amount <= 0 OR p_amount > 1000000000000000000 THEN
+        RETURN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'amount must be 1..10^18', 'amount');
+    END IF;
+    SELECT coalesce(sum(r.amount), 0) INTO v_refunded FROM treasury.refunds r WHERE r.collection_id = p_collection_id;
+    IF v_refunded + p_amount > v_coll.amount THEN
+        RETURN treasury.revenue_error('FAILED_PRECONDITION', 'REFUND_EXCEEDS_COLLECTION',
+            format('refund of %s on collection %s: %s of %s already refunded', p_amount, p_collection_id, v_refunded, v_coll.amount));
+    END IF;
+    IF EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = extract(year FROM p_accounting_date)::int
+                 AND p.month = extract(month FROM p_accounting_date)::int AND p.status = 'CLOSED') THEN
+        RETURN treasury.revenue_error('FAILED_PRECONDITION', 'PERIOD_CLOSED', format('accounting date %s falls in a closed period', p_accounting_date));
+    END IF;
+
+    SELECT array_agg(s.budget_level ORDER BY l.rank), array_agg(s.amount ORDER BY l.rank), array_agg(l.rank ORDER BY l.rank)
+    INTO v_levels, v_cshares, v_ranks
+    FROM treasury.collection_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
+    WHERE s.collection_id = p_collection_id;
+    v_shares := treasury.split_amount(p_amount, v_cshares, v_ranks);
+    v_id := nextval('treasury.refunds_id_seq');
+
+    INSERT INTO treasury.journal_entries (accounting_date, source_kind, source_id, treasury_code, memo, created_by)
+    VALUES (p_accounting_date, 'REFUND', v_id::text, v_coll.treasury_code, 'refund ' || p_decision_no, p_created_by)
+    RETURNING id INTO v_entry;
+    -- The trigger locks the collection and checks rule 5 again (refund_within_collection).
+    INSERT INTO treasury.refunds (id, collection_id, amount, decision_no, reason, entry_id, dossier_id, created_by)
+    VALUES (v_id, p_collection_id, p_amount, p_decision_no, p_reason, v_entry, p_dossier_id, p_created_by);
+    INSERT INTO treasury.refund_shares (refund_id, budget_level, amount)
+    SELECT v_id, x.level, x.amount FROM unnest(v_levels, v_shares) AS x(level, amount);
+    INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, debit, credit, economic_code, budget_level, area_code,
+        chapter, treasury_code, bank_code)
+    SELECT v_entry, row_number() OVER (ORDER BY x.n), '7111', x.amount, 0, v_coll.economic_code, x.level, v_coll.area_code,
+           v_coll.chapter, v_coll.treasury_code, NULL
+    FROM unnest(v_levels, v_shares) WITH ORDINALITY AS x(level, amount, n) WHERE x.amount > 0
+    UNION ALL
+    SELECT v_entry, 1 + (SELECT count(*) FROM unnest(v_shares) a WHERE a > 0), '1130', 0, p_amount, NULL, NULL, NULL, NULL,
+           v_coll.treasury_code, v_coll.bank_code;
+
+    RETURN jsonb_build_object('refund_id', v_id::text, 'entry_id', v_entry::text, 'shares', treasury.shares_json(v_levels, v_shares));
+END
+$$;
+
+
+ALTER FUNCTION treasury.record_refund(p_collection_id bigint, p_amount bigint, p_decision_no text, p_reason text, p_created_by bigint, p_accounting_date date, p_dossier_id bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION record_refund(p_collection_id bigint, p_amount bigint, p_decision_no text, p_reason text, p_created_by bigint, p_accounting_date date, p_dossier_id bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.record_refund(p_collection_id bigint, p_amount bigint, p_decision_no text, p_reason text, p_created_by bigint, p_accounting_date date, p_dossier_id bigint) IS 'Records one refund in one round trip: the shares are split_amount(amount, the collection''s shares, ranks) over every level of the collection; entry dated p_accounting_date: Dr 7111 per non-zero share (the collection''s segments) / Cr 1130 (bank_code, treasury_code). Returns {"refund_id", "entry_id", "shares": [{"budget_level", "amount"}]} or {"error": {"code", "reason", "message", "field"?}} with reasons DUPLICATE_DECISION (same decision_no, other collection, amount or reason; the same content returns the first result), COLLECTION_NOT_FOUND, FIELD_INVALID, REFUND_EXCEEDS_COLLECTION, PERIOD_CLOSED. A concurrent refund can still make the insert fail with 23514 refund_within_collection (= REFUND_EXCEEDS_COLLECTION), a concurrent same decision_no with 23505 (retry: it replays).';
+
+
+--
+-- Name: refund_shares_after_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.refund_shares_after_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_id bigint;
+BEGIN
+    SELECT n.refund_id INTO v_id
+    FROM new_rows n LEFT JOIN treasury.refunds r ON r.id = n.refund_id
+    WHERE r.created_txid IS DISTINCT FROM pg_current_xact_id()
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM treasury.raise_rule('refund_closed_for_shares',
+            format('refund %s was recorded by an earlier transaction: its shares are final', v_id), 'refund_shares');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.refund_shares_after_insert() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION refund_shares_after_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.refund_shares_after_insert() IS 'Statement trigger function: refund shares are only added by the transaction that recorded the refund (refund_closed_for_shares).';
+
+
+--
+-- Name: refund_shares_check(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.refund_shares_check() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_amount   bigint;
+    v_coll     bigint;
+    v_sum      numeric;
+    v_levels   text[];
+    v_amounts  bigint[];
+    v_clevels  text[];
+    v_cshares  bigint[];
+    v_ranks    int[];
+BEGIN
+    SELECT r.amount, r.collection_id INTO v_amount, v_coll FROM treasury.refunds r WHERE r.id = NEW.id;
+    SELECT coalesce(sum(s.amount), 0), array_agg(s.budget_level ORDER BY l.rank), array_agg(s.amount ORDER BY l.rank)
+    INTO v_sum, v_levels, v_amounts
+    FROM treasury.refund_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
+    WHERE s.refund_id = NEW.id;
+    IF v_sum <> v_amount THEN
+        PERFORM treasury.raise_rule('refund_shares_sum',
+            format('refund %s: shares sum to %s, not the refunded amount %s (checked at commit)', NEW.id, v_sum, v_amount),
+            'refund_shares');
+    END IF;
+    SELECT array_agg(s.budget_level ORDER BY l.rank), array_agg(s.amount ORDER BY l.rank), array_agg(l.rank ORDER BY l.rank)
+    INTO v_clevels, v_cshares, v_ranks
+    FROM treasury.collection_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
+    WHERE s.collection_id = v_coll;
+    IF v_clevels IS NULL OR v_levels IS DISTINCT FROM v_clevels
+       OR v_amounts IS DISTINCT FROM treasury.split_amount(v_amount, v_cshares, v_ranks) THEN
+        PERFORM treasury.raise_rule('refund_shares_split',
+            format('refund %s: shares %s of %s are not the proportional split %s of collection %s''s shares %s (floor(refund * share / collected), remainder to the largest share, ties to the higher level)',
+                   NEW.id, v_amounts, v_levels, CASE WHEN v_clevels IS NULL THEN NULL ELSE treasury.split_amount(v_amount, v_cshares, v_ranks) END,
+                   v_coll, v_cshares),
+            'refund_shares');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.refund_shares_check() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION refund_shares_check(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.refund_shares_check() IS 'Deferred constraint trigger function on refunds: at commit the shares sum to the refund (refund_shares_sum) and are exactly split_amount(refund, the collection''s shares, level ranks) over the collection''s levels (refund_shares_split).';
+
+
+--
+-- Name: refunds_before_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.refunds_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_collected bigint;
+    v_refunded  numeric;
+BEGIN
+    NEW.created_at := now();
+    NEW.created_txid := pg_current_xact_id();
+    SELECT c.amount INTO v_collected FROM treasury.collections c WHERE c.id = NEW.collection_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NEW; -- the foreign key reports the unknown collection
+    END IF;
+    SELECT coalesce(sum(r.amount), 0) INTO v_refunded FROM treasury.refunds r WHERE r.collection_id = NEW.collection_id;
+    IF v_refunded + NEW.amount > v_collected THEN
+        PERFORM treasury.raise_rule('refund_within_collection',
+            format('refund of %s on collection %s: with %s already refunded it would exceed the collected %s', NEW.amount,
+                   NEW.collection_id, v_refunded, v_collected), 'refunds');
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.refunds_before_insert() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION refunds_before_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.refunds_before_insert() IS 'Trigger function on refunds: forces created_at and created_txid; locks the collection row and refuses a refund that with the earlier ones exceeds the collected amount (refund_within_collection).';
+
+
+--
+-- Name: refuse_change(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION '% on %.% refused: the table is append-only (ledger_append_only); corrections are new rows, e.g. a reversing entry', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_append_only',
+              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
+END
+$$;
+
+
+ALTER FUNCTION treasury.refuse_change() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION refuse_change(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.refuse_change() IS 'Trigger function for append-only tables: refuses UPDATE, DELETE and TRUNCATE with check_violation, constraint ledger_append_only.';
+
+
+--
+-- Name: refuse_delete(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.refuse_delete() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION '% on %.% refused: rows of this table are kept forever (%); change their status instead', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0]
+        USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[0],
+              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
+END
+$$;
+
+
+ALTER FUNCTION treasury.refuse_delete() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION refuse_delete(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.refuse_delete() IS 'Trigger function for tables whose rows are never deleted: refuses DELETE and TRUNCATE with check_violation, constraint = the trigger argument.';
+
+
+--
+-- Name: refuse_tree_cycle(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.refuse_tree_cycle() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+    v_current text := NEW.parent_code;
+    v_depth   int  := 0;
+BEGIN
+    WHILE v_current IS NOT NULL LOOP
+        IF v_current = NEW.code THEN
+            RAISE EXCEPTION 'tree cycle: % % would be its own ancestor (parent chain must not reach itself)', TG_TABLE_NAME, NEW.code
+                USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[0],
+                      SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
+        END IF;
+        v_depth := v_depth + 1;
+        IF v_depth > 1000 THEN
+            RAISE EXCEPTION 'tree cycle: parent chain of % % is longer than 1000', TG_TABLE_NAME, NEW.code
+                USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[0];
+        END IF;
+        EXECUTE format('SELECT parent_code FROM %I.%I WHERE code = $1', TG_TABLE_SCHEMA, TG_TABLE_NAME)
+            INTO v_current USING v_current;
+    END LOOP;
+    RETURN NEW;
+END
+$_$;
+
+
+ALTER FUNCTION treasury.refuse_tree_cycle() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION refuse_tree_cycle(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.refuse_tree_cycle() IS 'Trigger function: refuses a parent_code whose ancestor chain reaches the row itself (constraint named by the trigger argument).';
+
+
+--
+-- Name: revenue_before_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.revenue_before_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.created_at := now();
+    NEW.created_txid := pg_current_xact_id();
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.revenue_before_insert() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION revenue_before_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.revenue_before_insert() IS 'Trigger function on collections (collections_before_insert): forces created_at = now() and created_txid = the current transaction.';
+
+
+--
+-- Name: revenue_error(text, text, text, text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.revenue_error(p_code text, p_reason text, p_message text, p_field text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    RETURN jsonb_build_object('error', jsonb_strip_nulls(jsonb_build_object('code', p_code, 'reason', p_reason, 'message', p_message, 'field', p_field)));
+END
+$$;
+
+
+ALTER FUNCTION treasury.revenue_error(p_code text, p_reason text, p_message text, p_field text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION revenue_error(p_code text, p_reason text, p_message text, p_field text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.revenue_error(p_code text, p_reason text, p_message text, p_field text) IS 'The per-item error object of record_collections and record_refund: {"error": {"code", "reason", "message", "field"?}} (field relative to the item, e.g. "amount", "payer.name").';
+
+
+--
+-- Name: shares_json(text[], bigint[]); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.shares_json(p_levels text[], p_amounts bigint[]) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object('budget_level', x.level, 'amount', x.amount::text) ORDER BY x.n), '[]'::jsonb)
+    FROM unnest(p_levels, p_amounts) WITH ORDINALITY AS x(level, amount, n)
+$$;
+
+
+ALTER FUNCTION treasury.shares_json(p_levels text[], p_amounts bigint[]) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION shares_json(p_levels text[], p_amounts bigint[]); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.shares_json(p_levels text[], p_amounts bigint[]) IS 'Shares as the API lists them: [{"budget_level", "amount" (decimal string)}], in the given order (level rank).';
+
+
+--
+-- Name: sharing_rule_for(integer, text, text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.sharing_rule_for(p_fiscal_year integer, p_economic_code text, p_area_code text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN (SELECT r.id FROM treasury.sharing_rules r
+            WHERE r.fiscal_year = p_fiscal_year AND r.economic_code = p_economic_code
+              AND r.area_key IN (coalesce(p_area_code, '*'), '*')
+            ORDER BY r.area_key = '*'
+            LIMIT 1);
+END
+$$;
+
+
+ALTER FUNCTION treasury.sharing_rule_for(p_fiscal_year integer, p_economic_code text, p_area_code text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION sharing_rule_for(p_fiscal_year integer, p_economic_code text, p_area_code text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.sharing_rule_for(p_fiscal_year integer, p_economic_code text, p_area_code text) IS 'The sharing rule for a collection: the rule of that fiscal year and economic code for exactly that area, else the one for all areas (area NULL); NULL when there is none (NO_SHARING_RULE).';
+
+
+--
+-- Name: sharing_rule_shares_sum_check(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.sharing_rule_shares_sum_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_rule_id bigint;
+    v_sum     bigint;
+    v_count   int;
+BEGIN
+    IF TG_TABLE_NAME = 'sharing_rules' THEN
+        v_rule_id := NEW.id;
+    ELSIF TG_OP = 'DELETE' THEN
+        v_rule_id := OLD.rule_id;
+    ELSE
+        v_rule_id := NEW.rule_id;
+    END IF;
+    PERFORM 1 FROM treasury.sharing_rules r WHERE r.id = v_rule_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT coalesce(sum(s.basis_points), 0), count(*) INTO v_sum, v_count
+    FROM treasury.sharing_rule_shares s WHERE s.rule_id = v_rule_id;
+    IF v_sum <> 10000 THEN
+        PERFORM treasury.raise_rule('sharing_rule_shares_sum',
+            format('sharing rule %s: its %s share(s) sum to %s basis points, not 10000 (checked at commit)', v_rule_id, v_count, v_sum),
+            'sharing_rule_shares');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.sharing_rule_shares_sum_check() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION sharing_rule_shares_sum_check(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.sharing_rule_shares_sum_check() IS 'Deferred constraint trigger function: at commit a sharing rule (new, or whose shares changed) has shares summing to exactly 10000 basis points (sharing_rule_shares_sum). Locks the rule row first so concurrent changes serialise.';
+
+
+--
+-- Name: sharing_rules_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.sharing_rules_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        NEW.created_at := now();
+        NEW.updated_at := now();
+        NEW.updated_by := coalesce(NEW.updated_by, NEW.created_by);
+        RETURN NEW;
+    END IF;
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.fiscal_year IS DISTINCT FROM OLD.fiscal_year
+       OR NEW.economic_code IS DISTINCT FROM OLD.economic_code OR NEW.area_code IS DISTINCT FROM OLD.area_code
+       OR NEW.created_at IS DISTINCT FROM OLD.created_at OR NEW.created_by IS DISTINCT FROM OLD.created_by THEN
+        PERFORM treasury.raise_rule('sharing_rule_immutable_fields',
+            format('sharing rule %s: id, fiscal_year, economic_code, area_code, created_at and created_by never change (put a new rule instead)', OLD.id),
+            'sharing_rules');
+    END IF;
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.sharing_rules_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION sharing_rules_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.sharing_rules_guard() IS 'Trigger function on sharing_rules: forces created_at/updated_at; only updated_at and updated_by change (sharing_rule_immutable_fields).';
+
+
+--
+-- Name: split_amount(bigint, bigint[], integer[]); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.split_amount(p_amount bigint, p_weights bigint[], p_ranks integer[]) RETURNS bigint[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+DECLARE
+    v_n      int := coalesce(array_length(p_weights, 1), 0);
+    v_total  numeric := 0;
+    v_result bigint[] := ARRAY[]::bigint[];
+    v_given  bigint := 0;
+    v_best   int := 0;
+    v_share  bigint;
+BEGIN
+    IF p_amount IS NULL OR p_amount < 0 THEN
+        RAISE EXCEPTION 'split_amount: amount must be >= 0, got %', p_amount USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_n = 0 OR coalesce(array_length(p_ranks, 1), 0) <> v_n THEN
+        RAISE EXCEPTION 'split_amount: weights and ranks must be non-empty arrays of the same length' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR i IN 1 .. v_n LOOP
+        IF p_weights[i] IS NULL OR p_weights[i] < 0 OR p_ranks[i] IS NULL THEN
+            RAISE EXCEPTION 'split_amount: weight % is % (must be >= 0), rank %', i, p_weights[i], p_ranks[i] USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_total := v_total + p_weights[i];
+        -- The remainder goes to the largest weight; ties to the higher level (smaller rank), then the first.
+        IF v_best = 0 OR p_weights[i] > p_weights[v_best]
+           OR (p_weights[i] = p_weights[v_best] AND p_ranks[i] < p_ranks[v_best]) THEN
+            v_best := i;
+        END IF;
+    END LOOP;
+    IF v_total = 0 THEN
+        RAISE EXCEPTION 'split_amount: the weights sum to 0' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR i IN 1 .. v_n LOOP
+        -- div() is the exact integer quotient: a numeric division is rounded at the scale
+        -- PostgreSQL picks for its result (about 16 significant digits), so floor(a / b) could be
+        -- one đồng high for large amounts. Operands are >= 0, so div() is the floor.
+        v_share := div(p_amount::numeric * p_weights[i], v_total)::bigint;
+        v_result := v_result || v_share;
+        v_given := v_given + v_share;
+    END LOOP;
+    v_result[v_best] := v_result[v_best] + (p_amount - v_given);
+    RETURN v_result;
+END
+$$;
+
+
+ALTER FUNCTION treasury.split_amount(p_amount bigint, p_weights bigint[], p_ranks integer[]) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION split_amount(p_amount bigint, p_weights bigint[], p_ranks integer[]); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.split_amount(p_amount bigint, p_weights bigint[], p_ranks integer[]) IS 'The split rule of revenue sharing: share[i] = floor(amount * weight[i] / sum(weights)) computed exactly (div on numeric); the remainder goes to the largest weight, ties to the smaller rank (the higher budget level, CENTRAL = 1), then to the first. For a collection weights = basis points (sum 10000); for a refund weights = the collection''s share amounts (sum = collected). The result sums to amount exactly. 22023 on empty or mismatched arrays, negative weights or a zero sum.';
+
+
+--
+-- Name: statement_reconciliation(bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.statement_reconciliation(p_statement_id bigint) RETURNS TABLE(bank_ref text, status text, bank_amount bigint, treasury_amount bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH st AS (SELECT s.bank_code, s.statement_date FROM treasury.bank_statements s WHERE s.id = p_statement_id),
+    b AS (SELECT l.bank_ref, l.amount FROM treasury.bank_statement_lines l WHERE l.statement_id = p_statement_id),
+    t AS (SELECT x.bank_ref, x.amount FROM st, treasury.bank_day_transactions(st.bank_code, st.statement_date) x)
+    SELECT coalesce(b.bank_ref, t.bank_ref),
+           CASE WHEN t.bank_ref IS NULL THEN 'MISSING_IN_TREASURY'
+                WHEN b.bank_ref IS NULL THEN 'MISSING_IN_BANK'
+                WHEN b.amount = t.amount THEN 'MATCHED'
+                ELSE 'AMOUNT_MISMATCH' END,
+           b.amount, t.amount
+    FROM b FULL JOIN t ON t.bank_ref = b.bank_ref
+    ORDER BY 1
+$$;
+
+
+ALTER FUNCTION treasury.statement_reconciliation(p_statement_id bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION statement_reconciliation(p_statement_id bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.statement_reconciliation(p_statement_id bigint) IS 'A statement against the treasury''s collections and deposits of that bank and day (bank_day_transactions), one row per reference: MATCHED, AMOUNT_MISMATCH, MISSING_IN_TREASURY (on the statement only) or MISSING_IN_BANK (in the treasury only).';
+
+
+--
+-- Name: touch_updated_at(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.touch_updated_at() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION touch_updated_at(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.touch_updated_at() IS 'Trigger function: sets updated_at = now() on every UPDATE of a reference row.';
+
+
+--
+-- Name: treasury_ancestors(text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.treasury_ancestors(p_code text) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN (
+        WITH RECURSIVE chain (code, parent_code, depth) AS (
+            SELECT t.code, t.parent_code, 1 FROM treasury.treasuries t WHERE t.code = p_code
+            UNION ALL
+            SELECT t.code, t.parent_code, c.depth + 1
+            FROM chain c JOIN treasury.treasuries t ON t.code = c.parent_code
+            WHERE c.depth < 1000
+        )
+        SELECT coalesce(array_agg(code ORDER BY depth), ARRAY[]::text[]) FROM chain);
+END
+$$;
+
+
+ALTER FUNCTION treasury.treasury_ancestors(p_code text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION treasury_ancestors(p_code text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.treasury_ancestors(p_code text) IS 'The treasury code itself, then its parent, grandparent... up to the root (empty array for an unknown code). A grant T:X covers treasury Y when X = ANY(treasury_ancestors(Y)).';
+
+
+--
+-- Name: verify(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.verify() RETURNS TABLE(check_name text, problem text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_check record;
+BEGIN
+    FOR v_check IN SELECT c.check_name, c.query FROM treasury.verify_checks c ORDER BY c.check_name LOOP
+        RETURN QUERY EXECUTE format('SELECT %L::text, q.problem::text FROM (%s) AS q(problem)', v_check.check_name, v_check.query);
+    END LOOP;
+END
+$$;
+
+
+ALTER FUNCTION treasury.verify() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION verify(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.verify() IS 'Runs every check registered in verify_checks over the whole database; one row (check_name, problem) per violation. Empty result = every invariant holds.';
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: treasury_schema_migrations; Type: TABLE; Schema: public; Owner: treasury_owner
+--
+
+CREATE TABLE public.treasury_schema_migrations (
+    version integer NOT NULL,
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE public.treasury_schema_migrations OWNER TO treasury_owner;
+
+--
+-- Name: TABLE treasury_schema_migrations; Type: COMMENT; Schema: public; Owner: treasury_owner
+--
+
+COMMENT ON TABLE public.treasury_schema_migrations IS 'Migration files (sql/migrations/NNNN_name.sql) applied to this database, one row per file, written by the service''s migrator in the same transaction as the file. A file already recorded is not run again; one whose text no longer matches its checksum stops the migrator (add a new file instead of editing an applied one). Do not edit by hand.';
+
+
+--
+-- Name: COLUMN treasury_schema_migrations.version; Type: COMMENT; Schema: public; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN public.treasury_schema_migrations.version IS 'Number of the file: the four leading digits of its name (0001_roles.sql = 1); files are applied in this order.';
+
+
+--
+-- Name: COLUMN treasury_schema_migrations.name; Type: COMMENT; Schema: public; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN public.treasury_schema_migrations.name IS 'File name as applied, e.g. 0001_roles.sql.';
+
+
+--
+-- Name: COLUMN treasury_schema_migrations.checksum; Type: COMMENT; Schema: public; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN public.treasury_schema_migrations.checksum IS 'SHA-256 of the file text (UTF-8), 64 lower-case hex digits; compared with the file each time the migrator runs.';
+
+
+--
+-- Name: COLUMN treasury_schema_migrations.applied_at; Type: COMMENT; Schema: public; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN public.treasury_schema_migrations.applied_at IS 'When the file was applied (start of its transaction).';
+
+
+--
+-- Name: accounts; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.accounts (
+    account_no text DEFAULT treasury.next_account_no() NOT NULL,
+    unit_code text NOT NULL,
+    treasury_code text NOT NULL,
+    currency text DEFAULT 'VND'::text NOT NULL,
+    status text NOT NULL,
+    balance bigint DEFAULT 0 NOT NULL,
+    opened_at timestamp with time zone DEFAULT now() NOT NULL,
+    activated_at timestamp with time zone,
+    closed_at timestamp with time zone,
+    frozen_reason text,
+    created_by bigint,
+    CONSTRAINT accounts_account_no_check CHECK ((account_no ~ '^[0-9]{10}$'::text)),
+    CONSTRAINT accounts_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT accounts_status_check CHECK ((status = ANY (ARRAY['PENDING'::text, 'ACTIVE'::text, 'FROZEN'::text, 'CLOSED'::text])))
+);
+
+
+ALTER TABLE treasury.accounts OWNER TO treasury_owner;
+
+--
+-- Name: TABLE accounts; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.accounts IS 'Transaction accounts of budget units at the treasury: sub-accounts of GL 3711 inside the Treasury Single Account. balance is maintained only by posting journal lines (account_balance_from_lines).';
+
+
+--
+-- Name: COLUMN accounts.account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.account_no IS 'Account number, 10 digits (3711 + serial, see next_account_no). Immutable.';
+
+
+--
+-- Name: COLUMN accounts.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.unit_code IS 'Budget unit holding the account. Immutable.';
+
+
+--
+-- Name: COLUMN accounts.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.treasury_code IS 'Treasury keeping the account. Immutable.';
+
+
+--
+-- Name: COLUMN accounts.currency; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.currency IS 'ISO 4217 currency, VND by default. Immutable; every line must be in it.';
+
+
+--
+-- Name: COLUMN accounts.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.status IS 'PENDING, ACTIVE, FROZEN or CLOSED; changes only along the state machine (account_status_transition). Only ACTIVE takes postings.';
+
+
+--
+-- Name: COLUMN accounts.balance; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.balance IS 'Current balance in minor units (dong) = sum(credit - debit) of its journal lines; never negative; written only by the line-posting trigger.';
+
+
+--
+-- Name: COLUMN accounts.opened_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.opened_at IS 'When the account was requested or opened. Immutable.';
+
+
+--
+-- Name: COLUMN accounts.activated_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.activated_at IS 'When it first became ACTIVE (set by trigger).';
+
+
+--
+-- Name: COLUMN accounts.closed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.closed_at IS 'When it became CLOSED (set by trigger).';
+
+
+--
+-- Name: COLUMN accounts.frozen_reason; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.frozen_reason IS 'Why it was frozen (free text).';
+
+
+--
+-- Name: COLUMN accounts.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.accounts.created_by IS 'User who opened it.';
+
+
+--
+-- Name: journal_lines; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.journal_lines (
+    id bigint NOT NULL,
+    entry_id bigint NOT NULL,
+    line_no integer NOT NULL,
+    gl_account text NOT NULL,
+    account_no text,
+    currency text DEFAULT 'VND'::text NOT NULL,
+    debit bigint DEFAULT 0 NOT NULL,
+    credit bigint DEFAULT 0 NOT NULL,
+    balance_after bigint,
+    fund text,
+    economic_code text,
+    budget_level text,
+    unit_code text,
+    area_code text,
+    chapter text,
+    sector text,
+    program text,
+    treasury_code text,
+    source text,
+    reserve text,
+    bank_code text,
+    CONSTRAINT journal_lines_amount_limit CHECK (((debit <= '1000000000000000000'::bigint) AND (credit <= '1000000000000000000'::bigint))),
+    CONSTRAINT journal_lines_chapter_check CHECK ((chapter ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT journal_lines_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT journal_lines_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT journal_lines_fund_check CHECK ((fund ~ '^[0-9A-Z]{1,2}$'::text)),
+    CONSTRAINT journal_lines_line_no_check CHECK ((line_no >= 1)),
+    CONSTRAINT journal_lines_one_side CHECK (((debit >= 0) AND (credit >= 0) AND ((debit > 0) <> (credit > 0)))),
+    CONSTRAINT journal_lines_program_check CHECK ((program ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT journal_lines_reserve_check CHECK ((reserve ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT journal_lines_sector_check CHECK ((sector ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT journal_lines_source_check CHECK ((source ~ '^[0-9A-Z]{1,10}$'::text))
+);
+
+
+ALTER TABLE treasury.journal_lines OWNER TO treasury_owner;
+
+--
+-- Name: TABLE journal_lines; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.journal_lines IS 'Journal lines: a debit or a credit on a GL account with its TABMIS segments. Lines naming an account_no move that account''s balance (in id order). Append-only; only added by the transaction that created the entry.';
+
+
+--
+-- Name: COLUMN journal_lines.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.id IS 'Line id; for lines with an account_no it is taken after the account lock, so id order is posting order per account.';
+
+
+--
+-- Name: COLUMN journal_lines.entry_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.entry_id IS 'The entry the line belongs to.';
+
+
+--
+-- Name: COLUMN journal_lines.line_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.line_no IS 'Position of the line in the entry (1-based, as given to post_entry).';
+
+
+--
+-- Name: COLUMN journal_lines.gl_account; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.gl_account IS 'GL account (segment, 4 digits).';
+
+
+--
+-- Name: COLUMN journal_lines.account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.account_no IS 'Transaction account (sub-ledger of 3711) whose balance this line moves; required exactly on subledger GL accounts.';
+
+
+--
+-- Name: COLUMN journal_lines.currency; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.currency IS 'Currency of the amount; must equal the account''s currency when account_no is set.';
+
+
+--
+-- Name: COLUMN journal_lines.debit; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.debit IS 'Debit amount in minor units; exactly one of debit and credit is positive.';
+
+
+--
+-- Name: COLUMN journal_lines.credit; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.credit IS 'Credit amount in minor units; exactly one of debit and credit is positive.';
+
+
+--
+-- Name: COLUMN journal_lines.balance_after; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.balance_after IS 'Balance of account_no right after this line (set by trigger; NULL without account_no).';
+
+
+--
+-- Name: COLUMN journal_lines.fund; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.fund IS 'Segment: fund (2).';
+
+
+--
+-- Name: COLUMN journal_lines.economic_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.economic_code IS 'Segment: economic content code (muc/tieu muc, 4).';
+
+
+--
+-- Name: COLUMN journal_lines.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.budget_level IS 'Segment: budget level.';
+
+
+--
+-- Name: COLUMN journal_lines.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.unit_code IS 'Segment: budget-unit code DVQHNS (7).';
+
+
+--
+-- Name: COLUMN journal_lines.area_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.area_code IS 'Segment: area (5).';
+
+
+--
+-- Name: COLUMN journal_lines.chapter; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.chapter IS 'Segment: chapter / chuong (3).';
+
+
+--
+-- Name: COLUMN journal_lines.sector; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.sector IS 'Segment: sector / loai-khoan (3).';
+
+
+--
+-- Name: COLUMN journal_lines.program; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.program IS 'Segment: program / CTMT (5).';
+
+
+--
+-- Name: COLUMN journal_lines.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.treasury_code IS 'Segment: treasury code KBNN (4).';
+
+
+--
+-- Name: COLUMN journal_lines.source; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.source IS 'Segment: source / nguon (2).';
+
+
+--
+-- Name: COLUMN journal_lines.reserve; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.reserve IS 'Segment: reserve (3).';
+
+
+--
+-- Name: COLUMN journal_lines.bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.bank_code IS 'Commercial bank involved (collections, deposits, payments out).';
+
+
+--
+-- Name: account_balances; Type: VIEW; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE VIEW treasury.account_balances AS
+ SELECT a.account_no,
+    a.unit_code,
+    a.treasury_code,
+    a.currency,
+    a.status,
+    a.balance,
+    (COALESCE(s.ledger_balance, (0)::numeric))::bigint AS ledger_balance,
+    ((a.balance)::numeric = COALESCE(s.ledger_balance, (0)::numeric)) AS matches
+   FROM (treasury.accounts a
+     LEFT JOIN ( SELECT l.account_no,
+            sum((l.credit - l.debit)) AS ledger_balance
+           FROM treasury.journal_lines l
+          WHERE (l.account_no IS NOT NULL)
+          GROUP BY l.account_no) s ON ((s.account_no = a.account_no)));
+
+
+ALTER TABLE treasury.account_balances OWNER TO treasury_owner;
+
+--
+-- Name: VIEW account_balances; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON VIEW treasury.account_balances IS 'Each transaction account with its stored balance and the balance recomputed from its journal lines; matches is false when they differ (never, unless triggers were disabled).';
+
+
+--
+-- Name: COLUMN account_balances.account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.account_balances.account_no IS 'Account number.';
+
+
+--
+-- Name: COLUMN account_balances.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.account_balances.unit_code IS 'Budget unit holding the account.';
+
+
+--
+-- Name: COLUMN account_balances.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.account_balances.treasury_code IS 'Treasury keeping the account.';
+
+
+--
+-- Name: COLUMN account_balances.currency; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.account_balances.currency IS 'Currency of the account.';
+
+
+--
+-- Name: COLUMN account_balances.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.account_balances.status IS 'Account status.';
+
+
+--
+-- Name: COLUMN account_balances.balance; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.account_balances.balance IS 'Stored balance (accounts.balance).';
+
+
+--
+-- Name: COLUMN account_balances.ledger_balance; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.account_balances.ledger_balance IS 'sum(credit - debit) of the account''s journal lines.';
+
+
+--
+-- Name: COLUMN account_balances.matches; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.account_balances.matches IS 'balance = ledger_balance.';
+
+
+--
+-- Name: account_no_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.account_no_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    MAXVALUE 999999
+    CACHE 1;
+
+
+ALTER TABLE treasury.account_no_seq OWNER TO treasury_owner;
+
+--
+-- Name: SEQUENCE account_no_seq; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON SEQUENCE treasury.account_no_seq IS 'Serial part of new account numbers (next_account_no).';
+
+
+--
+-- Name: advance_settlements; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.advance_settlements (
+    id bigint NOT NULL,
+    order_id bigint NOT NULL,
+    amount bigint NOT NULL,
+    economic_code text NOT NULL,
+    entry_id bigint NOT NULL,
+    dossier_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    CONSTRAINT advance_settlements_amount_check CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT advance_settlements_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text))
+);
+
+
+ALTER TABLE treasury.advance_settlements OWNER TO treasury_owner;
+
+--
+-- Name: TABLE advance_settlements; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.advance_settlements IS 'Settlements of PAID advances: each turns part of the outstanding advance into spending (allocation.advanced -> spent, order.settled grows); never beyond the advance (advance_settlement_within_advance). Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN advance_settlements.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.advance_settlements.id IS 'Sequence number.';
+
+
+--
+-- Name: COLUMN advance_settlements.order_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.advance_settlements.order_id IS 'The advance (a PAID payment order of kind ADVANCE).';
+
+
+--
+-- Name: COLUMN advance_settlements.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.advance_settlements.amount IS 'Amount settled, 1..outstanding.';
+
+
+--
+-- Name: COLUMN advance_settlements.economic_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.advance_settlements.economic_code IS 'Economic content code of the spending justified.';
+
+
+--
+-- Name: COLUMN advance_settlements.entry_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.advance_settlements.entry_id IS 'Journal entry posted (Dr 8111 / Cr 1310).';
+
+
+--
+-- Name: COLUMN advance_settlements.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.advance_settlements.dossier_id IS 'ADVANCE_SETTLEMENT dossier, if any.';
+
+
+--
+-- Name: COLUMN advance_settlements.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.advance_settlements.created_at IS 'When (forced to now()).';
+
+
+--
+-- Name: COLUMN advance_settlements.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.advance_settlements.created_by IS 'User who settled.';
+
+
+--
+-- Name: advance_settlements_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.advance_settlements_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.advance_settlements_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: advance_settlements_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.advance_settlements_id_seq OWNED BY treasury.advance_settlements.id;
+
+
+--
+-- Name: allocation_adjustments; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.allocation_adjustments (
+    id bigint NOT NULL,
+    allocation_id bigint NOT NULL,
+    delta bigint NOT NULL,
+    reason text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    CONSTRAINT allocation_adjustments_delta_check CHECK (((delta <> 0) AND ((delta >= '-1000000000000000000'::bigint) AND (delta <= '1000000000000000000'::bigint)))),
+    CONSTRAINT allocation_adjustments_reason_check CHECK ((length(btrim(reason)) > 0))
+);
+
+
+ALTER TABLE treasury.allocation_adjustments OWNER TO treasury_owner;
+
+--
+-- Name: TABLE allocation_adjustments; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.allocation_adjustments IS 'History of Budget/Adjust: inserting a row adds delta to the allocation''s amount (trigger); a child''s change draws on or returns to its parent. Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN allocation_adjustments.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocation_adjustments.id IS 'Sequence number.';
+
+
+--
+-- Name: COLUMN allocation_adjustments.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocation_adjustments.allocation_id IS 'The allocation adjusted.';
+
+
+--
+-- Name: COLUMN allocation_adjustments.delta; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocation_adjustments.delta IS 'Signed change of the amount, non-zero: positive raises, negative cuts.';
+
+
+--
+-- Name: COLUMN allocation_adjustments.reason; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocation_adjustments.reason IS 'Why (required, not blank).';
+
+
+--
+-- Name: COLUMN allocation_adjustments.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocation_adjustments.created_at IS 'When (forced to now()).';
+
+
+--
+-- Name: COLUMN allocation_adjustments.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocation_adjustments.created_by IS 'User who adjusted.';
+
+
+--
+-- Name: allocation_adjustments_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.allocation_adjustments_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.allocation_adjustments_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: allocation_adjustments_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.allocation_adjustments_id_seq OWNED BY treasury.allocation_adjustments.id;
+
+
+--
+-- Name: allocations; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.allocations (
+    id bigint NOT NULL,
+    parent_id bigint,
+    fiscal_year integer NOT NULL,
+    budget_level text NOT NULL,
+    purpose text NOT NULL,
+    treasury_code text NOT NULL,
+    unit_code text,
+    chapter text,
+    sector text,
+    source text,
+    program text,
+    amount bigint NOT NULL,
+    sub_allocated bigint DEFAULT 0 NOT NULL,
+    committed bigint DEFAULT 0 NOT NULL,
+    pending bigint DEFAULT 0 NOT NULL,
+    spent bigint DEFAULT 0 NOT NULL,
+    advanced bigint DEFAULT 0 NOT NULL,
+    note text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    CONSTRAINT allocation_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT allocation_figures_non_negative CHECK (((sub_allocated >= 0) AND (committed >= 0) AND (pending >= 0) AND (spent >= 0) AND (advanced >= 0))),
+    CONSTRAINT allocation_no_self_parent CHECK (((parent_id IS NULL) OR (parent_id <> id))),
+    CONSTRAINT allocation_shape CHECK ((((parent_id IS NULL) AND (unit_code IS NULL)) OR ((parent_id IS NOT NULL) AND (unit_code IS NOT NULL) AND (chapter IS NOT NULL) AND (sector IS NOT NULL)))),
+    CONSTRAINT allocation_within_amount CHECK (((amount)::numeric >= (((((sub_allocated)::numeric + (committed)::numeric) + (pending)::numeric) + (spent)::numeric) + (advanced)::numeric))),
+    CONSTRAINT allocations_chapter_check CHECK ((chapter ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT allocations_fiscal_year_check CHECK (((fiscal_year >= 1900) AND (fiscal_year <= 9999))),
+    CONSTRAINT allocations_program_check CHECK ((program ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT allocations_purpose_check CHECK ((purpose = ANY (ARRAY['RECURRENT'::text, 'INVESTMENT'::text]))),
+    CONSTRAINT allocations_sector_check CHECK ((sector ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT allocations_source_check CHECK ((source ~ '^[0-9A-Z]{1,10}$'::text))
+);
+
+
+ALTER TABLE treasury.allocations OWNER TO treasury_owner;
+
+--
+-- Name: TABLE allocations; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.allocations IS 'Budget estimates in a tree per fiscal year and budget level: a root (parent_id NULL) is an appropriation, a child narrows its parent to a budget unit. Rule 4: amount >= sub_allocated + committed + pending + spent + advanced (allocation_within_amount). Figures are kept by triggers only (allocation_children_within_parent, allocation_figures_derived); amount changes only by inserting allocation_adjustments (allocation_amount_by_adjustment). Never deleted.';
+
+
+--
+-- Name: COLUMN allocations.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.id IS 'Allocation id (allocation_id in the API).';
+
+
+--
+-- Name: COLUMN allocations.parent_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.parent_id IS 'Parent allocation; NULL for a root (an appropriation). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.fiscal_year IS 'Fiscal year; a child inherits it from its parent (allocation_inherits_parent). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.budget_level IS 'Budget level; inherited by children. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.purpose; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.purpose IS 'RECURRENT or INVESTMENT; inherited by children. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.treasury_code IS 'Treasury of the estimate; for a child it defaults to the unit''s treasury, and both must lie under the parent''s treasury (allocation_unit_outside_treasury). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.unit_code IS 'Budget unit the child is allocated to; NULL on roots, required on children (allocation_shape). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.chapter; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.chapter IS 'Segment chapter / chuong; required on children; a child keeps the parent''s value when the parent has one (allocation_narrows_parent). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.sector; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.sector IS 'Segment sector / loai-khoan; required on children; narrows the parent like chapter. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.source; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.source IS 'Segment source / nguon; optional; a NULL on a child takes the parent''s value. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.program; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.program IS 'Segment program / CTMT; optional; a NULL on a child takes the parent''s value. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.amount IS 'The estimate in minor units (dong), 1..10^18. Set at creation; changed only by inserting an allocation_adjustments row.';
+
+
+--
+-- Name: COLUMN allocations.sub_allocated; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.sub_allocated IS 'Sum of the children''s amounts; kept by trigger when a child is created or adjusted (allocation_children_within_parent).';
+
+
+--
+-- Name: COLUMN allocations.committed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.committed IS 'Unpaid remainder of this allocation''s OPEN commitments; kept by the commitment and payment-order triggers.';
+
+
+--
+-- Name: COLUMN allocations.pending; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.pending IS 'Amounts of this allocation''s SUBMITTED and APPROVED payment orders; kept by the payment-order triggers.';
+
+
+--
+-- Name: COLUMN allocations.spent; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.spent IS 'PAID payment orders of kind PAYMENT plus settled advances; kept by triggers.';
+
+
+--
+-- Name: COLUMN allocations.advanced; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.advanced IS 'PAID advances not yet settled (outstanding); kept by triggers.';
+
+
+--
+-- Name: COLUMN allocations.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.note IS 'Free text; the only column that may be updated directly.';
+
+
+--
+-- Name: COLUMN allocations.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.created_at IS 'When the allocation was created (forced to now()).';
+
+
+--
+-- Name: COLUMN allocations.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.created_by IS 'User who created it.';
+
+
+--
+-- Name: allocations_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.allocations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.allocations_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: allocations_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.allocations_id_seq OWNED BY treasury.allocations.id;
+
+
+--
+-- Name: api_tokens; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.api_tokens (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    token_hash bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone,
+    revoked_at timestamp with time zone,
+    CONSTRAINT api_tokens_token_hash_check CHECK ((octet_length(token_hash) = 32))
+);
+
+
+ALTER TABLE treasury.api_tokens OWNER TO treasury_owner;
+
+--
+-- Name: TABLE api_tokens; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.api_tokens IS 'Bearer tokens. Only the SHA-256 of the token is stored; the token is shown once. Only revoked_at may change, once (trigger api_token_immutable).';
+
+
+--
+-- Name: COLUMN api_tokens.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.api_tokens.id IS 'Token id (token_id in the API).';
+
+
+--
+-- Name: COLUMN api_tokens.user_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.api_tokens.user_id IS 'Owner of the token.';
+
+
+--
+-- Name: COLUMN api_tokens.token_hash; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.api_tokens.token_hash IS 'sha256(token text), 32 bytes; the token itself is never stored.';
+
+
+--
+-- Name: COLUMN api_tokens.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.api_tokens.created_at IS 'When the token was issued.';
+
+
+--
+-- Name: COLUMN api_tokens.expires_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.api_tokens.expires_at IS 'Expiry; NULL = never expires.';
+
+
+--
+-- Name: COLUMN api_tokens.revoked_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.api_tokens.revoked_at IS 'When the token was revoked; NULL = not revoked.';
+
+
+--
+-- Name: api_tokens_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.api_tokens_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.api_tokens_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: api_tokens_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.api_tokens_id_seq OWNED BY treasury.api_tokens.id;
+
+
+--
+-- Name: areas; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.areas (
+    code text NOT NULL,
+    name text NOT NULL,
+    parent_code text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT area_no_cycle CHECK (((parent_code IS NULL) OR (parent_code <> code))),
+    CONSTRAINT areas_code_check CHECK ((code ~ '^[0-9]{5}$'::text))
+);
+
+
+ALTER TABLE treasury.areas OWNER TO treasury_owner;
+
+--
+-- Name: TABLE areas; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.areas IS 'Administrative areas (GSO codes padded to 5 digits), the "area" segment of a posting. No cycles (trigger area_no_cycle).';
+
+
+--
+-- Name: COLUMN areas.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.areas.code IS 'GSO administrative code, left-padded with zeros to 5 digits.';
+
+
+--
+-- Name: COLUMN areas.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.areas.name IS 'Name of the area.';
+
+
+--
+-- Name: COLUMN areas.parent_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.areas.parent_code IS 'Enclosing area; NULL for a root.';
+
+
+--
+-- Name: COLUMN areas.updated_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.areas.updated_at IS 'Last change (set by trigger).';
+
+
+--
+-- Name: audit_log; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.audit_log (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    user_id bigint,
+    action text NOT NULL,
+    object_kind text,
+    object_id text,
+    details jsonb
+);
+
+
+ALTER TABLE treasury.audit_log OWNER TO treasury_owner;
+
+--
+-- Name: TABLE audit_log; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.audit_log IS 'Who did what and when. Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN audit_log.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.audit_log.id IS 'Sequence number.';
+
+
+--
+-- Name: COLUMN audit_log.at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.audit_log.at IS 'When it happened.';
+
+
+--
+-- Name: COLUMN audit_log.user_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.audit_log.user_id IS 'Acting user (no foreign key: the log outlives everything); NULL for the system.';
+
+
+--
+-- Name: COLUMN audit_log.action; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.audit_log.action IS 'What was done, e.g. the method name.';
+
+
+--
+-- Name: COLUMN audit_log.object_kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.audit_log.object_kind IS 'Kind of object acted on (ACCOUNT, ENTRY, USER...).';
+
+
+--
+-- Name: COLUMN audit_log.object_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.audit_log.object_id IS 'Id of the object acted on.';
+
+
+--
+-- Name: COLUMN audit_log.details; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.audit_log.details IS 'Anything else worth keeping, as JSON.';
+
+
+--
+-- Name: audit_log_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.audit_log_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: audit_log_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.audit_log_id_seq OWNED BY treasury.audit_log.id;
+
+
+--
+-- Name: bank_statement_lines; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.bank_statement_lines (
+    statement_id bigint NOT NULL,
+    line_no integer NOT NULL,
+    bank_ref text NOT NULL,
+    amount bigint NOT NULL,
+    CONSTRAINT bank_statement_lines_amount_check CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT bank_statement_lines_bank_ref_check CHECK (((length(bank_ref) >= 1) AND (length(bank_ref) <= 64))),
+    CONSTRAINT bank_statement_lines_line_no_check CHECK ((line_no >= 1))
+);
+
+
+ALTER TABLE treasury.bank_statement_lines OWNER TO treasury_owner;
+
+--
+-- Name: TABLE bank_statement_lines; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.bank_statement_lines IS 'Lines of a bank statement: the bank''s reference and amount of each collection or deposit; a reference appears once per statement. Append-only.';
+
+
+--
+-- Name: COLUMN bank_statement_lines.statement_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_statement_lines.statement_id IS 'The statement.';
+
+
+--
+-- Name: COLUMN bank_statement_lines.line_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_statement_lines.line_no IS 'Position in the statement, from 1.';
+
+
+--
+-- Name: COLUMN bank_statement_lines.bank_ref; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_statement_lines.bank_ref IS 'The bank''s reference (bank_transactions.bank_ref).';
+
+
+--
+-- Name: COLUMN bank_statement_lines.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_statement_lines.amount IS 'Amount the bank reports, minor units.';
+
+
+--
+-- Name: bank_statements; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.bank_statements (
+    id bigint NOT NULL,
+    bank_code text NOT NULL,
+    statement_date date NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    imported_by bigint
+);
+
+
+ALTER TABLE treasury.bank_statements OWNER TO treasury_owner;
+
+--
+-- Name: TABLE bank_statements; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.bank_statements IS 'Daily statements imported from a commercial bank (ImportBankStatement); a day may be imported again (each import is kept). Append-only.';
+
+
+--
+-- Name: COLUMN bank_statements.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_statements.id IS 'Statement id.';
+
+
+--
+-- Name: COLUMN bank_statements.bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_statements.bank_code IS 'Bank that sent the statement.';
+
+
+--
+-- Name: COLUMN bank_statements.statement_date; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_statements.statement_date IS 'Day the statement covers.';
+
+
+--
+-- Name: COLUMN bank_statements.imported_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_statements.imported_at IS 'When it was imported.';
+
+
+--
+-- Name: COLUMN bank_statements.imported_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_statements.imported_by IS 'User who imported it.';
+
+
+--
+-- Name: bank_statements_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.bank_statements_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.bank_statements_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: bank_statements_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.bank_statements_id_seq OWNED BY treasury.bank_statements.id;
+
+
+--
+-- Name: bank_transactions; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.bank_transactions (
+    bank_code text NOT NULL,
+    bank_ref text NOT NULL,
+    kind text NOT NULL,
+    account_no text,
+    amount bigint NOT NULL,
+    request_hash bytea NOT NULL,
+    result jsonb NOT NULL,
+    entry_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT bank_transactions_amount_check CHECK ((amount > 0)),
+    CONSTRAINT bank_transactions_bank_ref_check CHECK (((length(bank_ref) >= 1) AND (length(bank_ref) <= 64))),
+    CONSTRAINT bank_transactions_kind_check CHECK ((kind = ANY (ARRAY['DEPOSIT'::text, 'COLLECTION'::text])))
+);
+
+
+ALTER TABLE treasury.bank_transactions OWNER TO treasury_owner;
+
+--
+-- Name: TABLE bank_transactions; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.bank_transactions IS 'Business key (bank_code, bank_ref) of every deposit or collection forwarded by a bank: a replay with the same content returns result, other content is DUPLICATE_BANK_REF. Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN bank_transactions.bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_transactions.bank_code IS 'Bank that forwarded the money.';
+
+
+--
+-- Name: COLUMN bank_transactions.bank_ref; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_transactions.bank_ref IS 'The bank''s own reference, 1-64 characters; unique per bank.';
+
+
+--
+-- Name: COLUMN bank_transactions.kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_transactions.kind IS 'DEPOSIT (into a unit account) or COLLECTION (budget revenue).';
+
+
+--
+-- Name: COLUMN bank_transactions.account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_transactions.account_no IS 'Credited account for a deposit.';
+
+
+--
+-- Name: COLUMN bank_transactions.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_transactions.amount IS 'Amount in minor units, positive.';
+
+
+--
+-- Name: COLUMN bank_transactions.request_hash; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_transactions.request_hash IS 'Hash of the canonical request content, to tell a replay from a conflicting reuse of bank_ref.';
+
+
+--
+-- Name: COLUMN bank_transactions.result; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_transactions.result IS 'Result returned to the first call, returned again on replay.';
+
+
+--
+-- Name: COLUMN bank_transactions.entry_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_transactions.entry_id IS 'Journal entry posted for it.';
+
+
+--
+-- Name: COLUMN bank_transactions.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.bank_transactions.created_at IS 'When it was recorded.';
+
+
+--
+-- Name: banks; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.banks (
+    code text NOT NULL,
+    name text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT banks_code_check CHECK ((code ~ '^[A-Z0-9]{2,11}$'::text))
+);
+
+
+ALTER TABLE treasury.banks OWNER TO treasury_owner;
+
+--
+-- Name: TABLE banks; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.banks IS 'Commercial banks that collect revenue and forward deposits (scope B:<code>).';
+
+
+--
+-- Name: COLUMN banks.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.banks.code IS 'Short bank code, 2-11 upper-case letters or digits (VCB, CTG, BIDV, AGRI...).';
+
+
+--
+-- Name: COLUMN banks.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.banks.name IS 'Bank name.';
+
+
+--
+-- Name: COLUMN banks.updated_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.banks.updated_at IS 'Last change (set by trigger).';
+
+
+--
+-- Name: budget_execution; Type: VIEW; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE VIEW treasury.budget_execution AS
+ SELECT a.id AS allocation_id,
+    a.parent_id,
+    a.fiscal_year,
+    a.treasury_code,
+    a.budget_level,
+    a.purpose,
+    a.unit_code,
+    a.chapter,
+    a.sector,
+    a.source,
+    a.program,
+    (a.amount - a.sub_allocated) AS amount,
+    a.committed,
+    a.pending,
+    a.spent,
+    a.advanced,
+    (((((a.amount - a.sub_allocated) - a.committed) - a.pending) - a.spent) - a.advanced) AS available
+   FROM treasury.allocations a;
+
+
+ALTER TABLE treasury.budget_execution OWNER TO treasury_owner;
+
+--
+-- Name: VIEW budget_execution; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON VIEW treasury.budget_execution IS 'Budget execution per allocation, counting each allocation''s own share (amount - sub_allocated) so that sums over any set of allocations count nothing twice: over the whole tree, sum(amount) equals the roots'' total. Group it by fiscal_year, treasury_code, budget_level, unit_code, chapter, sector.';
+
+
+--
+-- Name: COLUMN budget_execution.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.allocation_id IS 'The allocation.';
+
+
+--
+-- Name: COLUMN budget_execution.parent_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.parent_id IS 'Its parent; NULL for a root.';
+
+
+--
+-- Name: COLUMN budget_execution.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.fiscal_year IS 'Fiscal year.';
+
+
+--
+-- Name: COLUMN budget_execution.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.treasury_code IS 'Treasury of the allocation.';
+
+
+--
+-- Name: COLUMN budget_execution.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.budget_level IS 'Budget level.';
+
+
+--
+-- Name: COLUMN budget_execution.purpose; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.purpose IS 'RECURRENT or INVESTMENT.';
+
+
+--
+-- Name: COLUMN budget_execution.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.unit_code IS 'Budget unit (NULL for a root).';
+
+
+--
+-- Name: COLUMN budget_execution.chapter; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.chapter IS 'Chapter segment.';
+
+
+--
+-- Name: COLUMN budget_execution.sector; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.sector IS 'Sector segment.';
+
+
+--
+-- Name: COLUMN budget_execution.source; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.source IS 'Source segment.';
+
+
+--
+-- Name: COLUMN budget_execution.program; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.program IS 'Program segment.';
+
+
+--
+-- Name: COLUMN budget_execution.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.amount IS 'Own share: amount - sub_allocated (what stays with this allocation after its children took theirs).';
+
+
+--
+-- Name: COLUMN budget_execution.committed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.committed IS 'Unpaid remainder of OPEN commitments on this allocation.';
+
+
+--
+-- Name: COLUMN budget_execution.pending; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.pending IS 'SUBMITTED and APPROVED payment orders on this allocation.';
+
+
+--
+-- Name: COLUMN budget_execution.spent; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.spent IS 'Paid payments and settled advances on this allocation.';
+
+
+--
+-- Name: COLUMN budget_execution.advanced; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.advanced IS 'Paid, unsettled advances on this allocation.';
+
+
+--
+-- Name: COLUMN budget_execution.available; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_execution.available IS 'amount - sub_allocated - committed - pending - spent - advanced; never negative.';
+
+
+--
+-- Name: budget_levels; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.budget_levels (
+    code text NOT NULL,
+    name text NOT NULL,
+    rank integer NOT NULL,
+    valid_from date NOT NULL,
+    valid_to date,
+    CONSTRAINT budget_levels_code_check CHECK ((code ~ '^[A-Z][A-Z_]*$'::text)),
+    CONSTRAINT budget_levels_validity CHECK (((valid_to IS NULL) OR (valid_to >= valid_from)))
+);
+
+
+ALTER TABLE treasury.budget_levels OWNER TO treasury_owner;
+
+--
+-- Name: TABLE budget_levels; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.budget_levels IS 'Budget levels (State Budget Law): reference rows with validity dates, not an enum. DISTRICT ends 2025-06-30.';
+
+
+--
+-- Name: COLUMN budget_levels.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_levels.code IS 'Level code, UPPER_SNAKE (CENTRAL, PROVINCE, DISTRICT, COMMUNE).';
+
+
+--
+-- Name: COLUMN budget_levels.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_levels.name IS 'Human-readable name.';
+
+
+--
+-- Name: COLUMN budget_levels.rank; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_levels.rank IS 'Order of the levels: 1 = CENTRAL, the highest; larger = lower. Used to break ties (higher level first).';
+
+
+--
+-- Name: COLUMN budget_levels.valid_from; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_levels.valid_from IS 'First day the level exists.';
+
+
+--
+-- Name: COLUMN budget_levels.valid_to; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_levels.valid_to IS 'Last day the level exists; NULL = still valid.';
+
+
+--
+-- Name: budget_units; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.budget_units (
+    code text NOT NULL,
+    name text NOT NULL,
+    budget_level text NOT NULL,
+    chapter text NOT NULL,
+    area_code text NOT NULL,
+    treasury_code text NOT NULL,
+    parent_code text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT budget_unit_no_cycle CHECK (((parent_code IS NULL) OR (parent_code <> code))),
+    CONSTRAINT budget_units_chapter_check CHECK ((chapter ~ '^[0-9]{3}$'::text)),
+    CONSTRAINT budget_units_code_check CHECK ((code ~ '^[0-9]{7}$'::text))
+);
+
+
+ALTER TABLE treasury.budget_units OWNER TO treasury_owner;
+
+--
+-- Name: TABLE budget_units; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.budget_units IS 'Budget-using units (DVQHNS: schools, hospitals, departments) that hold transaction accounts at a treasury. No cycles (trigger budget_unit_no_cycle).';
+
+
+--
+-- Name: COLUMN budget_units.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_units.code IS 'DVQHNS code, 7 digits.';
+
+
+--
+-- Name: COLUMN budget_units.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_units.name IS 'Name of the unit.';
+
+
+--
+-- Name: COLUMN budget_units.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_units.budget_level IS 'Budget level the unit belongs to.';
+
+
+--
+-- Name: COLUMN budget_units.chapter; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_units.chapter IS 'Chapter (chuong) code of the unit, 3 digits; tells the owning level.';
+
+
+--
+-- Name: COLUMN budget_units.area_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_units.area_code IS 'Area the unit is in.';
+
+
+--
+-- Name: COLUMN budget_units.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_units.treasury_code IS 'Treasury that keeps the unit''s accounts.';
+
+
+--
+-- Name: COLUMN budget_units.parent_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_units.parent_code IS 'Superior unit; NULL for a top unit.';
+
+
+--
+-- Name: COLUMN budget_units.updated_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_units.updated_at IS 'Last change (set by trigger).';
+
+
+--
+-- Name: classification_codes; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.classification_codes (
+    kind text NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    valid_from date DEFAULT '1900-01-01'::date NOT NULL,
+    valid_to date,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT classification_codes_code_check CHECK ((code ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT classification_codes_kind_check CHECK ((kind = ANY (ARRAY['CHAPTER'::text, 'SECTOR'::text, 'ECONOMIC'::text, 'PROGRAM'::text, 'SOURCE'::text]))),
+    CONSTRAINT classification_codes_validity CHECK (((valid_to IS NULL) OR (valid_to >= valid_from)))
+);
+
+
+ALTER TABLE treasury.classification_codes OWNER TO treasury_owner;
+
+--
+-- Name: TABLE classification_codes; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.classification_codes IS 'Budget classification codes (Circular 324/2016, later 130/2025) with validity dates; a posting uses codes valid on its accounting date (see code_valid).';
+
+
+--
+-- Name: COLUMN classification_codes.kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.classification_codes.kind IS 'CHAPTER (chuong), SECTOR (loai-khoan), ECONOMIC (muc/tieu muc), PROGRAM (CTMT) or SOURCE (nguon).';
+
+
+--
+-- Name: COLUMN classification_codes.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.classification_codes.code IS 'The code, 1-10 digits or upper-case letters.';
+
+
+--
+-- Name: COLUMN classification_codes.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.classification_codes.name IS 'Official (or best known) name.';
+
+
+--
+-- Name: COLUMN classification_codes.valid_from; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.classification_codes.valid_from IS 'First day the code may be used (1900-01-01 = since always).';
+
+
+--
+-- Name: COLUMN classification_codes.valid_to; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.classification_codes.valid_to IS 'Last day the code may be used; NULL = still valid.';
+
+
+--
+-- Name: COLUMN classification_codes.updated_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.classification_codes.updated_at IS 'Last change (set by trigger).';
+
+
+--
+-- Name: collection_shares; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.collection_shares (
+    collection_id bigint NOT NULL,
+    budget_level text NOT NULL,
+    amount bigint NOT NULL,
+    CONSTRAINT collection_share_non_negative CHECK ((amount >= 0))
+);
+
+
+ALTER TABLE treasury.collection_shares OWNER TO treasury_owner;
+
+--
+-- Name: TABLE collection_shares; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.collection_shares IS 'Share of a collection per budget level of its rule (zero shares included). They sum to the collection amount (collection_shares_sum) and are exactly split_amount(amount, the rule''s basis points, ranks) (collection_shares_split), checked at commit. Append-only.';
+
+
+--
+-- Name: COLUMN collection_shares.collection_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collection_shares.collection_id IS 'The collection.';
+
+
+--
+-- Name: COLUMN collection_shares.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collection_shares.budget_level IS 'Budget level receiving the share.';
+
+
+--
+-- Name: COLUMN collection_shares.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collection_shares.amount IS 'Share in minor units, >= 0.';
+
+
+--
+-- Name: collections; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.collections (
+    id bigint NOT NULL,
+    bank_code text NOT NULL,
+    bank_ref text NOT NULL,
+    bank_kind text DEFAULT 'COLLECTION'::text NOT NULL,
+    collected_on date NOT NULL,
+    payer_tax_id text,
+    payer_name text NOT NULL,
+    revenue_id text,
+    chapter text NOT NULL,
+    economic_code text NOT NULL,
+    area_code text NOT NULL,
+    treasury_code text NOT NULL,
+    amount bigint NOT NULL,
+    sharing_rule_id bigint NOT NULL,
+    entry_id bigint NOT NULL,
+    dossier_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    created_txid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT collection_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT collections_bank_kind_check CHECK ((bank_kind = 'COLLECTION'::text)),
+    CONSTRAINT collections_bank_ref_check CHECK (((length(bank_ref) >= 1) AND (length(bank_ref) <= 64))),
+    CONSTRAINT collections_chapter_check CHECK ((chapter ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT collections_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT collections_payer_name_check CHECK (((length(payer_name) >= 1) AND (length(payer_name) <= 200))),
+    CONSTRAINT collections_payer_tax_id_check CHECK (((length(payer_tax_id) >= 1) AND (length(payer_tax_id) <= 20))),
+    CONSTRAINT collections_revenue_id_check CHECK (((length(revenue_id) >= 1) AND (length(revenue_id) <= 64)))
+);
+
+
+ALTER TABLE treasury.collections OWNER TO treasury_owner;
+
+--
+-- Name: TABLE collections; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.collections IS 'Budget revenue collected by a commercial bank (or registered by an officer): one journal entry each (Dr 1130 / Cr 7111 per level). Shares in collection_shares (collection_shares_sum, collection_shares_split at commit). (bank_code, bank_ref) is unique and is a COLLECTION row of bank_transactions (foreign key checked at commit). Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN collections.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.id IS 'Collection id (collection_id in the API).';
+
+
+--
+-- Name: COLUMN collections.bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.bank_code IS 'Bank that collected the money.';
+
+
+--
+-- Name: COLUMN collections.bank_ref; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.bank_ref IS 'The bank''s reference, 1-64 characters; (bank_code, bank_ref) is unique.';
+
+
+--
+-- Name: COLUMN collections.bank_kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.bank_kind IS 'Always COLLECTION: with bank_code and bank_ref the foreign key to bank_transactions (bank_code, bank_ref, kind).';
+
+
+--
+-- Name: COLUMN collections.collected_on; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.collected_on IS 'Day the bank collected the money (its value date); reconciliation matches statements by it.';
+
+
+--
+-- Name: COLUMN collections.payer_tax_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.payer_tax_id IS 'Payer''s tax id, when given.';
+
+
+--
+-- Name: COLUMN collections.payer_name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.payer_name IS 'Payer''s name.';
+
+
+--
+-- Name: COLUMN collections.revenue_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.revenue_id IS 'Revenue identification code issued by the tax or customs authority, when given.';
+
+
+--
+-- Name: COLUMN collections.chapter; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.chapter IS 'Chapter (chuong) of the payer; segment of the 7111 lines.';
+
+
+--
+-- Name: COLUMN collections.economic_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.economic_code IS 'Economic content code (tieu muc) of the revenue; selects the sharing rule.';
+
+
+--
+-- Name: COLUMN collections.area_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.area_code IS 'Area of the revenue; selects the sharing rule.';
+
+
+--
+-- Name: COLUMN collections.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.treasury_code IS 'Treasury whose books take the collection (entry treasury).';
+
+
+--
+-- Name: COLUMN collections.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.amount IS 'Collected amount in minor units, 1..10^18.';
+
+
+--
+-- Name: COLUMN collections.sharing_rule_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.sharing_rule_id IS 'Sharing rule used for the split (the shares must be its split, collection_shares_split).';
+
+
+--
+-- Name: COLUMN collections.entry_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.entry_id IS 'Journal entry of the collection.';
+
+
+--
+-- Name: COLUMN collections.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.dossier_id IS 'REVENUE_COLLECTION dossier when an officer recorded it; NULL when forwarded by a bank.';
+
+
+--
+-- Name: COLUMN collections.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.created_at IS 'When it was recorded (forced to now()).';
+
+
+--
+-- Name: COLUMN collections.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.created_by IS 'User who recorded it.';
+
+
+--
+-- Name: COLUMN collections.created_txid; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.collections.created_txid IS 'Transaction that recorded it (forced); only that transaction may add its shares (collection_closed_for_shares).';
+
+
+--
+-- Name: collections_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.collections_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.collections_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: collections_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.collections_id_seq OWNED BY treasury.collections.id;
+
+
+--
+-- Name: commitments; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.commitments (
+    id bigint NOT NULL,
+    allocation_id bigint NOT NULL,
+    contract_no text NOT NULL,
+    economic_code text NOT NULL,
+    amount bigint NOT NULL,
+    remaining bigint NOT NULL,
+    supplier_name text NOT NULL,
+    supplier_tax_id text,
+    supplier_bank_code text NOT NULL,
+    supplier_account_no text NOT NULL,
+    signed_on date NOT NULL,
+    status text DEFAULT 'OPEN'::text NOT NULL,
+    dossier_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    closed_at timestamp with time zone,
+    CONSTRAINT commitment_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT commitment_exceeded CHECK (((remaining >= 0) AND (remaining <= amount))),
+    CONSTRAINT commitments_contract_no_check CHECK (((length(btrim(contract_no)) >= 1) AND (length(btrim(contract_no)) <= 64))),
+    CONSTRAINT commitments_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT commitments_status_check CHECK ((status = ANY (ARRAY['OPEN'::text, 'CLOSED'::text, 'CANCELLED'::text]))),
+    CONSTRAINT commitments_supplier_account_no_check CHECK ((supplier_account_no ~ '^[0-9A-Za-z]{1,34}$'::text)),
+    CONSTRAINT commitments_supplier_name_check CHECK ((length(btrim(supplier_name)) > 0)),
+    CONSTRAINT commitments_supplier_tax_id_check CHECK ((supplier_tax_id ~ '^[0-9A-Z-]{1,20}$'::text))
+);
+
+
+ALTER TABLE treasury.commitments OWNER TO treasury_owner;
+
+--
+-- Name: TABLE commitments; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.commitments IS 'Registered contracts: an OPEN commitment reserves its remaining (unpaid) amount of the allocation (allocation.committed), so arrears cannot build up. Status OPEN -> CLOSED | CANCELLED only (commitment_status_transition); never deleted.';
+
+
+--
+-- Name: COLUMN commitments.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.id IS 'Commitment id (commitment_id in the API).';
+
+
+--
+-- Name: COLUMN commitments.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.allocation_id IS 'Allocation the contract is charged to. Immutable.';
+
+
+--
+-- Name: COLUMN commitments.contract_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.contract_no IS 'Contract number, unique per allocation. Immutable.';
+
+
+--
+-- Name: COLUMN commitments.economic_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.economic_code IS 'Economic content code (muc/tieu muc); validity checked by the service (code_valid). Immutable.';
+
+
+--
+-- Name: COLUMN commitments.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.amount IS 'Contract value in minor units, 1..10^18. Immutable.';
+
+
+--
+-- Name: COLUMN commitments.remaining; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.remaining IS 'Part not yet taken by payment orders: amount - orders SUBMITTED, APPROVED or PAID against it; 0..amount (commitment_exceeded). Starts = amount; kept by the payment-order triggers only (commitment_remaining_derived).';
+
+
+--
+-- Name: COLUMN commitments.supplier_name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.supplier_name IS 'Supplier (contractor) name. Immutable.';
+
+
+--
+-- Name: COLUMN commitments.supplier_tax_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.supplier_tax_id IS 'Supplier tax id, optional. Immutable.';
+
+
+--
+-- Name: COLUMN commitments.supplier_bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.supplier_bank_code IS 'Supplier''s bank. Immutable.';
+
+
+--
+-- Name: COLUMN commitments.supplier_account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.supplier_account_no IS 'Supplier''s bank account number. Immutable.';
+
+
+--
+-- Name: COLUMN commitments.signed_on; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.signed_on IS 'Date the contract was signed. Immutable.';
+
+
+--
+-- Name: COLUMN commitments.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.status IS 'OPEN, CLOSED or CANCELLED; only OPEN -> CLOSED | CANCELLED, and not while orders against it are SUBMITTED or APPROVED (commitment_orders_in_flight). Leaving OPEN releases remaining from allocation.committed.';
+
+
+--
+-- Name: COLUMN commitments.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.dossier_id IS 'COMMITMENT dossier; may be set once from NULL.';
+
+
+--
+-- Name: COLUMN commitments.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.created_at IS 'When it was registered (forced to now()).';
+
+
+--
+-- Name: COLUMN commitments.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.created_by IS 'User who registered it.';
+
+
+--
+-- Name: COLUMN commitments.closed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.commitments.closed_at IS 'When it left OPEN (set by trigger).';
+
+
+--
+-- Name: commitments_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.commitments_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.commitments_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: commitments_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.commitments_id_seq OWNED BY treasury.commitments.id;
+
+
+--
+-- Name: deferred_checks; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.deferred_checks (
+    txid xid8 NOT NULL,
+    rule text NOT NULL,
+    CONSTRAINT deferred_checks_rule_check CHECK ((rule = ANY (ARRAY['entry_balanced'::text, 'collection_shares_sum'::text])))
+);
+
+
+ALTER TABLE treasury.deferred_checks OWNER TO treasury_owner;
+
+--
+-- Name: TABLE deferred_checks; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.deferred_checks IS 'Transient: one row per open transaction and deferred set-based rule (entry_balanced, collection_shares_sum) that must still run; inserted by the statement triggers of journal_entries, journal_lines, collections and collection_shares, its insert queues the deferred constraint trigger of that name, which checks every entry / collection of the transaction at COMMIT and deletes the row. Empty when no transaction is in flight. Written only by those triggers.';
+
+
+--
+-- Name: COLUMN deferred_checks.txid; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.deferred_checks.txid IS 'Top-level transaction (pg_current_xact_id()) whose check is pending.';
+
+
+--
+-- Name: COLUMN deferred_checks.rule; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.deferred_checks.rule IS 'entry_balanced or collection_shares_sum: the deferred constraint trigger the row queued.';
+
+
+--
+-- Name: dossiers; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.dossiers (
+    id bigint NOT NULL,
+    procedure text NOT NULL,
+    unit_code text,
+    treasury_code text,
+    channel text DEFAULT 'ONLINE'::text NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    status text DEFAULT 'RECEIVED'::text NOT NULL,
+    completed_at timestamp with time zone,
+    subject_kind text,
+    subject_id text,
+    created_by bigint,
+    CONSTRAINT dossiers_channel_check CHECK ((channel = ANY (ARRAY['ONLINE'::text, 'COUNTER'::text]))),
+    CONSTRAINT dossiers_due_after_received CHECK ((due_at > received_at)),
+    CONSTRAINT dossiers_procedure_check CHECK ((procedure = ANY (ARRAY['ACCOUNT_OPEN'::text, 'ACCOUNT_CHANGE'::text, 'ACCOUNT_CLOSE'::text, 'COMMITMENT'::text, 'PAYMENT_RECURRENT'::text, 'PAYMENT_INVESTMENT'::text, 'ADVANCE_SETTLEMENT'::text, 'REVENUE_COLLECTION'::text, 'REVENUE_REFUND'::text]))),
+    CONSTRAINT dossiers_status_check CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'PROCESSING'::text, 'COMPLETED'::text, 'REJECTED'::text, 'CANCELLED'::text])))
+);
+
+
+ALTER TABLE treasury.dossiers OWNER TO treasury_owner;
+
+--
+-- Name: TABLE dossiers; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of the nine administrative procedures (online public services); status follows dossier_status_transition; due_at is computed by the service from the working-day calendar.';
+
+
+--
+-- Name: COLUMN dossiers.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.id IS 'Dossier id (dossier_id in the API).';
+
+
+--
+-- Name: COLUMN dossiers.procedure; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.procedure IS 'Which of the nine procedures. Immutable.';
+
+
+--
+-- Name: COLUMN dossiers.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.unit_code IS 'Budget unit concerned, when there is one.';
+
+
+--
+-- Name: COLUMN dossiers.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.treasury_code IS 'Treasury handling the dossier.';
+
+
+--
+-- Name: COLUMN dossiers.channel; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer).';
+
+
+--
+-- Name: COLUMN dossiers.received_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.received_at IS 'When it was received. Immutable.';
+
+
+--
+-- Name: COLUMN dossiers.due_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline (end of a working day, Asia/Ho_Chi_Minh); after received_at. Immutable.';
+
+
+--
+-- Name: COLUMN dossiers.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
+
+
+--
+-- Name: COLUMN dossiers.completed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.completed_at IS 'When it reached a terminal status (set by trigger unless given).';
+
+
+--
+-- Name: COLUMN dossiers.subject_kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, PAYMENT_ORDER, COLLECTION, REFUND...).';
+
+
+--
+-- Name: COLUMN dossiers.subject_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.subject_id IS 'Id of that object.';
+
+
+--
+-- Name: COLUMN dossiers.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.created_by IS 'User who submitted or registered it.';
+
+
+--
+-- Name: dossiers_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.dossiers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.dossiers_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: dossiers_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.dossiers_id_seq OWNED BY treasury.dossiers.id;
+
+
+--
+-- Name: gl_accounts; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.gl_accounts (
+    code text NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    subledger boolean DEFAULT false NOT NULL,
+    CONSTRAINT gl_accounts_code_check CHECK ((code ~ '^[0-9]{4}$'::text)),
+    CONSTRAINT gl_accounts_kind_check CHECK ((kind = ANY (ARRAY['ASSET'::text, 'LIABILITY'::text, 'REVENUE'::text, 'EXPENDITURE'::text, 'EQUITY'::text])))
+);
+
+
+ALTER TABLE treasury.gl_accounts OWNER TO treasury_owner;
+
+--
+-- Name: TABLE gl_accounts; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.gl_accounts IS 'Chart of general-ledger accounts (illustrative TABMIS chart, see docs/schema.md).';
+
+
+--
+-- Name: COLUMN gl_accounts.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.gl_accounts.code IS 'GL account code, 4 digits.';
+
+
+--
+-- Name: COLUMN gl_accounts.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.gl_accounts.name IS 'Name of the GL account.';
+
+
+--
+-- Name: COLUMN gl_accounts.kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.gl_accounts.kind IS 'ASSET, LIABILITY, REVENUE, EXPENDITURE or EQUITY.';
+
+
+--
+-- Name: COLUMN gl_accounts.subledger; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.gl_accounts.subledger IS 'True when every line on this GL account names a transaction account (account_no) and no other line may (3711 deposits of budget units); rule line_subledger.';
+
+
+--
+-- Name: grants; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.grants (
+    user_id bigint NOT NULL,
+    role text NOT NULL,
+    scope text NOT NULL,
+    granted_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT grants_role_check CHECK ((role = ANY (ARRAY['ADMIN'::text, 'BUDGET_AUTHORITY'::text, 'UNIT_ACCOUNTANT'::text, 'TREASURY_OFFICER'::text, 'CHIEF_ACCOUNTANT'::text, 'BANK'::text, 'TAX_AUTHORITY'::text, 'AUDITOR'::text]))),
+    CONSTRAINT grants_scope_check CHECK (((scope = '*'::text) OR (scope ~ '^T:[0-9]{4}$'::text) OR (scope ~ '^U:[0-9]{7}$'::text) OR (scope ~ '^B:[A-Z0-9]{2,11}$'::text)))
+);
+
+
+ALTER TABLE treasury.grants OWNER TO treasury_owner;
+
+--
+-- Name: TABLE grants; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.grants IS 'A user''s (role, scope) pairs. A call is allowed when some grant''s role may call the method and its scope covers the object.';
+
+
+--
+-- Name: COLUMN grants.user_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.grants.user_id IS 'The user holding the grant.';
+
+
+--
+-- Name: COLUMN grants.role; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.grants.role IS 'Application role (ADMIN, BUDGET_AUTHORITY, UNIT_ACCOUNTANT, TREASURY_OFFICER, CHIEF_ACCOUNTANT, BANK, TAX_AUTHORITY, AUDITOR).';
+
+
+--
+-- Name: COLUMN grants.scope; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.grants.scope IS 'Scope: * (everything), T:<treasury> (that treasury and those under it), U:<unit> or B:<bank>.';
+
+
+--
+-- Name: COLUMN grants.granted_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.grants.granted_at IS 'When the grant was given.';
+
+
+--
+-- Name: holidays; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.holidays (
+    day date NOT NULL,
+    name text NOT NULL
+);
+
+
+ALTER TABLE treasury.holidays OWNER TO treasury_owner;
+
+--
+-- Name: TABLE holidays; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.holidays IS 'Public holidays: not working days (with weekends) for dossier due dates.';
+
+
+--
+-- Name: COLUMN holidays.day; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.holidays.day IS 'The holiday date.';
+
+
+--
+-- Name: COLUMN holidays.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.holidays.name IS 'Name of the holiday.';
+
+
+--
+-- Name: idempotency_outcomes; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.idempotency_outcomes (
+    user_id bigint NOT NULL,
+    method text NOT NULL,
+    key text NOT NULL,
+    request_hash bytea NOT NULL,
+    outcome text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT idempotency_outcomes_key_check CHECK (((length(key) >= 1) AND (length(key) <= 255)))
+);
+
+
+ALTER TABLE treasury.idempotency_outcomes OWNER TO treasury_owner;
+
+--
+-- Name: TABLE idempotency_outcomes; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.idempotency_outcomes IS 'First outcome of each mutating call per (user, method, idempotency key); a replay with the same request returns it. Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN idempotency_outcomes.user_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.idempotency_outcomes.user_id IS 'Caller.';
+
+
+--
+-- Name: COLUMN idempotency_outcomes.method; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.idempotency_outcomes.method IS 'Full method name, e.g. treasury.v1.Accounts/Transfer.';
+
+
+--
+-- Name: COLUMN idempotency_outcomes.key; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.idempotency_outcomes.key IS 'Client idempotency key, 1-255 characters.';
+
+
+--
+-- Name: COLUMN idempotency_outcomes.request_hash; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.idempotency_outcomes.request_hash IS 'Hash of the canonical request params: a replay with other params is refused.';
+
+
+--
+-- Name: COLUMN idempotency_outcomes.outcome; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.idempotency_outcomes.outcome IS 'Serialized JSON object: {"result": ...} or {"error": ...}, returned verbatim on replay.';
+
+
+--
+-- Name: COLUMN idempotency_outcomes.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.idempotency_outcomes.created_at IS 'When the outcome was stored.';
+
+
+--
+-- Name: journal_entries; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.journal_entries (
+    id bigint NOT NULL,
+    posted_at timestamp with time zone DEFAULT now() NOT NULL,
+    accounting_date date NOT NULL,
+    source_kind text NOT NULL,
+    source_id text,
+    treasury_code text NOT NULL,
+    memo text,
+    created_by bigint,
+    created_txid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT journal_entries_source_kind_check CHECK ((source_kind ~ '^[A-Z][A-Z0-9_]*$'::text))
+);
+
+
+ALTER TABLE treasury.journal_entries OWNER TO treasury_owner;
+
+--
+-- Name: TABLE journal_entries; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.journal_entries IS 'Journal entries: one per movement of money; balanced at commit (entry_balanced), append-only (ledger_append_only), never in a closed period (period_closed).';
+
+
+--
+-- Name: COLUMN journal_entries.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_entries.id IS 'Entry id (entry_id in the API).';
+
+
+--
+-- Name: COLUMN journal_entries.posted_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_entries.posted_at IS 'Transaction time of posting; forced to now() by trigger.';
+
+
+--
+-- Name: COLUMN journal_entries.accounting_date; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_entries.accounting_date IS 'Accounting date (local date, Asia/Ho_Chi_Minh); its month must not be CLOSED.';
+
+
+--
+-- Name: COLUMN journal_entries.source_kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_entries.source_kind IS 'What produced the entry, UPPER_SNAKE: DEPOSIT, TRANSFER, COLLECTION, REFUND, PAYMENT...';
+
+
+--
+-- Name: COLUMN journal_entries.source_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_entries.source_id IS 'Id of the producing object (order, collection, bank ref...).';
+
+
+--
+-- Name: COLUMN journal_entries.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_entries.treasury_code IS 'Treasury whose books the entry is in (trial_balance groups by it).';
+
+
+--
+-- Name: COLUMN journal_entries.memo; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_entries.memo IS 'Free text.';
+
+
+--
+-- Name: COLUMN journal_entries.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_entries.created_by IS 'User who caused the posting.';
+
+
+--
+-- Name: COLUMN journal_entries.created_txid; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_entries.created_txid IS 'Top-level transaction that created the entry (forced by trigger); lines may only be added by that transaction (entry_closed_for_lines).';
+
+
+--
+-- Name: journal_entries_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.journal_entries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.journal_entries_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: journal_entries_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.journal_entries_id_seq OWNED BY treasury.journal_entries.id;
+
+
+--
+-- Name: journal_lines_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.journal_lines_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.journal_lines_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: journal_lines_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.journal_lines_id_seq OWNED BY treasury.journal_lines.id;
+
+
+--
+-- Name: payment_order_events; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.payment_order_events (
+    id bigint NOT NULL,
+    order_id bigint NOT NULL,
+    status text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    by bigint,
+    note text,
+    CONSTRAINT payment_order_events_status_check CHECK ((status = ANY (ARRAY['SUBMITTED'::text, 'APPROVED'::text, 'PAID'::text, 'REJECTED'::text, 'CANCELLED'::text])))
+);
+
+
+ALTER TABLE treasury.payment_order_events OWNER TO treasury_owner;
+
+--
+-- Name: TABLE payment_order_events; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.payment_order_events IS 'Status history of payment orders (who, when, what), written only by the payment-order trigger. Append-only (ledger_append_only); treasury_app may only read it.';
+
+
+--
+-- Name: COLUMN payment_order_events.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_events.id IS 'Sequence number: history order.';
+
+
+--
+-- Name: COLUMN payment_order_events.order_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_events.order_id IS 'The payment order.';
+
+
+--
+-- Name: COLUMN payment_order_events.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_events.status IS 'Status the order entered.';
+
+
+--
+-- Name: COLUMN payment_order_events.at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_events.at IS 'When (now() of the transaction).';
+
+
+--
+-- Name: COLUMN payment_order_events.by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_events.by IS 'Who: submitted_by, approved_by, authorized_by, rejected_by or cancelled_by of the order for that status.';
+
+
+--
+-- Name: COLUMN payment_order_events.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_events.note IS 'SUBMITTED: the description; REJECTED: "<reason_code>: <note>"; otherwise the order''s note.';
+
+
+--
+-- Name: payment_order_events_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.payment_order_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.payment_order_events_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: payment_order_events_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.payment_order_events_id_seq OWNED BY treasury.payment_order_events.id;
+
+
+--
+-- Name: payment_orders; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.payment_orders (
+    id bigint NOT NULL,
+    allocation_id bigint NOT NULL,
+    commitment_id bigint,
+    kind text NOT NULL,
+    economic_code text NOT NULL,
+    amount bigint NOT NULL,
+    beneficiary_name text NOT NULL,
+    beneficiary_bank_code text NOT NULL,
+    beneficiary_account_no text NOT NULL,
+    description text,
+    status text DEFAULT 'SUBMITTED'::text NOT NULL,
+    submitted_by bigint NOT NULL,
+    approved_by bigint,
+    authorized_by bigint,
+    rejected_by bigint,
+    cancelled_by bigint,
+    reject_reason_code text,
+    note text,
+    entry_id bigint,
+    dossier_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    paid_at timestamp with time zone,
+    settled bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT advance_settlement_within_advance CHECK (((settled >= 0) AND (settled <= amount) AND ((settled = 0) OR ((kind = 'ADVANCE'::text) AND (status = 'PAID'::text))))),
+    CONSTRAINT payment_order_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT payment_order_four_eyes CHECK (((authorized_by IS NULL) OR (approved_by IS NULL) OR (authorized_by <> approved_by))),
+    CONSTRAINT payment_order_status_fields CHECK ((((status = 'PAID'::text) = ((authorized_by IS NOT NULL) AND (entry_id IS NOT NULL) AND (paid_at IS NOT NULL))) AND ((status <> ALL (ARRAY['APPROVED'::text, 'PAID'::text])) OR (approved_by IS NOT NULL)) AND ((status = ANY (ARRAY['APPROVED'::text, 'PAID'::text, 'REJECTED'::text])) OR (approved_by IS NULL)) AND ((status = 'REJECTED'::text) = (reject_reason_code IS NOT NULL)) AND ((status = 'REJECTED'::text) OR (rejected_by IS NULL)) AND ((status = 'CANCELLED'::text) OR (cancelled_by IS NULL)))),
+    CONSTRAINT payment_orders_beneficiary_account_no_check CHECK ((beneficiary_account_no ~ '^[0-9A-Za-z]{1,34}$'::text)),
+    CONSTRAINT payment_orders_beneficiary_name_check CHECK ((length(btrim(beneficiary_name)) > 0)),
+    CONSTRAINT payment_orders_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT payment_orders_kind_check CHECK ((kind = ANY (ARRAY['PAYMENT'::text, 'ADVANCE'::text]))),
+    CONSTRAINT payment_orders_reject_reason_code_check CHECK ((reject_reason_code ~ '^[A-Z][A-Z0-9_]{0,63}$'::text)),
+    CONSTRAINT payment_orders_status_check CHECK ((status = ANY (ARRAY['SUBMITTED'::text, 'APPROVED'::text, 'PAID'::text, 'REJECTED'::text, 'CANCELLED'::text])))
+);
+
+
+ALTER TABLE treasury.payment_orders OWNER TO treasury_owner;
+
+--
+-- Name: TABLE payment_orders; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.payment_orders IS 'Payment orders and advances. Status SUBMITTED -> APPROVED | REJECTED | CANCELLED, APPROVED -> PAID | REJECTED, others terminal (payment_order_status_transition); authorizer <> approver (payment_order_four_eyes). Triggers move the allocation figures (pending, spent, advanced) and the commitment''s remaining, and write payment_order_events. Never deleted.';
+
+
+--
+-- Name: COLUMN payment_orders.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.id IS 'Order id (order_id in the API).';
+
+
+--
+-- Name: COLUMN payment_orders.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.allocation_id IS 'Allocation charged. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.commitment_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.commitment_id IS 'Commitment paid against (same allocation, OPEN, amount <= its remaining), or NULL: then taken from available. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.kind IS 'PAYMENT or ADVANCE. An ADVANCE against a commitment of an INVESTMENT allocation is limited to 30% of the commitment (advance_limit_exceeded). Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.economic_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.economic_code IS 'Economic content code; validity checked by the service. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.amount IS 'Amount in minor units, 1..10^18. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.beneficiary_name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.beneficiary_name IS 'Beneficiary name. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.beneficiary_bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.beneficiary_bank_code IS 'Beneficiary''s bank. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.beneficiary_account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.beneficiary_account_no IS 'Beneficiary''s bank account number. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.description; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.description IS 'What the payment is for. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.status IS 'SUBMITTED, APPROVED, PAID, REJECTED or CANCELLED, along the state machine only.';
+
+
+--
+-- Name: COLUMN payment_orders.submitted_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.submitted_by IS 'Unit accountant who submitted it. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.approved_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.approved_by IS 'Treasury officer who approved it (control); set with status APPROVED; required for APPROVED and PAID.';
+
+
+--
+-- Name: COLUMN payment_orders.authorized_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.authorized_by IS 'Chief accountant who authorized (second signature); set with status PAID; never equal to approved_by (payment_order_four_eyes).';
+
+
+--
+-- Name: COLUMN payment_orders.rejected_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.rejected_by IS 'Who rejected it; only on REJECTED.';
+
+
+--
+-- Name: COLUMN payment_orders.cancelled_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.cancelled_by IS 'Who cancelled it; only on CANCELLED.';
+
+
+--
+-- Name: COLUMN payment_orders.reject_reason_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.reject_reason_code IS 'UPPER_SNAKE reason (e.g. DOCUMENTS_INCOMPLETE); set exactly when REJECTED.';
+
+
+--
+-- Name: COLUMN payment_orders.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.note IS 'Note of the last decision (approval or rejection); copied into the event.';
+
+
+--
+-- Name: COLUMN payment_orders.entry_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.entry_id IS 'Journal entry posted by the payment; set exactly when PAID.';
+
+
+--
+-- Name: COLUMN payment_orders.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.dossier_id IS 'PAYMENT_RECURRENT or PAYMENT_INVESTMENT dossier; may be set once from NULL.';
+
+
+--
+-- Name: COLUMN payment_orders.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.created_at IS 'When it was submitted (forced to now()).';
+
+
+--
+-- Name: COLUMN payment_orders.paid_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.paid_at IS 'When it became PAID (set by trigger).';
+
+
+--
+-- Name: COLUMN payment_orders.settled; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.settled IS 'For a PAID advance: the part settled so far (sum of its advance_settlements), 0..amount (advance_settlement_within_advance); kept by the settlement trigger. Outstanding = amount - settled.';
+
+
+--
+-- Name: payment_orders_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.payment_orders_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.payment_orders_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: payment_orders_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.payment_orders_id_seq OWNED BY treasury.payment_orders.id;
+
+
+--
+-- Name: periods; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.periods (
+    fiscal_year integer NOT NULL,
+    month integer NOT NULL,
+    status text NOT NULL,
+    closed_at timestamp with time zone,
+    closed_by bigint,
+    CONSTRAINT periods_fiscal_year_check CHECK (((fiscal_year >= 1900) AND (fiscal_year <= 9999))),
+    CONSTRAINT periods_month_check CHECK (((month >= 1) AND (month <= 12))),
+    CONSTRAINT periods_status_check CHECK ((status = ANY (ARRAY['OPEN'::text, 'CLOSED'::text])))
+);
+
+
+ALTER TABLE treasury.periods OWNER TO treasury_owner;
+
+--
+-- Name: TABLE periods; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.periods IS 'Accounting periods (months of the calendar fiscal year). A month with no row is OPEN. Months close in order (period_order), never reopen (period_reopen); nothing posts into a CLOSED month (period_closed).';
+
+
+--
+-- Name: COLUMN periods.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.periods.fiscal_year IS 'Fiscal (= calendar) year.';
+
+
+--
+-- Name: COLUMN periods.month; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.periods.month IS 'Month 1-12.';
+
+
+--
+-- Name: COLUMN periods.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.periods.status IS 'OPEN or CLOSED; CLOSED is final.';
+
+
+--
+-- Name: COLUMN periods.closed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.periods.closed_at IS 'When the month was closed (set by trigger).';
+
+
+--
+-- Name: COLUMN periods.closed_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.periods.closed_by IS 'User who closed it.';
+
+
+--
+-- Name: refund_shares; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.refund_shares (
+    refund_id bigint NOT NULL,
+    budget_level text NOT NULL,
+    amount bigint NOT NULL,
+    CONSTRAINT refund_share_non_negative CHECK ((amount >= 0))
+);
+
+
+ALTER TABLE treasury.refund_shares OWNER TO treasury_owner;
+
+--
+-- Name: TABLE refund_shares; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.refund_shares IS 'Share of a refund per budget level of its collection (zero shares included): they sum to the refund (refund_shares_sum) and are split_amount(refund, the collection''s shares, ranks) (refund_shares_split), checked at commit. Append-only.';
+
+
+--
+-- Name: COLUMN refund_shares.refund_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refund_shares.refund_id IS 'The refund.';
+
+
+--
+-- Name: COLUMN refund_shares.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refund_shares.budget_level IS 'Budget level giving the money back.';
+
+
+--
+-- Name: COLUMN refund_shares.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refund_shares.amount IS 'Share in minor units, >= 0.';
+
+
+--
+-- Name: refunds; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.refunds (
+    id bigint NOT NULL,
+    collection_id bigint NOT NULL,
+    amount bigint NOT NULL,
+    decision_no text NOT NULL,
+    reason text,
+    entry_id bigint NOT NULL,
+    dossier_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    created_txid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT refund_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT refunds_decision_no_check CHECK (((length(decision_no) >= 1) AND (length(decision_no) <= 64))),
+    CONSTRAINT refunds_reason_check CHECK ((length(reason) <= 500))
+);
+
+
+ALTER TABLE treasury.refunds OWNER TO treasury_owner;
+
+--
+-- Name: TABLE refunds; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.refunds IS 'Refunds of revenue ordered by the competent authority: each reverses part of one collection in proportion to its actual shares (Dr 7111 per level / Cr 1130). Rule 5 refund_within_collection: the refunds of a collection never exceed it (the collection row is locked, so concurrent refunds serialise). Append-only.';
+
+
+--
+-- Name: COLUMN refunds.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.id IS 'Refund id (refund_id in the API).';
+
+
+--
+-- Name: COLUMN refunds.collection_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.collection_id IS 'The collection refunded.';
+
+
+--
+-- Name: COLUMN refunds.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.amount IS 'Refunded amount in minor units, 1..10^18; with earlier refunds at most the collected amount.';
+
+
+--
+-- Name: COLUMN refunds.decision_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.decision_no IS 'Number of the refund decision; a business key (unique).';
+
+
+--
+-- Name: COLUMN refunds.reason; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.reason IS 'Why, in words.';
+
+
+--
+-- Name: COLUMN refunds.entry_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.entry_id IS 'Journal entry of the refund.';
+
+
+--
+-- Name: COLUMN refunds.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.dossier_id IS 'REVENUE_REFUND dossier.';
+
+
+--
+-- Name: COLUMN refunds.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.created_at IS 'When it was recorded (forced to now()).';
+
+
+--
+-- Name: COLUMN refunds.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.created_by IS 'User who recorded it.';
+
+
+--
+-- Name: COLUMN refunds.created_txid; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.refunds.created_txid IS 'Transaction that recorded it (forced); only that transaction may add its shares (refund_closed_for_shares).';
+
+
+--
+-- Name: refunds_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.refunds_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.refunds_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: refunds_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.refunds_id_seq OWNED BY treasury.refunds.id;
+
+
+--
+-- Name: revenue_summary; Type: VIEW; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE VIEW treasury.revenue_summary AS
+ SELECT x.fiscal_year,
+    x.treasury_code,
+    x.budget_level,
+    (sum(x.collected))::bigint AS collected,
+    (sum(x.refunded))::bigint AS refunded,
+    ((sum(x.collected) - sum(x.refunded)))::bigint AS net
+   FROM ( SELECT (EXTRACT(year FROM e.accounting_date))::integer AS fiscal_year,
+            c.treasury_code,
+            s.budget_level,
+            s.amount AS collected,
+            (0)::bigint AS refunded
+           FROM ((treasury.collection_shares s
+             JOIN treasury.collections c ON ((c.id = s.collection_id)))
+             JOIN treasury.journal_entries e ON ((e.id = c.entry_id)))
+        UNION ALL
+         SELECT (EXTRACT(year FROM e.accounting_date))::integer AS "extract",
+            c.treasury_code,
+            s.budget_level,
+            (0)::bigint AS int8,
+            s.amount
+           FROM (((treasury.refund_shares s
+             JOIN treasury.refunds r ON ((r.id = s.refund_id)))
+             JOIN treasury.collections c ON ((c.id = r.collection_id)))
+             JOIN treasury.journal_entries e ON ((e.id = r.entry_id)))) x
+  GROUP BY x.fiscal_year, x.treasury_code, x.budget_level;
+
+
+ALTER TABLE treasury.revenue_summary OWNER TO treasury_owner;
+
+--
+-- Name: VIEW revenue_summary; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON VIEW treasury.revenue_summary IS 'Revenue per fiscal year (of the accounting date of the collection''s or the refund''s entry), treasury and budget level: collected, refunded and net. Equals the 7111 credits and debits of those entries.';
+
+
+--
+-- Name: COLUMN revenue_summary.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.revenue_summary.fiscal_year IS 'Year of the entry''s accounting date.';
+
+
+--
+-- Name: COLUMN revenue_summary.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.revenue_summary.treasury_code IS 'Treasury of the collection.';
+
+
+--
+-- Name: COLUMN revenue_summary.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.revenue_summary.budget_level IS 'Budget level.';
+
+
+--
+-- Name: COLUMN revenue_summary.collected; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.revenue_summary.collected IS 'Sum of collection shares of the level.';
+
+
+--
+-- Name: COLUMN revenue_summary.refunded; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.revenue_summary.refunded IS 'Sum of refund shares of the level.';
+
+
+--
+-- Name: COLUMN revenue_summary.net; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.revenue_summary.net IS 'collected - refunded.';
+
+
+--
+-- Name: service_level; Type: VIEW; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE VIEW treasury.service_level AS
+ SELECT d.procedure,
+    d.treasury_code,
+    ((d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh'::text))::date AS day,
+    count(*) AS received,
+    count(*) FILTER (WHERE (d.status = 'COMPLETED'::text)) AS completed,
+    count(*) FILTER (WHERE ((d.status = 'COMPLETED'::text) AND (d.completed_at <= d.due_at))) AS completed_on_time,
+    count(*) FILTER (WHERE (d.channel = 'ONLINE'::text)) AS online,
+    percentile_cont((0.5)::double precision) WITHIN GROUP (ORDER BY (((EXTRACT(epoch FROM (d.completed_at - d.received_at)) / (60)::numeric))::double precision)) FILTER (WHERE (d.status = 'COMPLETED'::text)) AS median_processing_minutes
+   FROM treasury.dossiers d
+  GROUP BY d.procedure, d.treasury_code, (((d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh'::text))::date);
+
+
+ALTER TABLE treasury.service_level OWNER TO treasury_owner;
+
+--
+-- Name: VIEW service_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON VIEW treasury.service_level IS 'Dossiers per procedure, treasury and day received (local date, Asia/Ho_Chi_Minh): how many were received, completed, completed on time (completed_at <= due_at), received online, and the median processing time. Counts add up over days; medians do not (Reports/ServiceLevel computes its own over the whole range).';
+
+
+--
+-- Name: COLUMN service_level.procedure; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.service_level.procedure IS 'One of the nine procedures.';
+
+
+--
+-- Name: COLUMN service_level.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.service_level.treasury_code IS 'Treasury handling the dossiers (NULL when not recorded).';
+
+
+--
+-- Name: COLUMN service_level.day; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.service_level.day IS 'Local date (Asia/Ho_Chi_Minh) of received_at.';
+
+
+--
+-- Name: COLUMN service_level.received; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.service_level.received IS 'Dossiers received that day.';
+
+
+--
+-- Name: COLUMN service_level.completed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.service_level.completed IS 'Of those, how many are COMPLETED (REJECTED and CANCELLED are not completions).';
+
+
+--
+-- Name: COLUMN service_level.completed_on_time; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.service_level.completed_on_time IS 'Of the completed, how many completed at or before due_at.';
+
+
+--
+-- Name: COLUMN service_level.online; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.service_level.online IS 'Of those received, how many came through channel ONLINE.';
+
+
+--
+-- Name: COLUMN service_level.median_processing_minutes; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.service_level.median_processing_minutes IS 'Median of completed_at - received_at in minutes over the COMPLETED ones (double precision; NULL when none).';
+
+
+--
+-- Name: sharing_rule_shares; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.sharing_rule_shares (
+    rule_id bigint NOT NULL,
+    budget_level text NOT NULL,
+    basis_points integer NOT NULL,
+    CONSTRAINT sharing_rule_share_range CHECK (((basis_points >= 0) AND (basis_points <= 10000)))
+);
+
+
+ALTER TABLE treasury.sharing_rule_shares OWNER TO treasury_owner;
+
+--
+-- Name: TABLE sharing_rule_shares; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.sharing_rule_shares IS 'Share of each budget level in a sharing rule, in basis points (1/10000). Rule 5 sharing_rule_shares_sum: a rule''s shares sum to exactly 10000, checked at COMMIT, so replacing them (DELETE the rule''s shares, INSERT the new ones, in one transaction) is possible.';
+
+
+--
+-- Name: COLUMN sharing_rule_shares.rule_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rule_shares.rule_id IS 'The rule.';
+
+
+--
+-- Name: COLUMN sharing_rule_shares.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rule_shares.budget_level IS 'Budget level receiving the share.';
+
+
+--
+-- Name: COLUMN sharing_rule_shares.basis_points; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rule_shares.basis_points IS 'Share in basis points, 0..10000 (0 keeps the level listed with a zero share).';
+
+
+--
+-- Name: sharing_rules; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.sharing_rules (
+    id bigint NOT NULL,
+    fiscal_year integer NOT NULL,
+    economic_code text NOT NULL,
+    area_code text,
+    area_key text GENERATED ALWAYS AS (COALESCE(area_code, '*'::text)) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by bigint,
+    CONSTRAINT sharing_rules_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT sharing_rules_fiscal_year_check CHECK (((fiscal_year >= 1900) AND (fiscal_year <= 9999)))
+);
+
+
+ALTER TABLE treasury.sharing_rules OWNER TO treasury_owner;
+
+--
+-- Name: TABLE sharing_rules; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.sharing_rules IS 'Revenue sharing rule per fiscal year, economic code and area (NULL area = every area; a rule with the area wins, see sharing_rule_for). Its shares are sharing_rule_shares (rule 5: they sum to 10000 basis points, sharing_rule_shares_sum, checked at commit). Upsert on (fiscal_year, economic_code, area_key); rows are never deleted and their key never changes.';
+
+
+--
+-- Name: COLUMN sharing_rules.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rules.id IS 'Rule id; collections record the rule they used.';
+
+
+--
+-- Name: COLUMN sharing_rules.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rules.fiscal_year IS 'Fiscal year the ratios apply to (of the collection''s accounting date). Immutable.';
+
+
+--
+-- Name: COLUMN sharing_rules.economic_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rules.economic_code IS 'Economic content code (tieu muc) of the revenue. Immutable.';
+
+
+--
+-- Name: COLUMN sharing_rules.area_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rules.area_code IS 'Area the rule is for; NULL = all areas (a fallback). Immutable.';
+
+
+--
+-- Name: COLUMN sharing_rules.area_key; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rules.area_key IS 'Generated: area_code, or ''*'' for NULL, so that the key (fiscal_year, economic_code, area_key) is unique with a NULL area too. ON CONFLICT target.';
+
+
+--
+-- Name: COLUMN sharing_rules.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rules.created_at IS 'When the rule was first put.';
+
+
+--
+-- Name: COLUMN sharing_rules.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rules.created_by IS 'Who first put the rule.';
+
+
+--
+-- Name: COLUMN sharing_rules.updated_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rules.updated_at IS 'When the shares were last replaced (set by the upsert).';
+
+
+--
+-- Name: COLUMN sharing_rules.updated_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.sharing_rules.updated_by IS 'Who last replaced the shares.';
+
+
+--
+-- Name: sharing_rules_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.sharing_rules_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.sharing_rules_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: sharing_rules_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.sharing_rules_id_seq OWNED BY treasury.sharing_rules.id;
+
+
+--
+-- Name: treasuries; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.treasuries (
+    code text NOT NULL,
+    name text NOT NULL,
+    budget_level text NOT NULL,
+    parent_code text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT treasuries_code_check CHECK ((code ~ '^[0-9]{4}$'::text)),
+    CONSTRAINT treasury_no_cycle CHECK (((parent_code IS NULL) OR (parent_code <> code)))
+);
+
+
+ALTER TABLE treasury.treasuries OWNER TO treasury_owner;
+
+--
+-- Name: TABLE treasuries; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.treasuries IS 'State Treasury offices (KBNN codes) in a tree: a grant T:X covers X and every treasury under it. No cycles (trigger treasury_no_cycle).';
+
+
+--
+-- Name: COLUMN treasuries.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.treasuries.code IS 'KBNN unit code, 4 digits (e.g. 0360 Hai Duong).';
+
+
+--
+-- Name: COLUMN treasuries.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.treasuries.name IS 'Name of the treasury office.';
+
+
+--
+-- Name: COLUMN treasuries.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.treasuries.budget_level IS 'Budget level the treasury serves.';
+
+
+--
+-- Name: COLUMN treasuries.parent_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.treasuries.parent_code IS 'Treasury directly above; NULL for a root.';
+
+
+--
+-- Name: COLUMN treasuries.updated_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.treasuries.updated_at IS 'Last change (set by trigger).';
+
+
+--
+-- Name: trial_balance; Type: VIEW; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE VIEW treasury.trial_balance AS
+ SELECT (EXTRACT(year FROM e.accounting_date))::integer AS fiscal_year,
+    (EXTRACT(month FROM e.accounting_date))::integer AS month,
+    e.treasury_code,
+    l.gl_account,
+    l.currency,
+    sum(l.debit) AS debit,
+    sum(l.credit) AS credit
+   FROM (treasury.journal_entries e
+     JOIN treasury.journal_lines l ON ((l.entry_id = e.id)))
+  GROUP BY ((EXTRACT(year FROM e.accounting_date))::integer), ((EXTRACT(month FROM e.accounting_date))::integer), e.treasury_code, l.gl_account, l.currency;
+
+
+ALTER TABLE treasury.trial_balance OWNER TO treasury_owner;
+
+--
+-- Name: VIEW trial_balance; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON VIEW treasury.trial_balance IS 'Debit and credit totals per fiscal year, month (of the accounting date), entry treasury, GL account and currency. Over any complete set of entries total debit = total credit.';
+
+
+--
+-- Name: COLUMN trial_balance.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.trial_balance.fiscal_year IS 'Year of the accounting date.';
+
+
+--
+-- Name: COLUMN trial_balance.month; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.trial_balance.month IS 'Month of the accounting date.';
+
+
+--
+-- Name: COLUMN trial_balance.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.trial_balance.treasury_code IS 'Treasury of the entry.';
+
+
+--
+-- Name: COLUMN trial_balance.gl_account; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.trial_balance.gl_account IS 'GL account.';
+
+
+--
+-- Name: COLUMN trial_balance.currency; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.trial_balance.currency IS 'Currency of the lines.';
+
+
+--
+-- Name: COLUMN trial_balance.debit; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.trial_balance.debit IS 'Sum of debits (numeric, minor units).';
+
+
+--
+-- Name: COLUMN trial_balance.credit; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.trial_balance.credit IS 'Sum of credits (numeric, minor units).';
+
+
+--
+-- Name: users; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.users (
+    id bigint NOT NULL,
+    username text NOT NULL,
+    display_name text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_username_check CHECK ((username ~ '^[a-z0-9][a-z0-9._-]{0,63}$'::text))
+);
+
+
+ALTER TABLE treasury.users OWNER TO treasury_owner;
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.users IS 'People and systems that call the service; rights come from grants.';
+
+
+--
+-- Name: COLUMN users.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.users.id IS 'Surrogate key.';
+
+
+--
+-- Name: COLUMN users.username; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.users.username IS 'Login name: lower-case letters, digits, dot, underscore, dash; 1-64 characters.';
+
+
+--
+-- Name: COLUMN users.display_name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.users.display_name IS 'Name shown to people.';
+
+
+--
+-- Name: COLUMN users.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.users.created_at IS 'When the user was created.';
+
+
+--
+-- Name: users_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.users_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.users_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: users_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.users_id_seq OWNED BY treasury.users.id;
+
+
+--
+-- Name: verify_checks; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.verify_checks (
+    check_name text NOT NULL,
+    description text NOT NULL,
+    query text NOT NULL,
+    CONSTRAINT verify_checks_check_name_check CHECK ((check_name ~ '^[a-z][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE treasury.verify_checks OWNER TO treasury_owner;
+
+--
+-- Name: TABLE verify_checks; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.verify_checks IS 'Registry of invariant checks run by verify(): each query returns one text column, one row per problem found. Append-only for every writer (ledger_append_only): UPDATE, DELETE and TRUNCATE are refused, so no DML can remove or rewrite a check and make verify() pass a broken database; a new check is a new row.';
+
+
+--
+-- Name: COLUMN verify_checks.check_name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.verify_checks.check_name IS 'Name of the check (lower_snake), reported by verify().';
+
+
+--
+-- Name: COLUMN verify_checks.description; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.verify_checks.description IS 'What the check asserts, in plain words.';
+
+
+--
+-- Name: COLUMN verify_checks.query; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.verify_checks.query IS 'SELECT returning a single text column: one row per violation, describing it.';
+
+
+--
+-- Name: advance_settlements id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.advance_settlements ALTER COLUMN id SET DEFAULT nextval('treasury.advance_settlements_id_seq'::regclass);
+
+
+--
+-- Name: allocation_adjustments id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocation_adjustments ALTER COLUMN id SET DEFAULT nextval('treasury.allocation_adjustments_id_seq'::regclass);
+
+
+--
+-- Name: allocations id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocations ALTER COLUMN id SET DEFAULT nextval('treasury.allocations_id_seq'::regclass);
+
+
+--
+-- Name: api_tokens id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.api_tokens ALTER COLUMN id SET DEFAULT nextval('treasury.api_tokens_id_seq'::regclass);
+
+
+--
+-- Name: audit_log id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.audit_log ALTER COLUMN id SET DEFAULT nextval('treasury.audit_log_id_seq'::regclass);
+
+
+--
+-- Name: bank_statements id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_statements ALTER COLUMN id SET DEFAULT nextval('treasury.bank_statements_id_seq'::regclass);
+
+
+--
+-- Name: collections id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections ALTER COLUMN id SET DEFAULT nextval('treasury.collections_id_seq'::regclass);
+
+
+--
+-- Name: commitments id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.commitments ALTER COLUMN id SET DEFAULT nextval('treasury.commitments_id_seq'::regclass);
+
+
+--
+-- Name: dossiers id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossiers ALTER COLUMN id SET DEFAULT nextval('treasury.dossiers_id_seq'::regclass);
+
+
+--
+-- Name: journal_entries id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_entries ALTER COLUMN id SET DEFAULT nextval('treasury.journal_entries_id_seq'::regclass);
+
+
+--
+-- Name: journal_lines id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines ALTER COLUMN id SET DEFAULT nextval('treasury.journal_lines_id_seq'::regclass);
+
+
+--
+-- Name: payment_order_events id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_order_events ALTER COLUMN id SET DEFAULT nextval('treasury.payment_order_events_id_seq'::regclass);
+
+
+--
+-- Name: payment_orders id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders ALTER COLUMN id SET DEFAULT nextval('treasury.payment_orders_id_seq'::regclass);
+
+
+--
+-- Name: refunds id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refunds ALTER COLUMN id SET DEFAULT nextval('treasury.refunds_id_seq'::regclass);
+
+
+--
+-- Name: sharing_rules id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.sharing_rules ALTER COLUMN id SET DEFAULT nextval('treasury.sharing_rules_id_seq'::regclass);
+
+
+--
+-- Name: users id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.users ALTER COLUMN id SET DEFAULT nextval('treasury.users_id_seq'::regclass);
+
+
+--
+-- Name: treasury_schema_migrations treasury_schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY public.treasury_schema_migrations
+    ADD CONSTRAINT treasury_schema_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: accounts accounts_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.accounts
+    ADD CONSTRAINT accounts_pkey PRIMARY KEY (account_no);
+
+
+--
+-- Name: advance_settlements advance_settlements_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.advance_settlements
+    ADD CONSTRAINT advance_settlements_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: allocation_adjustments allocation_adjustments_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocation_adjustments
+    ADD CONSTRAINT allocation_adjustments_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: allocations allocations_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocations
+    ADD CONSTRAINT allocations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: api_tokens api_tokens_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.api_tokens
+    ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: api_tokens api_tokens_token_hash_key; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.api_tokens
+    ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
+
+
+--
+-- Name: areas areas_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.areas
+    ADD CONSTRAINT areas_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: bank_statement_lines bank_statement_lines_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_statement_lines
+    ADD CONSTRAINT bank_statement_lines_pkey PRIMARY KEY (statement_id, line_no);
+
+
+--
+-- Name: bank_statement_lines bank_statement_lines_ref_key; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_statement_lines
+    ADD CONSTRAINT bank_statement_lines_ref_key UNIQUE (statement_id, bank_ref);
+
+
+--
+-- Name: bank_statements bank_statements_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_statements
+    ADD CONSTRAINT bank_statements_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: bank_transactions bank_transactions_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_transactions
+    ADD CONSTRAINT bank_transactions_pkey PRIMARY KEY (bank_code, bank_ref);
+
+
+--
+-- Name: banks banks_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.banks
+    ADD CONSTRAINT banks_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: budget_levels budget_levels_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.budget_levels
+    ADD CONSTRAINT budget_levels_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: budget_levels budget_levels_rank_key; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.budget_levels
+    ADD CONSTRAINT budget_levels_rank_key UNIQUE (rank);
+
+
+--
+-- Name: budget_units budget_units_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.budget_units
+    ADD CONSTRAINT budget_units_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: classification_codes classification_codes_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.classification_codes
+    ADD CONSTRAINT classification_codes_pkey PRIMARY KEY (kind, code);
+
+
+--
+-- Name: collection_shares collection_shares_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collection_shares
+    ADD CONSTRAINT collection_shares_pkey PRIMARY KEY (collection_id, budget_level);
+
+
+--
+-- Name: collections collections_bank_key; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_bank_key UNIQUE (bank_code, bank_ref);
+
+
+--
+-- Name: collections collections_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: commitments commitments_contract_unique; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.commitments
+    ADD CONSTRAINT commitments_contract_unique UNIQUE (allocation_id, contract_no);
+
+
+--
+-- Name: commitments commitments_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.commitments
+    ADD CONSTRAINT commitments_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: deferred_checks deferred_checks_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.deferred_checks
+    ADD CONSTRAINT deferred_checks_pkey PRIMARY KEY (txid, rule);
+
+
+--
+-- Name: dossiers dossiers_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossiers
+    ADD CONSTRAINT dossiers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: gl_accounts gl_accounts_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.gl_accounts
+    ADD CONSTRAINT gl_accounts_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: grants grants_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.grants
+    ADD CONSTRAINT grants_pkey PRIMARY KEY (user_id, role, scope);
+
+
+--
+-- Name: holidays holidays_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.holidays
+    ADD CONSTRAINT holidays_pkey PRIMARY KEY (day);
+
+
+--
+-- Name: idempotency_outcomes idempotency_outcomes_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.idempotency_outcomes
+    ADD CONSTRAINT idempotency_outcomes_pkey PRIMARY KEY (user_id, method, key);
+
+
+--
+-- Name: journal_entries journal_entries_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_entries
+    ADD CONSTRAINT journal_entries_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: journal_lines journal_lines_entry_id_line_no_key; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_entry_id_line_no_key UNIQUE (entry_id, line_no);
+
+
+--
+-- Name: journal_lines journal_lines_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payment_order_events payment_order_events_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_order_events
+    ADD CONSTRAINT payment_order_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payment_orders payment_orders_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: periods periods_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.periods
+    ADD CONSTRAINT periods_pkey PRIMARY KEY (fiscal_year, month);
+
+
+--
+-- Name: refund_shares refund_shares_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refund_shares
+    ADD CONSTRAINT refund_shares_pkey PRIMARY KEY (refund_id, budget_level);
+
+
+--
+-- Name: refunds refunds_decision_no_key; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refunds
+    ADD CONSTRAINT refunds_decision_no_key UNIQUE (decision_no);
+
+
+--
+-- Name: refunds refunds_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refunds
+    ADD CONSTRAINT refunds_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: sharing_rule_shares sharing_rule_shares_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.sharing_rule_shares
+    ADD CONSTRAINT sharing_rule_shares_pkey PRIMARY KEY (rule_id, budget_level);
+
+
+--
+-- Name: sharing_rules sharing_rules_key; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.sharing_rules
+    ADD CONSTRAINT sharing_rules_key UNIQUE (fiscal_year, economic_code, area_key);
+
+
+--
+-- Name: sharing_rules sharing_rules_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.sharing_rules
+    ADD CONSTRAINT sharing_rules_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: treasuries treasuries_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.treasuries
+    ADD CONSTRAINT treasuries_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: users users_username_key; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.users
+    ADD CONSTRAINT users_username_key UNIQUE (username);
+
+
+--
+-- Name: verify_checks verify_checks_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.verify_checks
+    ADD CONSTRAINT verify_checks_pkey PRIMARY KEY (check_name);
+
+
+--
+-- Name: accounts_treasury_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX accounts_treasury_idx ON treasury.accounts USING btree (treasury_code);
+
+
+--
+-- Name: accounts_unit_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX accounts_unit_idx ON treasury.accounts USING btree (unit_code);
+
+
+--
+-- Name: advance_settlements_order_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX advance_settlements_order_idx ON treasury.advance_settlements USING btree (order_id);
+
+
+--
+-- Name: allocation_adjustments_allocation_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX allocation_adjustments_allocation_idx ON treasury.allocation_adjustments USING btree (allocation_id, id);
+
+
+--
+-- Name: allocations_parent_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX allocations_parent_idx ON treasury.allocations USING btree (parent_id);
+
+
+--
+-- Name: allocations_unit_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX allocations_unit_idx ON treasury.allocations USING btree (unit_code, fiscal_year);
+
+
+--
+-- Name: allocations_year_treasury_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX allocations_year_treasury_idx ON treasury.allocations USING btree (fiscal_year, treasury_code);
+
+
+--
+-- Name: api_tokens_user_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX api_tokens_user_idx ON treasury.api_tokens USING btree (user_id);
+
+
+--
+-- Name: areas_parent_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX areas_parent_idx ON treasury.areas USING btree (parent_code);
+
+
+--
+-- Name: audit_log_object_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX audit_log_object_idx ON treasury.audit_log USING btree (object_kind, object_id);
+
+
+--
+-- Name: bank_statements_bank_day_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX bank_statements_bank_day_idx ON treasury.bank_statements USING btree (bank_code, statement_date);
+
+
+--
+-- Name: bank_transactions_created_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX bank_transactions_created_idx ON treasury.bank_transactions USING btree (bank_code, created_at);
+
+
+--
+-- Name: bank_transactions_entry_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX bank_transactions_entry_idx ON treasury.bank_transactions USING btree (entry_id);
+
+
+--
+-- Name: bank_transactions_key_kind_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE UNIQUE INDEX bank_transactions_key_kind_idx ON treasury.bank_transactions USING btree (bank_code, bank_ref, kind);
+
+
+--
+-- Name: budget_units_parent_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX budget_units_parent_idx ON treasury.budget_units USING btree (parent_code);
+
+
+--
+-- Name: budget_units_treasury_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX budget_units_treasury_idx ON treasury.budget_units USING btree (treasury_code);
+
+
+--
+-- Name: collections_bank_day_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX collections_bank_day_idx ON treasury.collections USING btree (bank_code, collected_on);
+
+
+--
+-- Name: collections_created_txid_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX collections_created_txid_idx ON treasury.collections USING btree (created_txid);
+
+
+--
+-- Name: collections_entry_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX collections_entry_idx ON treasury.collections USING btree (entry_id);
+
+
+--
+-- Name: commitments_dossier_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX commitments_dossier_idx ON treasury.commitments USING btree (dossier_id);
+
+
+--
+-- Name: dossiers_procedure_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX dossiers_procedure_idx ON treasury.dossiers USING btree (procedure, received_at);
+
+
+--
+-- Name: dossiers_received_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX dossiers_received_idx ON treasury.dossiers USING btree (received_at);
+
+
+--
+-- Name: dossiers_status_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX dossiers_status_idx ON treasury.dossiers USING btree (status, received_at);
+
+
+--
+-- Name: dossiers_subject_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX dossiers_subject_idx ON treasury.dossiers USING btree (subject_kind, subject_id);
+
+
+--
+-- Name: dossiers_unit_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX dossiers_unit_idx ON treasury.dossiers USING btree (unit_code, received_at);
+
+
+--
+-- Name: journal_entries_created_txid_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX journal_entries_created_txid_idx ON treasury.journal_entries USING btree (created_txid);
+
+
+--
+-- Name: journal_entries_date_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX journal_entries_date_idx ON treasury.journal_entries USING btree (accounting_date);
+
+
+--
+-- Name: journal_entries_source_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX journal_entries_source_idx ON treasury.journal_entries USING btree (source_kind, source_id);
+
+
+--
+-- Name: journal_lines_account_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX journal_lines_account_idx ON treasury.journal_lines USING btree (account_no, id) WHERE (account_no IS NOT NULL);
+
+
+--
+-- Name: INDEX journal_lines_account_idx; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON INDEX treasury.journal_lines_account_idx IS 'Subledger lines of an account in posting order (balance chain, statements); partial: lines without an account are not indexed.';
+
+
+--
+-- Name: payment_order_events_order_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX payment_order_events_order_idx ON treasury.payment_order_events USING btree (order_id, id);
+
+
+--
+-- Name: payment_orders_allocation_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX payment_orders_allocation_idx ON treasury.payment_orders USING btree (allocation_id, status);
+
+
+--
+-- Name: payment_orders_commitment_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX payment_orders_commitment_idx ON treasury.payment_orders USING btree (commitment_id, status);
+
+
+--
+-- Name: payment_orders_dossier_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX payment_orders_dossier_idx ON treasury.payment_orders USING btree (dossier_id);
+
+
+--
+-- Name: payment_orders_entry_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX payment_orders_entry_idx ON treasury.payment_orders USING btree (entry_id);
+
+
+--
+-- Name: refunds_collection_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX refunds_collection_idx ON treasury.refunds USING btree (collection_id);
+
+
+--
+-- Name: treasuries_parent_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX treasuries_parent_idx ON treasury.treasuries USING btree (parent_code);
+
+
+--
+-- Name: accounts accounts_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER accounts_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.accounts FOR EACH ROW EXECUTE FUNCTION treasury.accounts_guard();
+
+
+--
+-- Name: advance_settlements advance_settlements_book; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER advance_settlements_book AFTER INSERT ON treasury.advance_settlements FOR EACH ROW EXECUTE FUNCTION treasury.advance_settlements_book();
+
+
+--
+-- Name: advance_settlements advance_settlements_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER advance_settlements_guard BEFORE INSERT ON treasury.advance_settlements FOR EACH ROW EXECUTE FUNCTION treasury.advance_settlements_guard();
+
+
+--
+-- Name: allocation_adjustments allocation_adjustments_apply; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER allocation_adjustments_apply BEFORE INSERT ON treasury.allocation_adjustments FOR EACH ROW EXECUTE FUNCTION treasury.allocation_adjustments_apply();
+
+
+--
+-- Name: allocations allocation_no_delete_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER allocation_no_delete_truncate BEFORE TRUNCATE ON treasury.allocations FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('allocation_no_delete');
+
+
+--
+-- Name: allocations allocations_draw_on_parent; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER allocations_draw_on_parent AFTER INSERT OR UPDATE OF amount ON treasury.allocations FOR EACH ROW EXECUTE FUNCTION treasury.allocations_draw_on_parent();
+
+
+--
+-- Name: allocations allocations_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER allocations_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.allocations FOR EACH ROW EXECUTE FUNCTION treasury.allocations_guard();
+
+
+--
+-- Name: api_tokens api_token_immutable; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER api_token_immutable BEFORE UPDATE ON treasury.api_tokens FOR EACH ROW EXECUTE FUNCTION treasury.api_token_guard();
+
+
+--
+-- Name: areas area_no_cycle; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER area_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON treasury.areas FOR EACH ROW EXECUTE FUNCTION treasury.refuse_tree_cycle('area_no_cycle');
+
+
+--
+-- Name: budget_units budget_unit_no_cycle; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER budget_unit_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON treasury.budget_units FOR EACH ROW EXECUTE FUNCTION treasury.refuse_tree_cycle('budget_unit_no_cycle');
+
+
+--
+-- Name: collection_shares collection_shares_after_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER collection_shares_after_insert AFTER INSERT ON treasury.collection_shares REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION treasury.collection_shares_after_insert();
+
+
+--
+-- Name: collection_shares collection_shares_arm_check; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER collection_shares_arm_check AFTER INSERT ON treasury.collection_shares REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION treasury.collections_arm_shares_check();
+
+
+--
+-- Name: deferred_checks collection_shares_sum; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE CONSTRAINT TRIGGER collection_shares_sum AFTER INSERT ON treasury.deferred_checks DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.rule = 'collection_shares_sum'::text)) EXECUTE FUNCTION treasury.collections_shares_check();
+
+
+--
+-- Name: collections collections_arm_shares_check; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER collections_arm_shares_check AFTER INSERT ON treasury.collections REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION treasury.collections_arm_shares_check();
+
+
+--
+-- Name: collections collections_before_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER collections_before_insert BEFORE INSERT ON treasury.collections FOR EACH ROW EXECUTE FUNCTION treasury.revenue_before_insert();
+
+
+--
+-- Name: commitments commitment_no_delete_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER commitment_no_delete_truncate BEFORE TRUNCATE ON treasury.commitments FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('commitment_no_delete');
+
+
+--
+-- Name: commitments commitments_book; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER commitments_book AFTER INSERT OR UPDATE OF remaining, status ON treasury.commitments FOR EACH ROW EXECUTE FUNCTION treasury.commitments_book();
+
+
+--
+-- Name: commitments commitments_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER commitments_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.commitments FOR EACH ROW EXECUTE FUNCTION treasury.commitments_guard();
+
+
+--
+-- Name: deferred_checks deferred_checks_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER deferred_checks_guard BEFORE DELETE OR UPDATE ON treasury.deferred_checks FOR EACH ROW EXECUTE FUNCTION treasury.deferred_checks_guard();
+
+
+--
+-- Name: deferred_checks deferred_checks_guard_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER deferred_checks_guard_truncate BEFORE TRUNCATE ON treasury.deferred_checks FOR EACH STATEMENT EXECUTE FUNCTION treasury.deferred_checks_guard();
+
+
+--
+-- Name: dossiers dossiers_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER dossiers_guard BEFORE INSERT OR UPDATE ON treasury.dossiers FOR EACH ROW EXECUTE FUNCTION treasury.dossiers_guard();
+
+
+--
+-- Name: deferred_checks entry_balanced; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE CONSTRAINT TRIGGER entry_balanced AFTER INSERT ON treasury.deferred_checks DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.rule = 'entry_balanced'::text)) EXECUTE FUNCTION treasury.entries_balanced_check();
+
+
+--
+-- Name: journal_entries journal_entries_after_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER journal_entries_after_insert AFTER INSERT ON treasury.journal_entries REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION treasury.journal_entries_after_insert();
+
+
+--
+-- Name: journal_entries journal_entries_before_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER journal_entries_before_insert BEFORE INSERT ON treasury.journal_entries FOR EACH ROW EXECUTE FUNCTION treasury.journal_entries_before_insert();
+
+
+--
+-- Name: journal_lines journal_lines_after_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER journal_lines_after_insert AFTER INSERT ON treasury.journal_lines REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION treasury.journal_lines_after_insert();
+
+
+--
+-- Name: journal_lines journal_lines_before_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER journal_lines_before_insert BEFORE INSERT ON treasury.journal_lines FOR EACH ROW WHEN (((new.account_no IS NOT NULL) OR (new.balance_after IS NOT NULL))) EXECUTE FUNCTION treasury.journal_lines_before_insert();
+
+
+--
+-- Name: advance_settlements ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.advance_settlements FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: allocation_adjustments ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.allocation_adjustments FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: audit_log ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.audit_log FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: bank_statement_lines ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.bank_statement_lines FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: bank_statements ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.bank_statements FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: bank_transactions ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.bank_transactions FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: collection_shares ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.collection_shares FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: collections ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.collections FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: idempotency_outcomes ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.idempotency_outcomes FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: journal_entries ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.journal_entries FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: journal_lines ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.journal_lines FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: payment_order_events ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.payment_order_events FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: refund_shares ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.refund_shares FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: refunds ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.refunds FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: verify_checks ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.verify_checks FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: advance_settlements ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.advance_settlements FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: allocation_adjustments ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.allocation_adjustments FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: audit_log ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.audit_log FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: bank_statement_lines ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.bank_statement_lines FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: bank_statements ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.bank_statements FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: bank_transactions ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.bank_transactions FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: collection_shares ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.collection_shares FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: collections ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.collections FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: idempotency_outcomes ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.idempotency_outcomes FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: journal_entries ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.journal_entries FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: journal_lines ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.journal_lines FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: payment_order_events ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.payment_order_events FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: refund_shares ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.refund_shares FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: refunds ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.refunds FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: verify_checks ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.verify_checks FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: payment_orders payment_order_no_delete_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER payment_order_no_delete_truncate BEFORE TRUNCATE ON treasury.payment_orders FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('payment_order_no_delete');
+
+
+--
+-- Name: payment_orders payment_orders_book_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER payment_orders_book_insert AFTER INSERT ON treasury.payment_orders FOR EACH ROW EXECUTE FUNCTION treasury.payment_orders_book();
+
+
+--
+-- Name: payment_orders payment_orders_book_status; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER payment_orders_book_status AFTER UPDATE OF status ON treasury.payment_orders FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION treasury.payment_orders_book();
+
+
+--
+-- Name: payment_orders payment_orders_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER payment_orders_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.payment_orders FOR EACH ROW EXECUTE FUNCTION treasury.payment_orders_guard();
+
+
+--
+-- Name: periods periods_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER periods_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.periods FOR EACH ROW EXECUTE FUNCTION treasury.periods_guard();
+
+
+--
+-- Name: refund_shares refund_shares_after_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER refund_shares_after_insert AFTER INSERT ON treasury.refund_shares REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION treasury.refund_shares_after_insert();
+
+
+--
+-- Name: refunds refund_shares_sum; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE CONSTRAINT TRIGGER refund_shares_sum AFTER INSERT ON treasury.refunds DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION treasury.refund_shares_check();
+
+
+--
+-- Name: refunds refunds_before_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER refunds_before_insert BEFORE INSERT ON treasury.refunds FOR EACH ROW EXECUTE FUNCTION treasury.refunds_before_insert();
+
+
+--
+-- Name: sharing_rules sharing_rule_no_delete; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER sharing_rule_no_delete BEFORE DELETE ON treasury.sharing_rules FOR EACH ROW EXECUTE FUNCTION treasury.refuse_delete('sharing_rule_no_delete');
+
+
+--
+-- Name: sharing_rules sharing_rule_no_delete_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER sharing_rule_no_delete_truncate BEFORE TRUNCATE ON treasury.sharing_rules FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('sharing_rule_no_delete');
+
+
+--
+-- Name: sharing_rule_shares sharing_rule_shares_no_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER sharing_rule_shares_no_truncate BEFORE TRUNCATE ON treasury.sharing_rule_shares FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('sharing_rule_shares_sum');
+
+
+--
+-- Name: sharing_rule_shares sharing_rule_shares_sum; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE CONSTRAINT TRIGGER sharing_rule_shares_sum AFTER INSERT OR DELETE OR UPDATE ON treasury.sharing_rule_shares DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION treasury.sharing_rule_shares_sum_check();
+
+
+--
+-- Name: sharing_rules sharing_rule_shares_sum; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE CONSTRAINT TRIGGER sharing_rule_shares_sum AFTER INSERT ON treasury.sharing_rules DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION treasury.sharing_rule_shares_sum_check();
+
+
+--
+-- Name: sharing_rules sharing_rules_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER sharing_rules_guard BEFORE INSERT OR UPDATE ON treasury.sharing_rules FOR EACH ROW EXECUTE FUNCTION treasury.sharing_rules_guard();
+
+
+--
+-- Name: areas touch_updated_at; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON treasury.areas FOR EACH ROW EXECUTE FUNCTION treasury.touch_updated_at();
+
+
+--
+-- Name: banks touch_updated_at; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON treasury.banks FOR EACH ROW EXECUTE FUNCTION treasury.touch_updated_at();
+
+
+--
+-- Name: budget_units touch_updated_at; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON treasury.budget_units FOR EACH ROW EXECUTE FUNCTION treasury.touch_updated_at();
+
+
+--
+-- Name: classification_codes touch_updated_at; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON treasury.classification_codes FOR EACH ROW EXECUTE FUNCTION treasury.touch_updated_at();
+
+
+--
+-- Name: treasuries touch_updated_at; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON treasury.treasuries FOR EACH ROW EXECUTE FUNCTION treasury.touch_updated_at();
+
+
+--
+-- Name: treasuries treasury_no_cycle; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER treasury_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON treasury.treasuries FOR EACH ROW EXECUTE FUNCTION treasury.refuse_tree_cycle('treasury_no_cycle');
+
+
+--
+-- Name: accounts accounts_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.accounts
+    ADD CONSTRAINT accounts_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: accounts accounts_treasury_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.accounts
+    ADD CONSTRAINT accounts_treasury_code_fkey FOREIGN KEY (treasury_code) REFERENCES treasury.treasuries(code);
+
+
+--
+-- Name: accounts accounts_unit_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.accounts
+    ADD CONSTRAINT accounts_unit_code_fkey FOREIGN KEY (unit_code) REFERENCES treasury.budget_units(code);
+
+
+--
+-- Name: advance_settlements advance_settlements_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.advance_settlements
+    ADD CONSTRAINT advance_settlements_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: advance_settlements advance_settlements_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.advance_settlements
+    ADD CONSTRAINT advance_settlements_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossiers(id);
+
+
+--
+-- Name: advance_settlements advance_settlements_entry_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.advance_settlements
+    ADD CONSTRAINT advance_settlements_entry_id_fkey FOREIGN KEY (entry_id) REFERENCES treasury.journal_entries(id);
+
+
+--
+-- Name: advance_settlements advance_settlements_order_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.advance_settlements
+    ADD CONSTRAINT advance_settlements_order_id_fkey FOREIGN KEY (order_id) REFERENCES treasury.payment_orders(id);
+
+
+--
+-- Name: allocation_adjustments allocation_adjustments_allocation_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocation_adjustments
+    ADD CONSTRAINT allocation_adjustments_allocation_id_fkey FOREIGN KEY (allocation_id) REFERENCES treasury.allocations(id);
+
+
+--
+-- Name: allocation_adjustments allocation_adjustments_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocation_adjustments
+    ADD CONSTRAINT allocation_adjustments_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: allocations allocations_budget_level_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocations
+    ADD CONSTRAINT allocations_budget_level_fkey FOREIGN KEY (budget_level) REFERENCES treasury.budget_levels(code);
+
+
+--
+-- Name: allocations allocations_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocations
+    ADD CONSTRAINT allocations_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: allocations allocations_parent_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocations
+    ADD CONSTRAINT allocations_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES treasury.allocations(id);
+
+
+--
+-- Name: allocations allocations_treasury_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocations
+    ADD CONSTRAINT allocations_treasury_code_fkey FOREIGN KEY (treasury_code) REFERENCES treasury.treasuries(code);
+
+
+--
+-- Name: allocations allocations_unit_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocations
+    ADD CONSTRAINT allocations_unit_code_fkey FOREIGN KEY (unit_code) REFERENCES treasury.budget_units(code);
+
+
+--
+-- Name: api_tokens api_tokens_user_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.api_tokens
+    ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES treasury.users(id);
+
+
+--
+-- Name: areas areas_parent_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.areas
+    ADD CONSTRAINT areas_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES treasury.areas(code);
+
+
+--
+-- Name: bank_statement_lines bank_statement_lines_statement_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_statement_lines
+    ADD CONSTRAINT bank_statement_lines_statement_id_fkey FOREIGN KEY (statement_id) REFERENCES treasury.bank_statements(id);
+
+
+--
+-- Name: bank_statements bank_statements_bank_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_statements
+    ADD CONSTRAINT bank_statements_bank_code_fkey FOREIGN KEY (bank_code) REFERENCES treasury.banks(code);
+
+
+--
+-- Name: bank_statements bank_statements_imported_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_statements
+    ADD CONSTRAINT bank_statements_imported_by_fkey FOREIGN KEY (imported_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: bank_transactions bank_transactions_account_no_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_transactions
+    ADD CONSTRAINT bank_transactions_account_no_fkey FOREIGN KEY (account_no) REFERENCES treasury.accounts(account_no);
+
+
+--
+-- Name: bank_transactions bank_transactions_bank_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_transactions
+    ADD CONSTRAINT bank_transactions_bank_code_fkey FOREIGN KEY (bank_code) REFERENCES treasury.banks(code);
+
+
+--
+-- Name: bank_transactions bank_transactions_entry_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.bank_transactions
+    ADD CONSTRAINT bank_transactions_entry_id_fkey FOREIGN KEY (entry_id) REFERENCES treasury.journal_entries(id);
+
+
+--
+-- Name: budget_units budget_units_area_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.budget_units
+    ADD CONSTRAINT budget_units_area_code_fkey FOREIGN KEY (area_code) REFERENCES treasury.areas(code);
+
+
+--
+-- Name: budget_units budget_units_budget_level_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.budget_units
+    ADD CONSTRAINT budget_units_budget_level_fkey FOREIGN KEY (budget_level) REFERENCES treasury.budget_levels(code);
+
+
+--
+-- Name: budget_units budget_units_parent_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.budget_units
+    ADD CONSTRAINT budget_units_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES treasury.budget_units(code);
+
+
+--
+-- Name: budget_units budget_units_treasury_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.budget_units
+    ADD CONSTRAINT budget_units_treasury_code_fkey FOREIGN KEY (treasury_code) REFERENCES treasury.treasuries(code);
+
+
+--
+-- Name: collection_shares collection_shares_budget_level_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collection_shares
+    ADD CONSTRAINT collection_shares_budget_level_fkey FOREIGN KEY (budget_level) REFERENCES treasury.budget_levels(code);
+
+
+--
+-- Name: collection_shares collection_shares_collection_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collection_shares
+    ADD CONSTRAINT collection_shares_collection_id_fkey FOREIGN KEY (collection_id) REFERENCES treasury.collections(id);
+
+
+--
+-- Name: collections collections_area_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_area_code_fkey FOREIGN KEY (area_code) REFERENCES treasury.areas(code);
+
+
+--
+-- Name: collections collections_bank_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_bank_code_fkey FOREIGN KEY (bank_code) REFERENCES treasury.banks(code);
+
+
+--
+-- Name: collections collections_bank_transaction; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_bank_transaction FOREIGN KEY (bank_code, bank_ref, bank_kind) REFERENCES treasury.bank_transactions(bank_code, bank_ref, kind) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: collections collections_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: collections collections_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossiers(id);
+
+
+--
+-- Name: collections collections_entry_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_entry_id_fkey FOREIGN KEY (entry_id) REFERENCES treasury.journal_entries(id);
+
+
+--
+-- Name: collections collections_sharing_rule_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_sharing_rule_id_fkey FOREIGN KEY (sharing_rule_id) REFERENCES treasury.sharing_rules(id);
+
+
+--
+-- Name: collections collections_treasury_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.collections
+    ADD CONSTRAINT collections_treasury_code_fkey FOREIGN KEY (treasury_code) REFERENCES treasury.treasuries(code);
+
+
+--
+-- Name: commitments commitments_allocation_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.commitments
+    ADD CONSTRAINT commitments_allocation_id_fkey FOREIGN KEY (allocation_id) REFERENCES treasury.allocations(id);
+
+
+--
+-- Name: commitments commitments_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.commitments
+    ADD CONSTRAINT commitments_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: commitments commitments_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.commitments
+    ADD CONSTRAINT commitments_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossiers(id);
+
+
+--
+-- Name: commitments commitments_supplier_bank_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.commitments
+    ADD CONSTRAINT commitments_supplier_bank_code_fkey FOREIGN KEY (supplier_bank_code) REFERENCES treasury.banks(code);
+
+
+--
+-- Name: dossiers dossiers_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossiers
+    ADD CONSTRAINT dossiers_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: dossiers dossiers_treasury_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossiers
+    ADD CONSTRAINT dossiers_treasury_code_fkey FOREIGN KEY (treasury_code) REFERENCES treasury.treasuries(code);
+
+
+--
+-- Name: dossiers dossiers_unit_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossiers
+    ADD CONSTRAINT dossiers_unit_code_fkey FOREIGN KEY (unit_code) REFERENCES treasury.budget_units(code);
+
+
+--
+-- Name: grants grants_user_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.grants
+    ADD CONSTRAINT grants_user_id_fkey FOREIGN KEY (user_id) REFERENCES treasury.users(id);
+
+
+--
+-- Name: idempotency_outcomes idempotency_outcomes_user_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.idempotency_outcomes
+    ADD CONSTRAINT idempotency_outcomes_user_id_fkey FOREIGN KEY (user_id) REFERENCES treasury.users(id);
+
+
+--
+-- Name: journal_entries journal_entries_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_entries
+    ADD CONSTRAINT journal_entries_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: journal_entries journal_entries_treasury_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_entries
+    ADD CONSTRAINT journal_entries_treasury_code_fkey FOREIGN KEY (treasury_code) REFERENCES treasury.treasuries(code);
+
+
+--
+-- Name: journal_lines journal_lines_account_no_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_account_no_fkey FOREIGN KEY (account_no) REFERENCES treasury.accounts(account_no);
+
+
+--
+-- Name: journal_lines journal_lines_area_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_area_code_fkey FOREIGN KEY (area_code) REFERENCES treasury.areas(code);
+
+
+--
+-- Name: journal_lines journal_lines_bank_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_bank_code_fkey FOREIGN KEY (bank_code) REFERENCES treasury.banks(code);
+
+
+--
+-- Name: journal_lines journal_lines_budget_level_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_budget_level_fkey FOREIGN KEY (budget_level) REFERENCES treasury.budget_levels(code);
+
+
+--
+-- Name: journal_lines journal_lines_entry_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_entry_id_fkey FOREIGN KEY (entry_id) REFERENCES treasury.journal_entries(id);
+
+
+--
+-- Name: journal_lines journal_lines_gl_account_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_gl_account_fkey FOREIGN KEY (gl_account) REFERENCES treasury.gl_accounts(code);
+
+
+--
+-- Name: journal_lines journal_lines_treasury_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_treasury_code_fkey FOREIGN KEY (treasury_code) REFERENCES treasury.treasuries(code);
+
+
+--
+-- Name: journal_lines journal_lines_unit_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_unit_code_fkey FOREIGN KEY (unit_code) REFERENCES treasury.budget_units(code);
+
+
+--
+-- Name: payment_order_events payment_order_events_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_order_events
+    ADD CONSTRAINT payment_order_events_by_fkey FOREIGN KEY (by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: payment_order_events payment_order_events_order_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_order_events
+    ADD CONSTRAINT payment_order_events_order_id_fkey FOREIGN KEY (order_id) REFERENCES treasury.payment_orders(id);
+
+
+--
+-- Name: payment_orders payment_orders_allocation_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_allocation_id_fkey FOREIGN KEY (allocation_id) REFERENCES treasury.allocations(id);
+
+
+--
+-- Name: payment_orders payment_orders_approved_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: payment_orders payment_orders_authorized_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_authorized_by_fkey FOREIGN KEY (authorized_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: payment_orders payment_orders_beneficiary_bank_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_beneficiary_bank_code_fkey FOREIGN KEY (beneficiary_bank_code) REFERENCES treasury.banks(code);
+
+
+--
+-- Name: payment_orders payment_orders_cancelled_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_cancelled_by_fkey FOREIGN KEY (cancelled_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: payment_orders payment_orders_commitment_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES treasury.commitments(id);
+
+
+--
+-- Name: payment_orders payment_orders_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossiers(id);
+
+
+--
+-- Name: payment_orders payment_orders_entry_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_entry_id_fkey FOREIGN KEY (entry_id) REFERENCES treasury.journal_entries(id);
+
+
+--
+-- Name: payment_orders payment_orders_rejected_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_rejected_by_fkey FOREIGN KEY (rejected_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: payment_orders payment_orders_submitted_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_submitted_by_fkey FOREIGN KEY (submitted_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: periods periods_closed_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.periods
+    ADD CONSTRAINT periods_closed_by_fkey FOREIGN KEY (closed_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: refund_shares refund_shares_budget_level_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refund_shares
+    ADD CONSTRAINT refund_shares_budget_level_fkey FOREIGN KEY (budget_level) REFERENCES treasury.budget_levels(code);
+
+
+--
+-- Name: refund_shares refund_shares_refund_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refund_shares
+    ADD CONSTRAINT refund_shares_refund_id_fkey FOREIGN KEY (refund_id) REFERENCES treasury.refunds(id);
+
+
+--
+-- Name: refunds refunds_collection_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refunds
+    ADD CONSTRAINT refunds_collection_id_fkey FOREIGN KEY (collection_id) REFERENCES treasury.collections(id);
+
+
+--
+-- Name: refunds refunds_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refunds
+    ADD CONSTRAINT refunds_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: refunds refunds_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refunds
+    ADD CONSTRAINT refunds_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossiers(id);
+
+
+--
+-- Name: refunds refunds_entry_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.refunds
+    ADD CONSTRAINT refunds_entry_id_fkey FOREIGN KEY (entry_id) REFERENCES treasury.journal_entries(id);
+
+
+--
+-- Name: sharing_rule_shares sharing_rule_shares_budget_level_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.sharing_rule_shares
+    ADD CONSTRAINT sharing_rule_shares_budget_level_fkey FOREIGN KEY (budget_level) REFERENCES treasury.budget_levels(code);
+
+
+--
+-- Name: sharing_rule_shares sharing_rule_shares_rule_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.sharing_rule_shares
+    ADD CONSTRAINT sharing_rule_shares_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES treasury.sharing_rules(id);
+
+
+--
+-- Name: sharing_rules sharing_rules_area_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.sharing_rules
+    ADD CONSTRAINT sharing_rules_area_code_fkey FOREIGN KEY (area_code) REFERENCES treasury.areas(code);
+
+
+--
+-- Name: sharing_rules sharing_rules_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.sharing_rules
+    ADD CONSTRAINT sharing_rules_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: sharing_rules sharing_rules_updated_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.sharing_rules
+    ADD CONSTRAINT sharing_rules_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: treasuries treasuries_budget_level_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.treasuries
+    ADD CONSTRAINT treasuries_budget_level_fkey FOREIGN KEY (budget_level) REFERENCES treasury.budget_levels(code);
+
+
+--
+-- Name: treasuries treasuries_parent_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.treasuries
+    ADD CONSTRAINT treasuries_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES treasury.treasuries(code);
+
+
+--
+-- Name: SCHEMA treasury; Type: ACL; Schema: -; Owner: treasury_owner
+--
+
+GRANT USAGE ON SCHEMA treasury TO treasury_app;
+GRANT USAGE ON SCHEMA treasury TO treasury_readonly;
+
+
+--
+-- Name: TYPE collection_batch_item; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON TYPE treasury.collection_batch_item TO treasury_app;
+GRANT ALL ON TYPE treasury.collection_batch_item TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION bank_day_transactions(p_bank_code text, p_day date); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.bank_day_transactions(p_bank_code text, p_day date) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.bank_day_transactions(p_bank_code text, p_day date) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION code_valid(p_kind text, p_code text, p_on date); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.code_valid(p_kind text, p_code text, p_on date) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.code_valid(p_kind text, p_code text, p_on date) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION collection_content(p_collected_on text, p_payer_tax_id text, p_payer_name text, p_revenue_id text, p_chapter text, p_economic_code text, p_area_code text, p_treasury_code text, p_amount text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.collection_content(p_collected_on text, p_payer_tax_id text, p_payer_name text, p_revenue_id text, p_chapter text, p_economic_code text, p_area_code text, p_treasury_code text, p_amount text) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.collection_content(p_collected_on text, p_payer_tax_id text, p_payer_name text, p_revenue_id text, p_chapter text, p_economic_code text, p_area_code text, p_treasury_code text, p_amount text) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION entry_problem(p_entry_id bigint); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.entry_problem(p_entry_id bigint) TO treasury_app;
+
+
+--
+-- Name: FUNCTION import_bank_statement(p_bank_code text, p_statement_date date, p_lines jsonb, p_imported_by bigint); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.import_bank_statement(p_bank_code text, p_statement_date date, p_lines jsonb, p_imported_by bigint) TO treasury_app;
+
+
+--
+-- Name: FUNCTION iso_date(p_text text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.iso_date(p_text text) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.iso_date(p_text text) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION json_amount(p_value jsonb, p_what text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.json_amount(p_value jsonb, p_what text) TO treasury_app;
+
+
+--
+-- Name: FUNCTION json_str(p_value jsonb); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.json_str(p_value jsonb) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.json_str(p_value jsonb) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION next_account_no(); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.next_account_no() TO treasury_app;
+
+
+--
+-- Name: FUNCTION post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb) TO treasury_app;
+
+
+--
+-- Name: FUNCTION reconcile_statement(p_statement_id bigint); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.reconcile_statement(p_statement_id bigint) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.reconcile_statement(p_statement_id bigint) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION record_collections(p_items jsonb, p_created_by bigint, p_accounting_date date); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.record_collections(p_items jsonb, p_created_by bigint, p_accounting_date date) TO treasury_app;
+
+
+--
+-- Name: FUNCTION record_refund(p_collection_id bigint, p_amount bigint, p_decision_no text, p_reason text, p_created_by bigint, p_accounting_date date, p_dossier_id bigint); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.record_refund(p_collection_id bigint, p_amount bigint, p_decision_no text, p_reason text, p_created_by bigint, p_accounting_date date, p_dossier_id bigint) TO treasury_app;
+
+
+--
+-- Name: FUNCTION revenue_error(p_code text, p_reason text, p_message text, p_field text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.revenue_error(p_code text, p_reason text, p_message text, p_field text) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.revenue_error(p_code text, p_reason text, p_message text, p_field text) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION shares_json(p_levels text[], p_amounts bigint[]); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.shares_json(p_levels text[], p_amounts bigint[]) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.shares_json(p_levels text[], p_amounts bigint[]) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION sharing_rule_for(p_fiscal_year integer, p_economic_code text, p_area_code text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.sharing_rule_for(p_fiscal_year integer, p_economic_code text, p_area_code text) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.sharing_rule_for(p_fiscal_year integer, p_economic_code text, p_area_code text) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION split_amount(p_amount bigint, p_weights bigint[], p_ranks integer[]); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.split_amount(p_amount bigint, p_weights bigint[], p_ranks integer[]) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.split_amount(p_amount bigint, p_weights bigint[], p_ranks integer[]) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION statement_reconciliation(p_statement_id bigint); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.statement_reconciliation(p_statement_id bigint) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.statement_reconciliation(p_statement_id bigint) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION treasury_ancestors(p_code text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.treasury_ancestors(p_code text) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.treasury_ancestors(p_code text) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION verify(); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.verify() TO treasury_app;
+GRANT ALL ON FUNCTION treasury.verify() TO treasury_readonly;
+
+
+--
+-- Name: TABLE treasury_schema_migrations; Type: ACL; Schema: public; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE public.treasury_schema_migrations TO treasury_readonly;
+
+
+--
+-- Name: TABLE accounts; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.accounts TO treasury_app;
+GRANT SELECT ON TABLE treasury.accounts TO treasury_readonly;
+
+
+--
+-- Name: TABLE journal_lines; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.journal_lines TO treasury_app;
+GRANT SELECT ON TABLE treasury.journal_lines TO treasury_readonly;
+
+
+--
+-- Name: TABLE account_balances; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.account_balances TO treasury_app;
+GRANT SELECT ON TABLE treasury.account_balances TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE account_no_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.account_no_seq TO treasury_app;
+
+
+--
+-- Name: TABLE advance_settlements; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.advance_settlements TO treasury_app;
+GRANT SELECT ON TABLE treasury.advance_settlements TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE advance_settlements_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.advance_settlements_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE allocation_adjustments; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.allocation_adjustments TO treasury_app;
+GRANT SELECT ON TABLE treasury.allocation_adjustments TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE allocation_adjustments_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.allocation_adjustments_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE allocations; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.allocations TO treasury_app;
+GRANT SELECT ON TABLE treasury.allocations TO treasury_readonly;
+
+
+--
+-- Name: COLUMN allocations.note; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(note) ON TABLE treasury.allocations TO treasury_app;
+
+
+--
+-- Name: SEQUENCE allocations_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.allocations_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE api_tokens; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.api_tokens TO treasury_app;
+
+
+--
+-- Name: COLUMN api_tokens.revoked_at; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(revoked_at) ON TABLE treasury.api_tokens TO treasury_app;
+
+
+--
+-- Name: SEQUENCE api_tokens_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.api_tokens_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE areas; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.areas TO treasury_app;
+GRANT SELECT ON TABLE treasury.areas TO treasury_readonly;
+
+
+--
+-- Name: TABLE audit_log; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.audit_log TO treasury_app;
+GRANT SELECT ON TABLE treasury.audit_log TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE audit_log_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.audit_log_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE bank_statement_lines; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.bank_statement_lines TO treasury_app;
+GRANT SELECT ON TABLE treasury.bank_statement_lines TO treasury_readonly;
+
+
+--
+-- Name: TABLE bank_statements; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.bank_statements TO treasury_app;
+GRANT SELECT ON TABLE treasury.bank_statements TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE bank_statements_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.bank_statements_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE bank_transactions; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.bank_transactions TO treasury_app;
+GRANT SELECT ON TABLE treasury.bank_transactions TO treasury_readonly;
+
+
+--
+-- Name: TABLE banks; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.banks TO treasury_app;
+GRANT SELECT ON TABLE treasury.banks TO treasury_readonly;
+
+
+--
+-- Name: TABLE budget_execution; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.budget_execution TO treasury_app;
+GRANT SELECT ON TABLE treasury.budget_execution TO treasury_readonly;
+
+
+--
+-- Name: TABLE budget_levels; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.budget_levels TO treasury_app;
+GRANT SELECT ON TABLE treasury.budget_levels TO treasury_readonly;
+
+
+--
+-- Name: TABLE budget_units; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.budget_units TO treasury_app;
+GRANT SELECT ON TABLE treasury.budget_units TO treasury_readonly;
+
+
+--
+-- Name: TABLE classification_codes; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.classification_codes TO treasury_app;
+GRANT SELECT ON TABLE treasury.classification_codes TO treasury_readonly;
+
+
+--
+-- Name: TABLE collection_shares; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.collection_shares TO treasury_app;
+GRANT SELECT ON TABLE treasury.collection_shares TO treasury_readonly;
+
+
+--
+-- Name: TABLE collections; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.collections TO treasury_app;
+GRANT SELECT ON TABLE treasury.collections TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE collections_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.collections_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE commitments; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.commitments TO treasury_app;
+GRANT SELECT ON TABLE treasury.commitments TO treasury_readonly;
+
+
+--
+-- Name: COLUMN commitments.status; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(status) ON TABLE treasury.commitments TO treasury_app;
+
+
+--
+-- Name: COLUMN commitments.dossier_id; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(dossier_id) ON TABLE treasury.commitments TO treasury_app;
+
+
+--
+-- Name: SEQUENCE commitments_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.commitments_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE deferred_checks; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.deferred_checks TO treasury_app;
+GRANT SELECT ON TABLE treasury.deferred_checks TO treasury_readonly;
+
+
+--
+-- Name: TABLE dossiers; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.dossiers TO treasury_app;
+GRANT SELECT ON TABLE treasury.dossiers TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE dossiers_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.dossiers_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE gl_accounts; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.gl_accounts TO treasury_app;
+GRANT SELECT ON TABLE treasury.gl_accounts TO treasury_readonly;
+
+
+--
+-- Name: TABLE grants; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE treasury.grants TO treasury_app;
+GRANT SELECT ON TABLE treasury.grants TO treasury_readonly;
+
+
+--
+-- Name: TABLE holidays; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.holidays TO treasury_app;
+GRANT SELECT ON TABLE treasury.holidays TO treasury_readonly;
+
+
+--
+-- Name: TABLE idempotency_outcomes; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.idempotency_outcomes TO treasury_app;
+GRANT SELECT ON TABLE treasury.idempotency_outcomes TO treasury_readonly;
+
+
+--
+-- Name: TABLE journal_entries; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.journal_entries TO treasury_app;
+GRANT SELECT ON TABLE treasury.journal_entries TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE journal_entries_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.journal_entries_id_seq TO treasury_app;
+
+
+--
+-- Name: SEQUENCE journal_lines_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.journal_lines_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE payment_order_events; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.payment_order_events TO treasury_app;
+GRANT SELECT ON TABLE treasury.payment_order_events TO treasury_readonly;
+
+
+--
+-- Name: TABLE payment_orders; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.payment_orders TO treasury_app;
+GRANT SELECT ON TABLE treasury.payment_orders TO treasury_readonly;
+
+
+--
+-- Name: COLUMN payment_orders.status; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(status) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.approved_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(approved_by) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.authorized_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(authorized_by) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.rejected_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(rejected_by) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.cancelled_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(cancelled_by) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.reject_reason_code; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(reject_reason_code) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.note; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(note) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.entry_id; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(entry_id) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.dossier_id; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(dossier_id) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: SEQUENCE payment_orders_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.payment_orders_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE periods; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.periods TO treasury_app;
+GRANT SELECT ON TABLE treasury.periods TO treasury_readonly;
+
+
+--
+-- Name: TABLE refund_shares; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.refund_shares TO treasury_app;
+GRANT SELECT ON TABLE treasury.refund_shares TO treasury_readonly;
+
+
+--
+-- Name: TABLE refunds; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.refunds TO treasury_app;
+GRANT SELECT ON TABLE treasury.refunds TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE refunds_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.refunds_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE revenue_summary; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.revenue_summary TO treasury_app;
+GRANT SELECT ON TABLE treasury.revenue_summary TO treasury_readonly;
+
+
+--
+-- Name: TABLE service_level; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.service_level TO treasury_app;
+GRANT SELECT ON TABLE treasury.service_level TO treasury_readonly;
+
+
+--
+-- Name: TABLE sharing_rule_shares; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE treasury.sharing_rule_shares TO treasury_app;
+GRANT SELECT ON TABLE treasury.sharing_rule_shares TO treasury_readonly;
+
+
+--
+-- Name: COLUMN sharing_rule_shares.basis_points; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(basis_points) ON TABLE treasury.sharing_rule_shares TO treasury_app;
+
+
+--
+-- Name: TABLE sharing_rules; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.sharing_rules TO treasury_app;
+GRANT SELECT ON TABLE treasury.sharing_rules TO treasury_readonly;
+
+
+--
+-- Name: COLUMN sharing_rules.updated_at; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(updated_at) ON TABLE treasury.sharing_rules TO treasury_app;
+
+
+--
+-- Name: COLUMN sharing_rules.updated_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(updated_by) ON TABLE treasury.sharing_rules TO treasury_app;
+
+
+--
+-- Name: SEQUENCE sharing_rules_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.sharing_rules_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE treasuries; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.treasuries TO treasury_app;
+GRANT SELECT ON TABLE treasury.treasuries TO treasury_readonly;
+
+
+--
+-- Name: TABLE trial_balance; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.trial_balance TO treasury_app;
+GRANT SELECT ON TABLE treasury.trial_balance TO treasury_readonly;
+
+
+--
+-- Name: TABLE users; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.users TO treasury_app;
+GRANT SELECT ON TABLE treasury.users TO treasury_readonly;
+
+
+--
+-- Name: COLUMN users.display_name; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(display_name) ON TABLE treasury.users TO treasury_app;
+
+
+--
+-- Name: SEQUENCE users_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.users_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE verify_checks; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.verify_checks TO treasury_app;
+GRANT SELECT ON TABLE treasury.verify_checks TO treasury_readonly;
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+
