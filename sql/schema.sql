@@ -473,6 +473,65 @@ COMMENT ON FUNCTION treasury.bank_day_transactions(p_bank_code text, p_day date)
 
 
 --
+-- Name: calls_begin(text, bigint[], text[], text[]); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.calls_begin(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[]) RETURNS TABLE(ord bigint, outcome text, same_request boolean)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    -- Concurrent calls with one (user, method, key) run one after the other: the lock is held
+    -- to the end of the transaction, so the later one finds the earlier one's stored outcome.
+    -- Locks are taken in one global order, so two groups sharing keys never deadlock.
+    PERFORM count(pg_advisory_xact_lock(lock_hash))
+    FROM (SELECT DISTINCT hashtextextended(u || E'\n' || p_method || E'\n' || k, 0) AS lock_hash
+          FROM unnest(p_user_ids, p_keys) AS call(u, k) ORDER BY 1 OFFSET 0) AS locks;
+
+    -- One primary-key probe per call (LATERAL ... OFFSET 0 cannot become a join): a cached
+    -- plan made while the table was small would otherwise hash-join every stored outcome.
+    RETURN QUERY
+    SELECT call.ord, stored.outcome, stored.request_hash = sha256(convert_to(call.request, 'UTF8'))
+    FROM unnest(p_user_ids, p_keys, p_requests) WITH ORDINALITY AS call(user_id, key, request, ord)
+    JOIN LATERAL (SELECT o.outcome, o.request_hash FROM treasury.idempotency_outcomes o
+                  WHERE o.user_id = call.user_id AND o.method = p_method AND o.key = call.key OFFSET 0) AS stored ON true;
+END
+$$;
+
+
+ALTER FUNCTION treasury.calls_begin(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[]) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION calls_begin(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[]); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.calls_begin(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[]) IS 'Starts mutating calls of one method (one per array position): takes each call''s idempotency lock (user, method, key) until the end of the transaction and returns, for calls that already have a stored outcome, their position (ord, from 1), the outcome and whether the stored request is the same (false: the key was used with other params).';
+
+
+--
+-- Name: calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[]); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO treasury.idempotency_outcomes (user_id, method, key, request_hash, outcome)
+    SELECT call.user_id, p_method, call.key, sha256(convert_to(call.request, 'UTF8')), call.outcome
+    FROM unnest(p_user_ids, p_keys, p_requests, p_outcomes) AS call(user_id, key, request, outcome);
+    INSERT INTO treasury.audit_log (user_id, action, details)
+    SELECT audit.user_id, p_method, audit.details FROM unnest(p_audit_user_ids, p_audit_details) AS audit(user_id, details);
+$$;
+
+
+ALTER FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) IS 'Finishes mutating calls of one method: stores each call''s outcome for replay (same array positions as calls_begin) and one audit row per call that changed something (the audit arrays: the calls whose outcome is a result).';
+
+
+--
 -- Name: code_valid(text, text, date); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8265,6 +8324,20 @@ GRANT ALL ON TYPE treasury.collection_batch_item TO treasury_readonly;
 
 GRANT ALL ON FUNCTION treasury.bank_day_transactions(p_bank_code text, p_day date) TO treasury_app;
 GRANT ALL ON FUNCTION treasury.bank_day_transactions(p_bank_code text, p_day date) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION calls_begin(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[]); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.calls_begin(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[]) TO treasury_app;
+
+
+--
+-- Name: FUNCTION calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) TO treasury_app;
 
 
 --

@@ -14,14 +14,17 @@ extension PostgresConnection {
         precondition(
             status != .inTransaction && status != .inError,
             "PostgresConnection.transaction called inside an open transaction; nesting is not supported")
+        // BEGIN (and the deadline) go out with the body's first query or with COMMIT: no round
+        // trip of their own.
+        queue(PostgresStatement("BEGIN ISOLATION LEVEL \(isolation.rawValue)"))
         if let deadline {
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { throw CancellationError() }
+            guard remaining > .zero else {
+                discardQueued()
+                throw CancellationError()
+            }
             let milliseconds = max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
-            // Two statements in one simple-protocol message: one round trip. The number is ours, not input.
-            try execute(script: "BEGIN ISOLATION LEVEL \(isolation.rawValue); SET LOCAL statement_timeout = \(milliseconds)")
-        } else {
-            try query("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+            queue(PostgresStatement("SELECT set_config('statement_timeout', $1, true)", [String(milliseconds)]))
         }
         let value: T
         do {
@@ -44,6 +47,7 @@ extension PostgresConnection {
                 sqlState: "25P02")
         }
         do {
+            // With whatever the body queued to go out with it (e.g. the call's idempotency record).
             try query("COMMIT")
         } catch {
             rollbackIfOpen()
@@ -54,6 +58,7 @@ extension PostgresConnection {
     /// Best effort: a failure here is already recorded on the connection, and the caller's
     /// original error matters more.
     func rollbackIfOpen() {
+        discardQueued()
         guard isHealthy, transactionStatus != .idle else { return }
         try? executeIgnoringCancellation("ROLLBACK")
     }

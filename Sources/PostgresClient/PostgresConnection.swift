@@ -71,6 +71,11 @@ public final class PostgresConnection: @unchecked Sendable {
     /// to prepare fails the query with the server's error.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
+        if !queued.isEmpty {
+            let statements = queued + [PostgresStatement(sql, parameters)]
+            queued.removeAll()
+            return try pipeline(statements)[statements.count - 1]
+        }
         try throwIfCancelled()
         let texts = parameters.map(\.postgresText)
         try validate(parameters: texts)
@@ -93,6 +98,9 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Statements waiting to go out in the same flush as the next query (see `queue`).
+    private var queued: [PostgresStatement] = []
+
     /// Statements prepared in this session, by SQL text. Touched only by the thread using the connection.
     private var prepared: [String: String] = [:]
     private var preparedCount = 0
@@ -112,6 +120,13 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// PQexec semantics: SQL text with no parameters that may hold several statements (migrations).
     public func execute(script: String) throws {
+        // A script may hold several statements, which a pipeline cannot carry: what is queued
+        // (e.g. a transaction's BEGIN) goes out first, on its own.
+        if !queued.isEmpty {
+            let statements = queued
+            queued.removeAll()
+            _ = try pipeline(statements)
+        }
         try throwIfCancelled()
         guard PQsendQuery(handle, script) == 1 else { throw failure(.connection(handle)) }
         _ = try collectResults(resendingCancel: true)
@@ -296,6 +311,93 @@ extension PostgresConnection {
         }
         let status = transactionStatus
         return !isHealthy || status == .active || status == .unknown
+    }
+}
+
+// MARK: - Pipelines
+
+/// One statement of a pipeline: SQL text and its parameters, bound as `query` binds them.
+public struct PostgresStatement: Sendable {
+    public var sql: String
+    public var parameters: [any PostgresEncodable]
+
+    public init(_ sql: String, _ parameters: [any PostgresEncodable] = []) {
+        self.sql = sql
+        self.parameters = parameters
+    }
+}
+
+extension PostgresConnection {
+    /// Sends the statements in one flush and reads their results in order: one network round
+    /// trip for all of them (libpq pipeline mode, one Sync). They run one after the other as
+    /// `query` would run them; the server skips the statements after a failing one, and the
+    /// first error is thrown once every result has been read.
+    public func pipeline(_ statements: [PostgresStatement]) throws -> [PostgresResult] {
+        try throwIfCancelled()
+        var bound: [(name: String?, sql: String, values: [String?])] = []
+        for statement in statements {
+            let texts = statement.parameters.map(\.postgresText)
+            try validate(parameters: texts)
+            bound.append((try preparedName(for: statement.sql), statement.sql, texts))
+        }
+        guard PQenterPipelineMode(handle) == 1 else { throw failure(.connection(handle)) }
+        defer { PQexitPipelineMode(handle) }
+        for statement in bound {
+            let sent = withCStrings(statement.values) { values in
+                if let name = statement.name {
+                    PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+                } else {
+                    PQsendQueryParams(handle, statement.sql, Int32(values.count), nil, values, nil, nil, 0)
+                }
+            }
+            guard sent == 1 else { throw failure(.connection(handle)) }
+        }
+        guard PQpipelineSync(handle) == 1 else { throw failure(.connection(handle)) }
+        var results: [PostgresResult] = []
+        var firstError: PostgresError?
+        for _ in bound {
+            switch readPipelinedStatement() {
+            case .success(let result)?: results.append(result)
+            case .failure(let error)?: firstError = firstError ?? error
+            case nil: firstError = firstError ?? failure(.connection(handle))
+            }
+        }
+        // The Sync's own result ends the pipeline.
+        if let sync = nextResult(resendingCancel: true) { PQclear(sync) }
+        if let firstError { throw firstError }
+        return results
+    }
+
+    /// Queues a statement to go out in the same flush as the next `query` (or a transaction's
+    /// COMMIT), saving it a round trip of its own. Its result is not returned; its error fails
+    /// that query.
+    public func queue(_ statement: PostgresStatement) {
+        queued.append(statement)
+    }
+
+    /// Drops the queued statements that were not sent yet; true if there were any.
+    @discardableResult
+    public func discardQueued() -> Bool {
+        defer { queued.removeAll() }
+        return !queued.isEmpty
+    }
+
+    /// One statement's results in pipeline mode: they end with a NULL result. nil when the
+    /// statement was skipped after an earlier error or the connection failed.
+    private func readPipelinedStatement() -> Result<PostgresResult, PostgresError>? {
+        var outcome: Result<PostgresResult, PostgresError>?
+        while let result = nextResult(resendingCancel: true) {
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if status == PGRES_PIPELINE_ABORTED {
+                outcome = outcome ?? .failure(PostgresError(kind: .server, message: "skipped after an earlier error in the pipeline", sqlState: "25P02"))
+                continue
+            }
+            if status == PGRES_PIPELINE_SYNC { break }
+            if case .failure = outcome { continue }
+            outcome = convert(result)
+        }
+        return outcome
     }
 }
 

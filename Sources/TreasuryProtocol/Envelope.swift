@@ -96,6 +96,11 @@ public enum CallOutcome: Sendable, Equatable {
 
     public static func result(_ json: JSON) -> CallOutcome { .result(json.serialized()) }
     public static func failure(_ error: CallError) -> CallOutcome { .error(error.json.serialized()) }
+
+    public var isResult: Bool {
+        if case .result = self { return true }
+        return false
+    }
 }
 
 /// Builds the lines the server writes. Each line ends with `\n`.

@@ -37,7 +37,9 @@ enum SchemaRule {
     static func businessError(for error: PostgresError) -> CallError? {
         guard error.kind == .server, error.sqlState == "23514", let constraint = error.constraint,
               let meaning = meanings[constraint] else { return nil }
-        return CallError(meaning.code, meaning.reason, meaning.message)
+        // The rule's own message says what was refused (accounts, amounts, the period); it is
+        // written for people and holds nothing secret.
+        return CallError(meaning.code, meaning.reason, error.message.isEmpty ? meaning.message : error.message)
     }
 
     /// The terminal error for a failure that is not the method's own decision.

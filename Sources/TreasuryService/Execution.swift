@@ -7,34 +7,20 @@ import TreasuryProtocol
 enum Execution {
     static func mutating(_ context: CallContext, stage: @escaping @Sendable (CallContext, PostgresConnection) throws -> Staged) async throws -> CallOutcome {
         let key = context.call.metadata["idempotency-key"] ?? ""
-        let method = context.declaration.name
         let request = requestText(context)
-        let userID = context.caller.userID
         return try await context.core.pool.transaction(deadline: context.call.deadline) { connection in
+            // Goes out with BEGIN; the stored outcome is answered only once the caller is
+            // known to be allowed (PROTOCOL.md: scope before replay).
+            let stored = try Idempotency.begin(connection, method: context.declaration.name, calls: [(context.caller.userID, key, request)])
             let staged = try stage(context, connection)
             try context.authorize(staged.target)
-            try connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["\(userID)\n\(method)\n\(key)"])
-            if let stored = try connection.query(
-                """
-                SELECT outcome, request_hash = sha256(convert_to($4, 'UTF8')) AS same_request
-                FROM idempotency_outcomes WHERE user_id = $1 AND method = $2 AND key = $3
-                """, [userID, method, key, request]).first {
-                guard try stored.decode(Bool.self, "same_request") else {
-                    throw CallError(.alreadyExists, "IDEMPOTENCY_KEY_REUSED", "this idempotency key was used with other params")
-                }
-                return try StoredOutcome.decode(stored.decode(String.self, "outcome"))
-            }
+            if let replay = stored[0] { return try replay.get() }
             let outcome = try runEffects(context, connection, staged)
-            try connection.query(
-                """
-                INSERT INTO idempotency_outcomes (user_id, method, key, request_hash, outcome)
-                VALUES ($1, $2, $3, sha256(convert_to($4, 'UTF8')), $5)
-                """, [userID, method, key, request, StoredOutcome.encode(outcome, redacting: context.declaration.redactedInStoredOutcome)])
-            if case .result = outcome {
-                try connection.query(
-                    "INSERT INTO audit_log (user_id, action, details) VALUES ($1, $2, $3::jsonb)",
-                    [userID, method, JSON.object(context.params.object).serialized()])
-            }
+            // Goes out with COMMIT: the outcome is stored in the same transaction as the effects.
+            Idempotency.finish(connection, method: context.declaration.name, calls: [Idempotency.Finished(
+                userID: context.caller.userID, key: key, request: request,
+                outcome: StoredOutcome.encode(outcome, redacting: context.declaration.redactedInStoredOutcome),
+                auditDetails: outcome.isResult ? JSON.object(context.params.object).serialized() : nil)])
             return outcome
         }
     }
@@ -47,17 +33,24 @@ enum Execution {
     /// The method's own effects behind a savepoint, so that a business refusal is stored
     /// as the outcome while its partial effects are undone.
     static func runEffects(_ context: CallContext, _ connection: PostgresConnection, _ staged: Staged) throws -> CallOutcome {
-        try connection.query("SAVEPOINT effects")
+        // Goes out with the effects' first statement; if none was sent, nothing needs undoing.
+        connection.queue(PostgresStatement("SAVEPOINT effects"))
         do {
-            return .result(try staged.run())
+            let result = try staged.run()
+            connection.discardQueued()
+            return .result(result)
         } catch let error as CallError where error.code.isStoredForReplay {
-            try connection.query("ROLLBACK TO SAVEPOINT effects")
+            try rollBackEffects(connection)
             return .failure(error)
         } catch let error as PostgresError {
             guard let business = SchemaRule.businessError(for: error) else { throw error }
-            try connection.query("ROLLBACK TO SAVEPOINT effects")
+            try rollBackEffects(connection)
             return .failure(business)
         }
+    }
+
+    private static func rollBackEffects(_ connection: PostgresConnection) throws {
+        if !connection.discardQueued() { try connection.query("ROLLBACK TO SAVEPOINT effects") }
     }
 
     static func read(_ context: CallContext, stage: @escaping @Sendable (CallContext, PostgresConnection) throws -> Staged) async throws -> CallOutcome {
@@ -70,6 +63,47 @@ enum Execution {
                 return .failure(error)
             }
         }
+    }
+}
+
+/// A mutating call's idempotency record and audit row, through the schema's calls_begin and
+/// calls_finish (sql/migrations/0003_identity.sql): one place for a call alone and for a group.
+enum Idempotency {
+    struct Finished {
+        var userID: Int64
+        var key: String
+        var request: String
+        /// The stored outcome (StoredOutcome.encode).
+        var outcome: String
+        /// The audit row's details; nil when the call changed nothing (a refusal).
+        var auditDetails: String?
+    }
+
+    /// Takes the calls' idempotency locks and returns, per call, its stored outcome to replay
+    /// (or IDEMPOTENCY_KEY_REUSED), nil when the call is new.
+    static func begin(_ connection: PostgresConnection, method: String, calls: [(userID: Int64, key: String, request: String)]) throws -> [Result<CallOutcome, CallError>?] {
+        var stored = [Result<CallOutcome, CallError>?](repeating: nil, count: calls.count)
+        let rows = try connection.query("SELECT ord, outcome, same_request FROM calls_begin($1, $2, $3, $4)",
+                                        [method, calls.map(\.userID), calls.map(\.key), calls.map(\.request)]).rows
+        for row in rows {
+            let position = Int(try row.decode(Int64.self, "ord")) - 1
+            if try row.decode(Bool.self, "same_request") {
+                stored[position] = .success(try StoredOutcome.decode(row.decode(String.self, "outcome")))
+            } else {
+                stored[position] = .failure(CallError(.alreadyExists, "IDEMPOTENCY_KEY_REUSED", "this idempotency key was used with other params"))
+            }
+        }
+        return stored
+    }
+
+    /// Queues the calls' outcomes and audit rows to go out with COMMIT.
+    static func finish(_ connection: PostgresConnection, method: String, calls: [Finished]) {
+        guard !calls.isEmpty else { return }
+        let audited = calls.filter { $0.auditDetails != nil }
+        connection.queue(PostgresStatement(
+            "SELECT calls_finish($1, $2, $3, $4, $5, $6, $7)",
+            [method, calls.map(\.userID), calls.map(\.key), calls.map(\.request), calls.map(\.outcome),
+             audited.map(\.userID), audited.map { $0.auditDetails ?? "" }]))
     }
 }
 

@@ -214,39 +214,20 @@ final class CollectionGroupCommit: Sendable {
     }
 
     private func record(_ members: [Member], method: String, on connection: PostgresConnection, turn: Turn) throws -> [Int: Decision] {
-        // The one-call path's advisory lock per (user, method, key), taken in one global order.
-        let lockKeys = members.map { "\($0.userID)\n\(method)\n\($0.key)" }
-        try connection.query(
-            """
-            SELECT count(pg_advisory_xact_lock(h)) FROM
-              (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1 OFFSET 0) AS s
-            """, [lockKeys])
-
+        // The idempotency locks and stored outcomes of the one-call path, for the whole group.
         var decisions: [Int: Decision] = [:]
-        // One primary-key probe per member (LATERAL ... OFFSET 0 cannot become a join). As a
-        // plain join, the pooled connection's cached plan, made while the table was small,
-        // hash-joined every stored outcome of the method: a cost growing with the table.
-        let stored = try connection.query(
-            """
-            SELECT k.ord, o.outcome, o.request_hash = sha256(convert_to(k.request, 'UTF8')) AS same_request
-            FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS k(user_id, key, request, ord)
-            JOIN LATERAL (SELECT y.outcome, y.request_hash FROM idempotency_outcomes y
-                          WHERE y.user_id = k.user_id AND y.method = $4 AND y.key = k.key OFFSET 0) o ON true
-            """, [members.map(\.userID), members.map(\.key), members.map(\.request), method])
-        for row in stored.rows {
-            let member = members[Int(try row.decode(Int64.self, "ord")) - 1]
-            if try row.decode(Bool.self, "same_request") {
-                decisions[member.id] = .outcome(try StoredOutcome.decode(row.decode(String.self, "outcome")))
-            } else {
-                decisions[member.id] = .outcome(.failure(CallError(.alreadyExists, "IDEMPOTENCY_KEY_REUSED",
-                                                                   "this idempotency key was used with other params")))
+        let stored = try Idempotency.begin(connection, method: method, calls: members.map { ($0.userID, $0.key, $0.request) })
+        for (member, replay) in zip(members, stored) {
+            switch replay {
+            case .success(let outcome)?: decisions[member.id] = .outcome(outcome)
+            case .failure(let error)?: decisions[member.id] = .outcome(.failure(error))
+            case nil: break
             }
         }
 
         // One record_collections call per (user, accounting date): the ledger records who and when.
         let fresh = members.filter { decisions[$0.id] == nil }
         var toStore: [(Member, CallOutcome)] = []
-        var succeeded: [Member] = []
         var batches: [String: [Member]] = [:]
         var order: [String] = []
         for member in fresh {
@@ -267,7 +248,6 @@ final class CollectionGroupCommit: Sendable {
                 } else {
                     outcome = .result(.object(result))
                     toStore.append((member, outcome))
-                    succeeded.append(member)
                 }
                 decisions[member.id] = .outcome(outcome)
             }
@@ -275,21 +255,11 @@ final class CollectionGroupCommit: Sendable {
 
         turn.release()
 
-        if !toStore.isEmpty {
-            try connection.query(
-                """
-                WITH outcomes AS (
-                    INSERT INTO idempotency_outcomes (user_id, method, key, request_hash, outcome)
-                    SELECT x.user_id, $1, x.key, sha256(convert_to(x.request, 'UTF8')), x.outcome
-                    FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS x(user_id, key, request, outcome)
-                )
-                INSERT INTO audit_log (user_id, action, details)
-                SELECT a.user_id, $1, a.details::jsonb FROM unnest($6::bigint[], $7::text[]) AS a(user_id, details)
-                """,
-                [method, toStore.map(\.0.userID), toStore.map(\.0.key), toStore.map(\.0.request),
-                 toStore.map { StoredOutcome.encode($0.1, redacting: []) },
-                 succeeded.map(\.userID), succeeded.map(\.auditDetails)])
-        }
+        Idempotency.finish(connection, method: method, calls: toStore.map { member, outcome in
+            Idempotency.Finished(userID: member.userID, key: member.key, request: member.request,
+                                 outcome: StoredOutcome.encode(outcome, redacting: []),
+                                 auditDetails: outcome.isResult ? member.auditDetails : nil)
+        })
 
         // Past this point every member gets its real outcome; before it, a member cancelled or
         // out of time sends the whole group back (rolled back) so the others run alone.

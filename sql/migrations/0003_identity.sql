@@ -109,6 +109,47 @@ CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.audit_log
 CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
 
+------------------------------------------------------------------------------
+-- A mutating call's idempotency record and audit row. Every mutating method, alone or in a
+-- group commit, goes through these two functions (Sources/TreasuryService/Execution.swift).
+-- They take arrays so that one call serves one caller's call or a whole group.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION treasury.calls_begin(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[])
+RETURNS TABLE (ord bigint, outcome text, same_request boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- Concurrent calls with one (user, method, key) run one after the other: the lock is held
+    -- to the end of the transaction, so the later one finds the earlier one's stored outcome.
+    -- Locks are taken in one global order, so two groups sharing keys never deadlock.
+    PERFORM count(pg_advisory_xact_lock(lock_hash))
+    FROM (SELECT DISTINCT hashtextextended(u || E'\n' || p_method || E'\n' || k, 0) AS lock_hash
+          FROM unnest(p_user_ids, p_keys) AS call(u, k) ORDER BY 1 OFFSET 0) AS locks;
+
+    -- One primary-key probe per call (LATERAL ... OFFSET 0 cannot become a join): a cached
+    -- plan made while the table was small would otherwise hash-join every stored outcome.
+    RETURN QUERY
+    SELECT call.ord, stored.outcome, stored.request_hash = sha256(convert_to(call.request, 'UTF8'))
+    FROM unnest(p_user_ids, p_keys, p_requests) WITH ORDINALITY AS call(user_id, key, request, ord)
+    JOIN LATERAL (SELECT o.outcome, o.request_hash FROM treasury.idempotency_outcomes o
+                  WHERE o.user_id = call.user_id AND o.method = p_method AND o.key = call.key OFFSET 0) AS stored ON true;
+END
+$$;
+COMMENT ON FUNCTION treasury.calls_begin(text, bigint[], text[], text[]) IS 'Starts mutating calls of one method (one per array position): takes each call''s idempotency lock (user, method, key) until the end of the transaction and returns, for calls that already have a stored outcome, their position (ord, from 1), the outcome and whether the stored request is the same (false: the key was used with other params).';
+
+CREATE FUNCTION treasury.calls_finish(
+    p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[],
+    p_audit_user_ids bigint[], p_audit_details jsonb[])
+RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO treasury.idempotency_outcomes (user_id, method, key, request_hash, outcome)
+    SELECT call.user_id, p_method, call.key, sha256(convert_to(call.request, 'UTF8')), call.outcome
+    FROM unnest(p_user_ids, p_keys, p_requests, p_outcomes) AS call(user_id, key, request, outcome);
+    INSERT INTO treasury.audit_log (user_id, action, details)
+    SELECT audit.user_id, p_method, audit.details FROM unnest(p_audit_user_ids, p_audit_details) AS audit(user_id, details);
+$$;
+COMMENT ON FUNCTION treasury.calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[]) IS 'Finishes mutating calls of one method: stores each call''s outcome for replay (same array positions as calls_begin) and one audit row per call that changed something (the audit arrays: the calls whose outcome is a result).';
+
 GRANT SELECT, INSERT ON treasury.users, treasury.grants, treasury.api_tokens,
     treasury.idempotency_outcomes, treasury.audit_log TO treasury_app;
 GRANT UPDATE (display_name) ON treasury.users TO treasury_app;
@@ -116,3 +157,5 @@ GRANT UPDATE (revoked_at) ON treasury.api_tokens TO treasury_app;
 GRANT DELETE ON treasury.grants TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.users_id_seq, treasury.api_tokens_id_seq, treasury.audit_log_id_seq TO treasury_app;
 GRANT SELECT ON treasury.users, treasury.grants, treasury.idempotency_outcomes, treasury.audit_log TO treasury_readonly;
+GRANT EXECUTE ON FUNCTION treasury.calls_begin(text, bigint[], text[], text[]),
+    treasury.calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[]) TO treasury_app;
