@@ -72,9 +72,7 @@ public final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
         if !queued.isEmpty {
-            let statements = queued + [PostgresStatement(sql, parameters)]
-            queued.removeAll()
-            return try pipeline(statements)[statements.count - 1]
+            return try sendQueued(with: PostgresStatement(sql, parameters))!
         }
         try throwIfCancelled()
         let texts = parameters.map(\.postgresText)
@@ -98,8 +96,9 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// Statements waiting to go out in the same flush as the next query (see `queue`).
-    private var queued: [PostgresStatement] = []
+    /// Statements waiting to go out in the same flush as the next query (see `queue`), each
+    /// with the place its result goes.
+    private var queued: [(statement: PostgresStatement, pending: PostgresPending)] = []
 
     /// Statements prepared in this session, by SQL text. Touched only by the thread using the connection.
     private var prepared: [String: String] = [:]
@@ -122,11 +121,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func execute(script: String) throws {
         // A script may hold several statements, which a pipeline cannot carry: what is queued
         // (e.g. a transaction's BEGIN) goes out first, on its own.
-        if !queued.isEmpty {
-            let statements = queued
-            queued.removeAll()
-            _ = try pipeline(statements)
-        }
+        try sendQueued()
         try throwIfCancelled()
         guard PQsendQuery(handle, script) == 1 else { throw failure(.connection(handle)) }
         _ = try collectResults(resendingCancel: true)
@@ -316,6 +311,12 @@ extension PostgresConnection {
 
 // MARK: - Pipelines
 
+/// Where a queued statement's result arrives once it has been sent (see `queue`). Used by the
+/// thread that uses the connection, like the connection itself.
+public final class PostgresPending: @unchecked Sendable {
+    fileprivate(set) var result: PostgresResult?
+}
+
 /// One statement of a pipeline: SQL text and its parameters, bound as `query` binds them.
 public struct PostgresStatement: Sendable {
     public var sql: String
@@ -334,17 +335,25 @@ extension PostgresConnection {
     /// first error is thrown once every result has been read.
     public func pipeline(_ statements: [PostgresStatement]) throws -> [PostgresResult] {
         try throwIfCancelled()
-        var bound: [(name: String?, sql: String, values: [String?])] = []
-        for statement in statements {
-            let texts = statement.parameters.map(\.postgresText)
-            try validate(parameters: texts)
-            bound.append((try preparedName(for: statement.sql), statement.sql, texts))
-        }
+        let texts = statements.map { $0.parameters.map(\.postgresText) }
+        for values in texts { try validate(parameters: values) }
         guard PQenterPipelineMode(handle) == 1 else { throw failure(.connection(handle)) }
         defer { PQexitPipelineMode(handle) }
-        for statement in bound {
-            let sent = withCStrings(statement.values) { values in
-                if let name = statement.name {
+        // A statement not prepared yet in this session is prepared inside the pipeline, just
+        // before it runs, so it may name what an earlier statement of the pipeline creates.
+        var preparing: [String?] = []
+        for (statement, values) in zip(statements, texts) {
+            var name = prepared[statement.sql]
+            var newName: String?
+            if name == nil, prepared.count < Self.maximumPreparedStatements {
+                preparedCount += 1
+                newName = "treasury_\(preparedCount)"
+                guard PQsendPrepare(handle, newName, statement.sql, 0, nil) == 1 else { throw failure(.connection(handle)) }
+                name = newName
+            }
+            preparing.append(newName)
+            let sent = withCStrings(values) { values in
+                if let name {
                     PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
                 } else {
                     PQsendQueryParams(handle, statement.sql, Int32(values.count), nil, values, nil, nil, 0)
@@ -355,7 +364,14 @@ extension PostgresConnection {
         guard PQpipelineSync(handle) == 1 else { throw failure(.connection(handle)) }
         var results: [PostgresResult] = []
         var firstError: PostgresError?
-        for _ in bound {
+        for (statement, newName) in zip(statements, preparing) {
+            if let newName {
+                switch readPipelinedStatement() {
+                case .success?: prepared[statement.sql] = newName
+                case .failure(let error)?: firstError = firstError ?? error
+                case nil: firstError = firstError ?? failure(.connection(handle))
+                }
+            }
             switch readPipelinedStatement() {
             case .success(let result)?: results.append(result)
             case .failure(let error)?: firstError = firstError ?? error
@@ -369,10 +385,33 @@ extension PostgresConnection {
     }
 
     /// Queues a statement to go out in the same flush as the next `query` (or a transaction's
-    /// COMMIT), saving it a round trip of its own. Its result is not returned; its error fails
-    /// that query.
-    public func queue(_ statement: PostgresStatement) {
-        queued.append(statement)
+    /// COMMIT), saving it a round trip of its own. Its error fails that query; its result is
+    /// read with `result(of:)`.
+    @discardableResult
+    public func queue(_ statement: PostgresStatement) -> PostgresPending {
+        let pending = PostgresPending()
+        queued.append((statement, pending))
+        return pending
+    }
+
+    /// A queued statement's result; sends what is queued now if it has not gone out yet.
+    public func result(of pending: PostgresPending) throws -> PostgresResult {
+        if pending.result == nil { try sendQueued() }
+        guard let result = pending.result else {
+            throw PostgresError(kind: .server, message: "the queued statement was discarded before it was sent", sqlState: "25P02")
+        }
+        return result
+    }
+
+    /// Sends the queued statements, and `last` after them, in one flush; returns `last`'s result.
+    @discardableResult
+    private func sendQueued(with last: PostgresStatement? = nil) throws -> PostgresResult? {
+        guard !queued.isEmpty else { return try last.map { try query($0.sql, $0.parameters) } }
+        let sending = queued
+        queued.removeAll()
+        let results = try pipeline(sending.map(\.statement) + (last.map { [$0] } ?? []))
+        for (entry, result) in zip(sending, results) { entry.pending.result = result }
+        return last == nil ? nil : results.last
     }
 
     /// Drops the queued statements that were not sent yet; true if there were any.

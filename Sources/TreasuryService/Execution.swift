@@ -9,12 +9,13 @@ enum Execution {
         let key = context.call.metadata["idempotency-key"] ?? ""
         let request = requestText(context)
         return try await context.core.pool.transaction(deadline: context.call.deadline) { connection in
-            // Goes out with BEGIN; the stored outcome is answered only once the caller is
-            // known to be allowed (PROTOCOL.md: scope before replay).
-            let stored = try Idempotency.begin(connection, method: context.declaration.name, calls: [(context.caller.userID, key, request)])
+            // Goes out with BEGIN and the stage's first query, in one round trip; the stored
+            // outcome is answered only once the caller is known to be allowed (PROTOCOL.md:
+            // scope before replay).
+            let lookup = Idempotency.begin(connection, method: context.declaration.name, calls: [(context.caller.userID, key, request)])
             let staged = try stage(context, connection)
             try context.authorize(staged.target)
-            if let replay = stored[0] { return try replay.get() }
+            if let replay = try lookup.stored()[0] { return try replay.get() }
             let outcome = try runEffects(context, connection, staged)
             // Goes out with COMMIT: the outcome is stored in the same transaction as the effects.
             Idempotency.finish(connection, method: context.declaration.name, calls: [Idempotency.Finished(
@@ -79,21 +80,33 @@ enum Idempotency {
         var auditDetails: String?
     }
 
-    /// Takes the calls' idempotency locks and returns, per call, its stored outcome to replay
-    /// (or IDEMPOTENCY_KEY_REUSED), nil when the call is new.
-    static func begin(_ connection: PostgresConnection, method: String, calls: [(userID: Int64, key: String, request: String)]) throws -> [Result<CallOutcome, CallError>?] {
-        var stored = [Result<CallOutcome, CallError>?](repeating: nil, count: calls.count)
-        let rows = try connection.query("SELECT ord, outcome, same_request FROM calls_begin($1, $2, $3, $4)",
-                                        [method, calls.map(\.userID), calls.map(\.key), calls.map(\.request)]).rows
-        for row in rows {
-            let position = Int(try row.decode(Int64.self, "ord")) - 1
-            if try row.decode(Bool.self, "same_request") {
-                stored[position] = .success(try StoredOutcome.decode(row.decode(String.self, "outcome")))
-            } else {
-                stored[position] = .failure(CallError(.alreadyExists, "IDEMPOTENCY_KEY_REUSED", "this idempotency key was used with other params"))
+    /// The calls' idempotency lookup, queued to go out with the transaction's next statement.
+    struct Lookup {
+        let connection: PostgresConnection
+        let pending: PostgresPending
+        let count: Int
+
+        /// Per call, its stored outcome to replay (or IDEMPOTENCY_KEY_REUSED), nil when the call is new.
+        func stored() throws -> [Result<CallOutcome, CallError>?] {
+            var stored = [Result<CallOutcome, CallError>?](repeating: nil, count: count)
+            for row in try connection.result(of: pending).rows {
+                let position = Int(try row.decode(Int64.self, "ord")) - 1
+                if try row.decode(Bool.self, "same_request") {
+                    stored[position] = .success(try StoredOutcome.decode(row.decode(String.self, "outcome")))
+                } else {
+                    stored[position] = .failure(CallError(.alreadyExists, "IDEMPOTENCY_KEY_REUSED", "this idempotency key was used with other params"))
+                }
             }
+            return stored
         }
-        return stored
+    }
+
+    /// Takes the calls' idempotency locks and looks up their stored outcomes (see `Lookup`).
+    static func begin(_ connection: PostgresConnection, method: String, calls: [(userID: Int64, key: String, request: String)]) -> Lookup {
+        let pending = connection.queue(PostgresStatement(
+            "SELECT ord, outcome, same_request FROM calls_begin($1, $2, $3, $4)",
+            [method, calls.map(\.userID), calls.map(\.key), calls.map(\.request)]))
+        return Lookup(connection: connection, pending: pending, count: calls.count)
     }
 
     /// Queues the calls' outcomes and audit rows to go out with COMMIT.

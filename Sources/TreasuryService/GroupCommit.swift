@@ -216,7 +216,7 @@ final class CollectionGroupCommit: Sendable {
     private func record(_ members: [Member], method: String, on connection: PostgresConnection, turn: Turn) throws -> [Int: Decision] {
         // The idempotency locks and stored outcomes of the one-call path, for the whole group.
         var decisions: [Int: Decision] = [:]
-        let stored = try Idempotency.begin(connection, method: method, calls: members.map { ($0.userID, $0.key, $0.request) })
+        let stored = try Idempotency.begin(connection, method: method, calls: members.map { ($0.userID, $0.key, $0.request) }).stored()
         for (member, replay) in zip(members, stored) {
             switch replay {
             case .success(let outcome)?: decisions[member.id] = .outcome(outcome)
