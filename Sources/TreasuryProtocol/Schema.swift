@@ -50,6 +50,11 @@ public struct StringFormat: Sendable {
     public static let text = StringFormat(pattern: "^[^\\u0000-\\u001f]*$") { value in
         value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
     }
+
+    /// Text for people that must say something: at least one character, none a control character.
+    public static let nonEmptyText = StringFormat(pattern: "^[^\\u0000-\\u001f]+$") { value in
+        !value.isEmpty && text.check(value)
+    }
 }
 
 /// The type of a parameter or result field. One declaration serves validation of requests
@@ -107,7 +112,7 @@ extension ParamType {
                 throw CallError.field(path, "FIELD_INVALID", "\(path) is longer than \(maximumLength) characters")
             }
             guard format.check(text) else {
-                throw CallError.field(path, "FIELD_INVALID", "\(path) must match \(format.pattern)")
+                throw CallError.field(path, "FIELD_INVALID", text.isEmpty ? "\(path) must not be empty" : "\(path) must match \(format.pattern)")
             }
         case .money(let signed):
             try ParamType.validateMoney(value, signed: signed, path: path)

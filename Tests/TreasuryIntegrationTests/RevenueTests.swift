@@ -256,6 +256,57 @@ import TreasuryProtocol
         #expect(try revenue.snapshot()[0] == after[0])
     }
 
+    /// The fields' formats are the service's alone (record_collections checks none): each bad
+    /// field is answered with its path before SQL, the database's refusals keep their field paths.
+    @Test func eachFieldIsAnsweredWithItsPathAndOnlyTheValidItemIsPosted() async throws {
+        let revenue = try await RevenueWorld.make(try await TestEnvironment.get())
+        let bank = revenue.world.bank
+        func item(_ change: (inout JSONObject) -> Void) -> JSON {
+            var object = revenue.collection(1_000)
+            change(&object)
+            return .object(object)
+        }
+        let payer = { (tax: String, name: String) in JSON.object(["tax_id": .string(tax), "name": .string(name)]) }
+        let cases: [(JSON, String, String, String)] = [
+            (item { $0["bank_ref"] = .string("") }, "INVALID_ARGUMENT", "FIELD_INVALID", "bank_ref"),
+            (item { $0["payer"] = payer("0101234567", "") }, "INVALID_ARGUMENT", "FIELD_INVALID", "payer.name"),
+            (item { $0["payer"] = payer("", "A payer") }, "INVALID_ARGUMENT", "FIELD_INVALID", "payer.tax_id"),
+            (item { $0["revenue_id"] = .string("") }, "INVALID_ARGUMENT", "FIELD_INVALID", "revenue_id"),
+            (item { $0["collected_on"] = .string("2030-02-30") }, "INVALID_ARGUMENT", "FIELD_INVALID", "collected_on"),
+            (item { $0["amount"] = .string("0") }, "INVALID_ARGUMENT", "FIELD_INVALID", "amount"),
+            (item { $0["amount"] = .string("1000000000000000001") }, "OUT_OF_RANGE", "AMOUNT_OUT_OF_RANGE", "amount"),
+            (item { $0["chapter"] = .string("5a7") }, "INVALID_ARGUMENT", "FIELD_INVALID", "chapter"),
+            (item { $0["dossier_id"] = .string("1") }, "INVALID_ARGUMENT", "UNKNOWN_FIELD", "dossier_id"),
+            (item { $0["treasury_code"] = .string("0009") }, "NOT_FOUND", "TREASURY_NOT_FOUND", "treasury_code"),
+            (item { $0["area_code"] = .string("00009") }, "NOT_FOUND", "AREA_NOT_FOUND", "area_code"),
+            (item { $0["chapter"] = .string("ZZZ9") }, "FAILED_PRECONDITION", "CODE_NOT_VALID", "chapter"),
+        ]
+        let before = try revenue.snapshot()
+        let response = try await bank.mutate("treasury.v1.Revenue/RecordCollections",
+                                             ["collections": .array(cases.map(\.0) + [item { _ in }])])
+        #expect(response.error == nil, "\(response.terminalLine)")
+        let results = response.object["results"]?.arrayValue?.map { $0.objectValue ?? [:] } ?? []
+        #expect(results.count == cases.count + 1)
+        guard results.count == cases.count + 1 else { return }
+        for (index, (_, code, reason, field)) in cases.enumerated() {
+            let error = results[index]["error"]?.objectValue ?? [:]
+            #expect(error["code"] == .string(code) && error["reason"] == .string(reason)
+                    && error["details"]?.objectValue?["field"] == .string("params.collections[\(index)].\(field)"), "\(index): \(error)")
+        }
+        #expect(results[cases.count]["collection_id"] != nil, "the valid item is posted")
+        let after = try revenue.snapshot()
+        #expect(after[0] == before[0] + 1 && after[1] == before[1] + 1, "only the valid item is posted")
+
+        // The single call answers the same, with its own paths.
+        let single = try await bank.mutate("treasury.v1.Revenue/RecordCollection", item { $0["bank_ref"] = .string("") }.objectValue!)
+        #expect(single.code == "INVALID_ARGUMENT" && single.reason == "FIELD_INVALID"
+                && single.error?.details?["field"] == .string("params.bank_ref"), "\(single.terminalLine)")
+        let unknownArea = try await bank.mutate("treasury.v1.Revenue/RecordCollection", item { $0["area_code"] = .string("00009") }.objectValue!)
+        #expect(unknownArea.code == "NOT_FOUND" && unknownArea.reason == "AREA_NOT_FOUND"
+                && unknownArea.error?.details?["field"] == .string("params.area_code"), "\(unknownArea.terminalLine)")
+        #expect(try revenue.snapshot() == after)
+    }
+
     @Test func tenConcurrentRefundsOfOneCollectionNeverExceedIt() async throws {
         let environment = try await TestEnvironment.get()
         let revenue = try await RevenueWorld.make(environment)

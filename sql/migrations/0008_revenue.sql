@@ -67,31 +67,9 @@ COMMENT ON FUNCTION treasury.split_amount(bigint, bigint[], int[]) IS
 ------------------------------------------------------------------------------
 -- Helpers of the write path
 ------------------------------------------------------------------------------
-CREATE FUNCTION treasury.json_str(p_value jsonb) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN jsonb_typeof(p_value) = 'string' THEN p_value #>> '{}' END
-$$;
-COMMENT ON FUNCTION treasury.json_str(jsonb) IS 'The text of a JSON string; NULL for anything else (missing, null, number, object...).';
-
--- iso_date, revenue_error and sharing_rule_for are PL/pgSQL, not SQL: PostgreSQL
--- cannot inline them (text::date depends on DateStyle, so iso_date is less
--- immutable than declared; sharing_rule_for has a sub-select), and a non-inlined
--- SQL function's body is parsed and planned again on every execution of the
--- calling statement, where PL/pgSQL prepares its statements once per session.
--- record_collections calls them once per distinct value.
-CREATE FUNCTION treasury.iso_date(p_text text) RETURNS date
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-BEGIN
-    RETURN CASE
-        WHEN p_text ~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
-         AND substr(p_text, 9, 2)::int <= extract(day FROM (make_date(substr(p_text, 1, 4)::int, substr(p_text, 6, 2)::int, 1)
-                                                            + interval '1 month - 1 day'))::int
-        THEN p_text::date
-    END;
-END
-$$;
-COMMENT ON FUNCTION treasury.iso_date(text) IS 'A YYYY-MM-DD text as a date; NULL when it is not a real calendar date (never raises).';
-
+-- revenue_error is PL/pgSQL, not SQL: a non-inlined SQL function's body is
+-- parsed and planned again on every execution of the calling statement, where
+-- PL/pgSQL prepares its statements once per session.
 CREATE FUNCTION treasury.revenue_error(p_code text, p_reason text, p_message text, p_field text DEFAULT NULL) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
@@ -114,7 +92,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                      p_chapter, p_economic_code, p_area_code, p_treasury_code, p_amount)
 $$;
 COMMENT ON FUNCTION treasury.collection_content(text, text, text, text, text, text, text, text, text) IS
-'Canonical content of a collection request (collected_on YYYY-MM-DD, payer tax id or empty, payer name, revenue id or empty, chapter, economic code, area, treasury, amount as plain decimal digits), joined by newlines after the word COLLECTION. bank_transactions.request_hash = sha256(convert_to(content, ''UTF8'')): every path that records a collection must compute it so (record_collections writes this expression out in its query), so a replay through either path returns the first result.';
+'Canonical content of a collection request (collected_on YYYY-MM-DD, payer tax id or empty, payer name, revenue id or empty, chapter, economic code, area, treasury, amount as plain decimal digits), joined by newlines after the word COLLECTION. bank_transactions.request_hash = sha256(convert_to(content, ''UTF8'')): every path that records a collection must compute it so (parse_collections writes this expression out in its query), so a replay through either path returns the first result.';
 
 ------------------------------------------------------------------------------
 -- Sharing rules
@@ -221,6 +199,9 @@ CREATE CONSTRAINT TRIGGER sharing_rule_shares_sum AFTER INSERT OR UPDATE OR DELE
 CREATE TRIGGER sharing_rule_shares_no_truncate BEFORE TRUNCATE ON treasury.sharing_rule_shares
     FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('sharing_rule_shares_sum');
 
+-- PL/pgSQL, not SQL: its sub-select keeps PostgreSQL from inlining it, and a
+-- non-inlined SQL function is planned again on every execution of the calling
+-- statement. validate_collections calls it once per distinct (economic code, area).
 CREATE FUNCTION treasury.sharing_rule_for(p_fiscal_year int, p_economic_code text, p_area_code text) RETURNS bigint
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -602,56 +583,307 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.refund_sh
 ------------------------------------------------------------------------------
 -- record_collections: the set-based batch
 ------------------------------------------------------------------------------
-CREATE TYPE treasury.collection_batch_item AS (
-    ord             int,
-    bank_code       text,
-    bank_ref        text,
-    collected_on    date,
-    payer_tax_id    text,
-    payer_name      text,
-    revenue_id      text,
-    chapter         text,
-    economic_code   text,
-    area_code       text,
-    treasury_code   text,
-    amount          bigint,
-    dossier_id      bigint,
-    request_hash    bytea,
-    rule_id         bigint,
-    levels          text[],
-    shares          bigint[],
-    collection_id   bigint,
-    entry_id        bigint,
-    primary_ord     int,
-    result          jsonb,
-    new_result      jsonb
-);
-COMMENT ON TYPE treasury.collection_batch_item IS 'Working row of record_collections: one parsed and validated item (result set when it is already decided: an error or a replayed first result; new_result: the answer of a first occurrence if it is recorded now).';
-
--- 1 to 10000 collections in one call, set-based; items succeed or fail on their own.
---  * Validation (step 1): each field of an item is looked up once, and the lookups
---    that depend only on a value shared by many items (iso_date, code_valid,
---    sharing_rule_for, banks, treasuries, areas) run once per distinct value and are
---    joined back; bank_transactions and dossiers, which grow without bound, are
---    probed by index per item. json_str and collection_content are written out in
---    the query (the same expressions): PostgreSQL cannot inline them.
---  * The result of a new collection is built once in step 1 (new_result) and used
---    both for bank_transactions.result and for the answer.
---  * SET jit = off: the insert statement runs with nested loops off, whose disable
+-- record_collections is a pipeline of five functions over one array of
+-- collection_batch_item, each step a few set-based statements that fill in the
+-- attributes it decides: parse_collections (the JSON as typed rows and the
+-- request hash), validate_collections (what only the database can decide),
+-- split_collections (the shares and ids of the collections to record),
+-- write_collections (the rows) and collection_results (the answers). Handing the
+-- array on costs an unnest and an array_agg per step, about 1 us per item,
+-- against ~0.2 ms of rows and checks per collection (measured, docs/schema.md).
+--
+-- The fields' formats are not checked here: the service validates every item
+-- (RevenueMethods.collectionFields) and answers INVALID_ARGUMENT with the field's
+-- path before any item reaches this function, so a second copy of those checks
+-- would only be a second place to keep in step. A direct caller's malformed item
+-- still cannot be recorded: it fails the statement, with a cast error here (a
+-- collected_on or amount that is not a date or a number) or with the tables'
+-- CHECK, NOT NULL or foreign key at the insert.
+--
+-- The steps are called by record_collections only and run with its settings
+-- (a function's SET holds for the functions it calls):
+--  * jit = off: the insert statement runs with nested loops off, whose disable
 --    cost (10^10) pushes the plan over jit_above_cost; LLVM compilation then took
 --    longer than all the work (2.5 s for 1000 items, measured).
---  * SET plan_cache_mode = force_generic_plan: every statement runs on its generic
+--  * plan_cache_mode = force_generic_plan: every statement runs on its generic
 --    plan; the custom plans looked cheaper and were planned again on every call.
+CREATE TYPE treasury.collection_batch_item AS (
+    ord           int,
+    bank_code     text,
+    bank_ref      text,
+    collected_on  date,
+    payer_tax_id  text,
+    payer_name    text,
+    revenue_id    text,
+    chapter       text,
+    economic_code text,
+    area_code     text,
+    treasury_code text,
+    amount        bigint,
+    dossier_id    bigint,
+    request_hash  bytea,
+    rule_id       bigint,
+    first_ord     int,
+    answer        jsonb,
+    levels        text[],
+    shares        bigint[],
+    collection_id bigint,
+    entry_id      bigint,
+    new_result    jsonb
+);
+COMMENT ON TYPE treasury.collection_batch_item IS 'Working row of record_collections, one per item, filled in step by step: parse_collections sets the request (ord = position from 1 .. request_hash); validate_collections the sharing rule_id, first_ord (the first accepted item of the same bank key: the one recorded) and answer (when already decided: a refusal or a replayed first result); split_collections, for each item to record, its levels, shares, collection_id, entry_id and new_result (its answer once recorded).';
 
+-- jsonb_to_recordset reads each object once. collection_content is written out
+-- (PostgreSQL cannot inline it) over the canonical date and amount texts, so that
+-- "1000" and 1000 are the same content.
+CREATE FUNCTION treasury.parse_collections(p_items jsonb) RETURNS treasury.collection_batch_item[]
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+        WITH parsed AS (
+            SELECT x.ord::int AS ord, x.bank_code, x.bank_ref, x.collected_on, x.payer->>'tax_id' AS payer_tax_id,
+                   x.payer->>'name' AS payer_name, x.revenue_id, x.chapter, x.economic_code, x.area_code, x.treasury_code,
+                   x.amount, x.dossier_id
+            FROM ROWS FROM (jsonb_to_recordset(p_items) AS (bank_code text, bank_ref text, collected_on date, payer jsonb,
+                     revenue_id text, chapter text, economic_code text, area_code text, treasury_code text, amount bigint,
+                     dossier_id bigint))
+                 WITH ORDINALITY AS x(bank_code, bank_ref, collected_on, payer, revenue_id, chapter, economic_code, area_code,
+                     treasury_code, amount, dossier_id, ord)
+        )
+        SELECT array_agg(ROW(p.ord, p.bank_code, p.bank_ref, p.collected_on, p.payer_tax_id, p.payer_name, p.revenue_id,
+                   p.chapter, p.economic_code, p.area_code, p.treasury_code, p.amount, p.dossier_id,
+                   sha256(convert_to(concat_ws(E'\n', 'COLLECTION', to_char(p.collected_on, 'YYYY-MM-DD'),
+                       coalesce(p.payer_tax_id, ''), p.payer_name, coalesce(p.revenue_id, ''), p.chapter, p.economic_code,
+                       p.area_code, p.treasury_code, p.amount::text), 'UTF8')),
+                   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::treasury.collection_batch_item ORDER BY p.ord)
+        FROM parsed p
+    );
+END
+$$;
+COMMENT ON FUNCTION treasury.parse_collections(jsonb) IS 'Step 1 of record_collections: the items as collection_batch_item rows in input order, with their request hash (sha256 of collection_content). Checks no field: a value that is not of its column''s type (date, bigint) raises the cast''s error.';
+
+-- An item is answered by the first of these that applies: its bank key already
+-- recorded (a replay when the content is the same, else DUPLICATE_BANK_REF); an
+-- unknown bank, treasury, area or dossier; a chapter or economic code not valid on
+-- the accounting date; a closed period; no sharing rule. Among the accepted items
+-- the first of each bank key is the one recorded; a later one with other content
+-- is DUPLICATE_BANK_REF (with the same content it gets the first one's answer).
+-- The lookups of a value many items share run once per distinct value;
+-- bank_transactions and dossiers grow without bound, so they are probed by index
+-- per item (LATERAL ... OFFSET 0 is never a hash join over the whole table).
+CREATE FUNCTION treasury.validate_collections(p_items treasury.collection_batch_item[], p_accounting_date date)
+RETURNS treasury.collection_batch_item[]
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_fiscal_year   int := extract(year FROM p_accounting_date)::int;
+    v_period_closed boolean := EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_fiscal_year
+                                         AND p.month = extract(month FROM p_accounting_date)::int AND p.status = 'CLOSED');
+BEGIN
+    RETURN (
+        WITH items AS MATERIALIZED (
+            SELECT * FROM unnest(p_items)
+        ), chapters AS MATERIALIZED (
+            SELECT c.code, treasury.code_valid('CHAPTER', c.code, p_accounting_date) AS valid
+            FROM (SELECT DISTINCT i.chapter AS code FROM items i) c
+        ), economic_codes AS MATERIALIZED (
+            SELECT c.code, treasury.code_valid('ECONOMIC', c.code, p_accounting_date) AS valid
+            FROM (SELECT DISTINCT i.economic_code AS code FROM items i) c
+        ), rules AS MATERIALIZED (
+            -- A rule without shares yet (inside the transaction putting it) splits nothing.
+            SELECT k.economic_code, k.area_code, r.id AS rule_id
+            FROM (SELECT DISTINCT i.economic_code, i.area_code FROM items i) k
+            CROSS JOIN LATERAL (SELECT treasury.sharing_rule_for(v_fiscal_year, k.economic_code, k.area_code) AS id) r
+            WHERE EXISTS (SELECT 1 FROM treasury.sharing_rule_shares s WHERE s.rule_id = r.id)
+        ), answered AS MATERIALIZED (
+            SELECT i.*, rule.rule_id AS found_rule_id, CASE
+                WHEN known_ref.kind = 'COLLECTION' AND known_ref.request_hash = i.request_hash THEN known_ref.result
+                WHEN known_ref.kind IS NOT NULL THEN treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
+                    format('bank reference %s/%s was recorded with other content', i.bank_code, i.bank_ref))
+                WHEN known_bank.code IS NULL THEN treasury.revenue_error('NOT_FOUND', 'BANK_NOT_FOUND',
+                    format('bank %s does not exist', i.bank_code), 'bank_code')
+                WHEN known_treasury.code IS NULL THEN treasury.revenue_error('NOT_FOUND', 'TREASURY_NOT_FOUND',
+                    format('treasury %s does not exist', i.treasury_code), 'treasury_code')
+                WHEN known_area.code IS NULL THEN treasury.revenue_error('NOT_FOUND', 'AREA_NOT_FOUND',
+                    format('area %s does not exist', i.area_code), 'area_code')
+                WHEN i.dossier_id IS NOT NULL AND known_dossier.id IS NULL THEN treasury.revenue_error('NOT_FOUND', 'DOSSIER_NOT_FOUND',
+                    format('dossier %s does not exist', i.dossier_id), 'dossier_id')
+                WHEN NOT chapter.valid THEN treasury.revenue_error('FAILED_PRECONDITION', 'CODE_NOT_VALID',
+                    format('chapter %s is not valid on %s', i.chapter, p_accounting_date), 'chapter')
+                WHEN NOT economic.valid THEN treasury.revenue_error('FAILED_PRECONDITION', 'CODE_NOT_VALID',
+                    format('economic code %s is not valid on %s', i.economic_code, p_accounting_date), 'economic_code')
+                WHEN v_period_closed THEN treasury.revenue_error('FAILED_PRECONDITION', 'PERIOD_CLOSED',
+                    format('accounting date %s falls in a closed period', p_accounting_date))
+                WHEN rule.rule_id IS NULL THEN treasury.revenue_error('FAILED_PRECONDITION', 'NO_SHARING_RULE',
+                    format('no sharing rule for fiscal year %s, economic code %s, area %s', v_fiscal_year, i.economic_code, i.area_code))
+                END AS found_answer
+            FROM items i
+            LEFT JOIN LATERAL (SELECT b.kind, b.request_hash, b.result FROM treasury.bank_transactions b
+                               WHERE b.bank_code = i.bank_code AND b.bank_ref = i.bank_ref OFFSET 0) known_ref ON true
+            LEFT JOIN treasury.banks known_bank ON known_bank.code = i.bank_code
+            LEFT JOIN treasury.treasuries known_treasury ON known_treasury.code = i.treasury_code
+            LEFT JOIN treasury.areas known_area ON known_area.code = i.area_code
+            LEFT JOIN LATERAL (SELECT d.id FROM treasury.dossiers d
+                               WHERE i.dossier_id IS NOT NULL AND d.id = i.dossier_id OFFSET 0) known_dossier ON true
+            LEFT JOIN chapters chapter ON chapter.code = i.chapter
+            LEFT JOIN economic_codes economic ON economic.code = i.economic_code
+            LEFT JOIN rules rule ON rule.economic_code = i.economic_code AND rule.area_code = i.area_code
+        ), ranked AS (
+            -- The first accepted item of each bank key is the one recorded; a refused
+            -- item does not take the key from a later valid one.
+            SELECT a.*, CASE WHEN a.found_answer IS NULL THEN first_value(a.ord) OVER same_key END AS found_first_ord,
+                   CASE WHEN a.found_answer IS NULL THEN first_value(a.request_hash) OVER same_key END AS first_hash
+            FROM answered a
+            WINDOW same_key AS (PARTITION BY a.found_answer IS NULL, a.bank_code, a.bank_ref ORDER BY a.ord)
+        )
+        SELECT array_agg(ROW(r.ord, r.bank_code, r.bank_ref, r.collected_on, r.payer_tax_id, r.payer_name, r.revenue_id,
+                   r.chapter, r.economic_code, r.area_code, r.treasury_code, r.amount, r.dossier_id, r.request_hash,
+                   r.found_rule_id, r.found_first_ord,
+                   coalesce(r.found_answer, CASE WHEN r.first_hash <> r.request_hash THEN treasury.revenue_error('ALREADY_EXISTS',
+                       'DUPLICATE_BANK_REF', format('bank reference %s/%s appears earlier in the batch with other content',
+                       r.bank_code, r.bank_ref)) END),
+                   NULL, NULL, NULL, NULL, NULL)::treasury.collection_batch_item ORDER BY r.ord)
+        FROM ranked r
+    );
+END
+$$;
+COMMENT ON FUNCTION treasury.validate_collections(treasury.collection_batch_item[], date) IS 'Step 2 of record_collections: sets each item''s answer when the database refuses it (DUPLICATE_BANK_REF, BANK_NOT_FOUND, TREASURY_NOT_FOUND, AREA_NOT_FOUND, DOSSIER_NOT_FOUND, CODE_NOT_VALID, PERIOD_CLOSED, NO_SHARING_RULE) or it replays a recorded collection; for the accepted ones the sharing rule_id and first_ord, the first accepted item of the same bank key.';
+
+-- Each collection to record gets split_amount over its rule's levels in rank
+-- order (zero shares included), then its ids, and the answer it will get once
+-- recorded, built here once for both bank_transactions.result and the results.
+CREATE FUNCTION treasury.split_collections(p_items treasury.collection_batch_item[]) RETURNS treasury.collection_batch_item[]
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (
+        WITH items AS MATERIALIZED (
+            SELECT i.*, i.answer IS NULL AND i.first_ord = i.ord AS to_record FROM unnest(p_items) i
+        ), rule_levels AS MATERIALIZED (
+            SELECT s.rule_id, array_agg(s.budget_level ORDER BY l.rank) AS levels,
+                   array_agg(s.basis_points::bigint ORDER BY l.rank) AS basis_points, array_agg(l.rank ORDER BY l.rank) AS ranks
+            FROM treasury.sharing_rule_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
+            WHERE s.rule_id IN (SELECT i.rule_id FROM items i WHERE i.to_record)
+            GROUP BY s.rule_id
+        ), split AS MATERIALIZED (
+            -- Ids are drawn in input order: volatile expressions are evaluated after the sort.
+            SELECT i.*, r.levels AS split_levels,
+                   CASE WHEN i.to_record THEN treasury.split_amount(i.amount, r.basis_points, r.ranks) END AS split_shares,
+                   CASE WHEN i.to_record THEN nextval('treasury.collections_id_seq') END AS new_collection_id,
+                   CASE WHEN i.to_record THEN nextval('treasury.journal_entries_id_seq') END AS new_entry_id
+            FROM items i LEFT JOIN rule_levels r ON i.to_record AND r.rule_id = i.rule_id
+            ORDER BY i.ord
+        )
+        SELECT array_agg(ROW(s.ord, s.bank_code, s.bank_ref, s.collected_on, s.payer_tax_id, s.payer_name, s.revenue_id,
+                   s.chapter, s.economic_code, s.area_code, s.treasury_code, s.amount, s.dossier_id, s.request_hash,
+                   s.rule_id, s.first_ord, s.answer, s.split_levels, s.split_shares, s.new_collection_id, s.new_entry_id,
+                   CASE WHEN s.to_record THEN jsonb_build_object('collection_id', s.new_collection_id::text,
+                       'entry_id', s.new_entry_id::text,
+                       'shares', (SELECT jsonb_agg(jsonb_build_object('budget_level', x.level, 'amount', x.amount::text) ORDER BY x.n)
+                                  FROM unnest(s.split_levels, s.split_shares) WITH ORDINALITY AS x(level, amount, n))) END
+               )::treasury.collection_batch_item ORDER BY s.ord)
+        FROM split s
+    );
+END
+$$;
+COMMENT ON FUNCTION treasury.split_collections(treasury.collection_batch_item[]) IS 'Step 3 of record_collections: for each item to record (no answer, first of its bank key) its levels and shares (split_amount of the amount by the rule''s basis points, levels in rank order), collection_id and entry_id drawn from their sequences in input order, and new_result {"collection_id", "entry_id", "shares"}.';
+
+-- One statement writes the five tables. The bank key goes first with ON
+-- CONFLICT DO NOTHING: a key a concurrent transaction took meanwhile drops that
+-- item only (collection_results looks it up again), never the batch. Foreign keys
+-- and the statement checks run at the end of the statement, when every row
+-- exists. Its joins are between its own CTEs, whose sizes the planner cannot know
+-- (it guesses few rows and would nest loops: quadratic at 10000 items), hence
+-- nested loops off, for this function only.
+CREATE FUNCTION treasury.write_collections(p_items treasury.collection_batch_item[], p_created_by bigint, p_accounting_date date)
+RETURNS int[]
+LANGUAGE plpgsql SET enable_nestloop = off AS $$
+DECLARE
+    v_recorded int[];
+BEGIN
+    WITH to_record AS MATERIALIZED (
+        SELECT i.* FROM unnest(p_items) i WHERE i.answer IS NULL AND i.first_ord = i.ord
+    ), bank_keys AS (
+        INSERT INTO treasury.bank_transactions (bank_code, bank_ref, kind, amount, request_hash, result, entry_id)
+        SELECT t.bank_code, t.bank_ref, 'COLLECTION', t.amount, t.request_hash, t.new_result, t.entry_id
+        FROM to_record t
+        ON CONFLICT DO NOTHING
+        RETURNING bank_code, bank_ref
+    ), won AS MATERIALIZED (
+        SELECT t.* FROM to_record t JOIN bank_keys k ON k.bank_code = t.bank_code AND k.bank_ref = t.bank_ref
+    ), entries AS (
+        INSERT INTO treasury.journal_entries (id, accounting_date, source_kind, source_id, treasury_code, memo, created_by)
+        SELECT w.entry_id, p_accounting_date, 'COLLECTION', w.collection_id::text, w.treasury_code,
+               'collection ' || w.bank_code || '/' || w.bank_ref, p_created_by
+        FROM won w
+    ), collections AS (
+        INSERT INTO treasury.collections (id, bank_code, bank_ref, collected_on, payer_tax_id, payer_name, revenue_id, chapter,
+            economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id, dossier_id, created_by)
+        SELECT w.collection_id, w.bank_code, w.bank_ref, w.collected_on, w.payer_tax_id, w.payer_name, w.revenue_id, w.chapter,
+            w.economic_code, w.area_code, w.treasury_code, w.amount, w.rule_id, w.entry_id, w.dossier_id, p_created_by
+        FROM won w
+    ), shares AS (
+        INSERT INTO treasury.collection_shares (collection_id, budget_level, amount)
+        SELECT w.collection_id, x.level, x.amount FROM won w, unnest(w.levels, w.shares) AS x(level, amount)
+    ), lines AS (
+        -- Dr 1130 the amount; Cr 7111 per level with a non-zero share.
+        INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, debit, credit, economic_code, budget_level,
+            area_code, chapter, treasury_code, bank_code)
+        SELECT w.entry_id, 1, '1130', w.amount, 0, NULL, NULL, NULL, NULL, w.treasury_code, w.bank_code FROM won w
+        UNION ALL
+        SELECT w.entry_id, 1 + row_number() OVER (PARTITION BY w.entry_id ORDER BY x.n), '7111', 0, x.amount, w.economic_code,
+               x.level, w.area_code, w.chapter, w.treasury_code, NULL
+        FROM won w, unnest(w.levels, w.shares) WITH ORDINALITY AS x(level, amount, n)
+        WHERE x.amount > 0
+    )
+    SELECT array_agg(w.ord) INTO v_recorded FROM won w;
+    RETURN v_recorded;
+END
+$$;
+COMMENT ON FUNCTION treasury.write_collections(treasury.collection_batch_item[], bigint, date) IS 'Step 4 of record_collections: writes bank_transactions (ON CONFLICT DO NOTHING), journal_entries, collections, collection_shares and journal_lines of the items to record, in one statement; returns the ords of the items recorded (those whose bank key was not taken concurrently).';
+
+-- A first occurrence that was not recorded lost its bank key to a concurrent
+-- transaction: the key is looked up again, now that that transaction has
+-- committed, and answers as a replay or DUPLICATE_BANK_REF. Nested loops are off
+-- for the same reason as in write_collections.
+CREATE FUNCTION treasury.collection_results(p_items treasury.collection_batch_item[], p_recorded int[]) RETURNS jsonb
+LANGUAGE plpgsql SET enable_nestloop = off AS $$
+BEGIN
+    RETURN (
+        WITH items AS MATERIALIZED (
+            SELECT * FROM unnest(p_items)
+        ), recorded AS MATERIALIZED (
+            SELECT DISTINCT r.ord FROM unnest(p_recorded) AS r(ord)
+        ), own_answers AS MATERIALIZED (
+            -- Every item answers for itself except a later occurrence of an accepted bank key.
+            SELECT i.ord, CASE
+                WHEN i.answer IS NOT NULL THEN i.answer
+                WHEN r.ord IS NOT NULL THEN i.new_result
+                WHEN raced.kind IS NULL THEN NULL
+                WHEN raced.kind = 'COLLECTION' AND raced.request_hash = i.request_hash THEN raced.result
+                ELSE treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
+                         format('bank reference %s/%s was recorded with other content', i.bank_code, i.bank_ref))
+                END AS answer
+            FROM items i
+            LEFT JOIN recorded r ON r.ord = i.ord
+            LEFT JOIN LATERAL (SELECT b.kind, b.request_hash, b.result FROM treasury.bank_transactions b
+                               WHERE i.answer IS NULL AND r.ord IS NULL AND b.bank_code = i.bank_code AND b.bank_ref = i.bank_ref
+                               OFFSET 0) raced ON true
+            WHERE i.answer IS NOT NULL OR i.first_ord = i.ord
+        )
+        SELECT jsonb_agg(coalesce(own.answer, first.answer) ORDER BY i.ord)
+        FROM items i
+        LEFT JOIN own_answers own ON own.ord = i.ord
+        LEFT JOIN own_answers first ON first.ord = i.first_ord
+    );
+END
+$$;
+COMMENT ON FUNCTION treasury.collection_results(treasury.collection_batch_item[], int[]) IS 'Step 5 of record_collections: the answers in input order: a refusal or replay as validated; a recorded item its new_result; a first occurrence that lost its key to a concurrent transaction a replay or DUPLICATE_BANK_REF after looking it up again; a later occurrence of the same content the answer of its first.';
+
+-- 1 to 10000 collections in one call; items succeed or fail on their own.
 CREATE FUNCTION treasury.record_collections(p_items jsonb, p_created_by bigint, p_accounting_date date) RETURNS jsonb
 LANGUAGE plpgsql SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-    v_items   treasury.collection_batch_item[];
-    v_won     int[];
-    v_closed  boolean;
-    v_year    int := extract(year FROM p_accounting_date)::int;
-    v_results jsonb;
-    v_nestloop text;
+    v_items    treasury.collection_batch_item[];
+    v_recorded int[];
 BEGIN
     IF p_items IS NULL OR jsonb_typeof(p_items) <> 'array' THEN
         RAISE EXCEPTION 'p_items must be a JSON array of collections' USING ERRCODE = 'invalid_parameter_value';
@@ -662,300 +894,15 @@ BEGIN
     IF p_accounting_date IS NULL THEN
         RAISE EXCEPTION 'p_accounting_date is required' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    v_closed := EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_year
-                          AND p.month = extract(month FROM p_accounting_date)::int AND p.status = 'CLOSED');
-
-    -- 1. Parse, validate the fields, look up the business key, then the business rules.
-    -- Per item only what differs per item; lookups by value once per distinct value.
-    WITH raw AS (
-        SELECT e.ord::int AS ord, CASE WHEN jsonb_typeof(e.obj) = 'object' THEN e.obj END AS o
-        FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e(obj, ord)
-    ), j AS (
-        -- Each field looked up once (OFFSET 0: the lookups are not copied into every use).
-        SELECT r.ord, r.o IS NOT NULL AS is_object,
-            CASE WHEN r.o - '{bank_code,bank_ref,collected_on,payer,revenue_id,chapter,economic_code,area_code,treasury_code,amount,dossier_id}'::text[] <> '{}'::jsonb
-                 THEN (SELECT min(k) FROM jsonb_object_keys(r.o) k
-                       WHERE k NOT IN ('bank_code', 'bank_ref', 'collected_on', 'payer', 'revenue_id', 'chapter', 'economic_code',
-                                       'area_code', 'treasury_code', 'amount', 'dossier_id')) END AS unknown_key,
-            x.*
-        FROM raw r
-        CROSS JOIN LATERAL (SELECT
-               r.o->'bank_code' AS j_bank_code,
-               r.o->'bank_ref' AS j_bank_ref,
-               r.o->'collected_on' AS j_collected_on,
-               r.o->'payer' AS j_payer,
-               r.o->'revenue_id' AS j_revenue_id,
-               r.o->'chapter' AS j_chapter,
-               r.o->'economic_code' AS j_economic_code,
-               r.o->'area_code' AS j_area_code,
-               r.o->'treasury_code' AS j_treasury_code,
-               r.o->'amount' AS j_amount,
-               r.o->'dossier_id' AS j_dossier_id
-            OFFSET 0) x
-    ), jp AS (
-        SELECT j.*, y.*
-        FROM j
-        CROSS JOIN LATERAL (SELECT
-               CASE WHEN jsonb_typeof(j.j_payer) = 'object' THEN j.j_payer->'name' END AS j_payer_name,
-               CASE WHEN jsonb_typeof(j.j_payer) = 'object' THEN j.j_payer->'tax_id' END AS j_payer_tax_id
-            OFFSET 0) y
-    ), f0 AS MATERIALIZED (
-        -- The raw object is not carried further: its fields, their JSON types, the unknown keys.
-        SELECT j.ord, j.is_object, j.unknown_key,
-            CASE WHEN jsonb_typeof(j.j_payer) = 'object' AND j.j_payer - '{tax_id,name}'::text[] <> '{}'::jsonb
-                 THEN (SELECT 'payer.' || min(k) FROM jsonb_object_keys(j.j_payer) k WHERE k NOT IN ('tax_id', 'name')) END AS unknown_payer_key,
-            coalesce(jsonb_typeof(j.j_bank_code), 'null') AS t_bank_code,
-            coalesce(jsonb_typeof(j.j_bank_ref), 'null') AS t_bank_ref,
-            coalesce(jsonb_typeof(j.j_collected_on), 'null') AS t_collected_on,
-            coalesce(jsonb_typeof(j.j_payer), 'null') AS t_payer,
-            coalesce(jsonb_typeof(j.j_revenue_id), 'null') AS t_revenue_id,
-            coalesce(jsonb_typeof(j.j_chapter), 'null') AS t_chapter,
-            coalesce(jsonb_typeof(j.j_economic_code), 'null') AS t_economic_code,
-            coalesce(jsonb_typeof(j.j_area_code), 'null') AS t_area_code,
-            coalesce(jsonb_typeof(j.j_treasury_code), 'null') AS t_treasury_code,
-            coalesce(jsonb_typeof(j.j_amount), 'null') AS t_amount,
-            coalesce(jsonb_typeof(j.j_dossier_id), 'null') AS t_dossier_id,
-            coalesce(jsonb_typeof(j.j_payer_name), 'null') AS t_payer_name,
-            coalesce(jsonb_typeof(j.j_payer_tax_id), 'null') AS t_payer_tax_id,
-            CASE WHEN jsonb_typeof(j.j_bank_code) = 'string' THEN j.j_bank_code #>> '{}' END AS bank_code,
-            CASE WHEN jsonb_typeof(j.j_bank_ref) = 'string' THEN j.j_bank_ref #>> '{}' END AS bank_ref,
-            CASE WHEN jsonb_typeof(j.j_collected_on) = 'string' THEN j.j_collected_on #>> '{}' END AS collected_on_text,
-            CASE WHEN jsonb_typeof(j.j_payer_tax_id) = 'string' THEN j.j_payer_tax_id #>> '{}' END AS payer_tax_id,
-            CASE WHEN jsonb_typeof(j.j_payer_name) = 'string' THEN j.j_payer_name #>> '{}' END AS payer_name,
-            CASE WHEN jsonb_typeof(j.j_revenue_id) = 'string' THEN j.j_revenue_id #>> '{}' END AS revenue_id,
-            CASE WHEN jsonb_typeof(j.j_chapter) = 'string' THEN j.j_chapter #>> '{}' END AS chapter,
-            CASE WHEN jsonb_typeof(j.j_economic_code) = 'string' THEN j.j_economic_code #>> '{}' END AS economic_code,
-            CASE WHEN jsonb_typeof(j.j_area_code) = 'string' THEN j.j_area_code #>> '{}' END AS area_code,
-            CASE WHEN jsonb_typeof(j.j_treasury_code) = 'string' THEN j.j_treasury_code #>> '{}' END AS treasury_code,
-            CASE WHEN jsonb_typeof(j.j_amount) IN ('string', 'number') AND (j.j_amount #>> '{}') ~ '^[0-9]{1,30}$'
-                 THEN (j.j_amount #>> '{}')::numeric END AS amount_num,
-            CASE WHEN jsonb_typeof(j.j_dossier_id) IN ('string', 'number') AND (j.j_dossier_id #>> '{}') ~ '^[0-9]{1,18}$'
-                 THEN (j.j_dossier_id #>> '{}')::bigint END AS dossier_id
-        FROM jp j
-    ), dates AS MATERIALIZED (
-        SELECT x.t, treasury.iso_date(x.t) AS d, to_char(treasury.iso_date(x.t), 'YYYY-MM-DD') AS canon
-        FROM (SELECT DISTINCT f0.collected_on_text AS t FROM f0 WHERE f0.collected_on_text IS NOT NULL) x
-    ), f AS (
-        SELECT f0.*, dt.d AS collected_on, dt.canon AS collected_on_canon
-        FROM f0 LEFT JOIN dates dt ON dt.t = f0.collected_on_text
-    ), v AS MATERIALIZED (
-        SELECT f.ord, f.bank_code, f.bank_ref, f.collected_on, f.collected_on_canon, f.payer_tax_id, f.payer_name, f.revenue_id,
-            f.chapter, f.economic_code, f.area_code, f.treasury_code, f.amount_num, f.dossier_id,
-            CASE
-            WHEN NOT f.is_object THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'a collection must be a JSON object')
-            WHEN f.unknown_key IS NOT NULL THEN treasury.revenue_error('INVALID_ARGUMENT', 'UNKNOWN_FIELD', 'unknown field ' || f.unknown_key, f.unknown_key)
-            WHEN f.t_bank_code = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'bank_code is required', 'bank_code')
-            WHEN f.bank_code IS NULL OR f.bank_code !~ '^[A-Z0-9]{2,11}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'bank_code must be 2-11 upper-case letters or digits', 'bank_code')
-            WHEN f.t_bank_ref = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'bank_ref is required', 'bank_ref')
-            WHEN f.bank_ref IS NULL OR length(f.bank_ref) NOT BETWEEN 1 AND 64 THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'bank_ref must be a string of 1-64 characters', 'bank_ref')
-            WHEN f.t_collected_on = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'collected_on is required', 'collected_on')
-            WHEN f.collected_on IS NULL THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'collected_on must be a date YYYY-MM-DD', 'collected_on')
-            WHEN f.t_payer = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'payer is required', 'payer')
-            WHEN f.t_payer <> 'object' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'payer must be an object {tax_id?, name}', 'payer')
-            WHEN f.unknown_payer_key IS NOT NULL THEN treasury.revenue_error('INVALID_ARGUMENT', 'UNKNOWN_FIELD', 'unknown field ' || f.unknown_payer_key, f.unknown_payer_key)
-            WHEN f.t_payer_name = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'payer.name is required', 'payer.name')
-            WHEN f.payer_name IS NULL OR length(f.payer_name) NOT BETWEEN 1 AND 200 THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'payer.name must be a string of 1-200 characters', 'payer.name')
-            WHEN f.t_payer_tax_id <> 'null' AND (f.payer_tax_id IS NULL OR length(f.payer_tax_id) NOT BETWEEN 1 AND 20)
-                THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'payer.tax_id must be a string of 1-20 characters', 'payer.tax_id')
-            WHEN f.t_revenue_id <> 'null' AND (f.revenue_id IS NULL OR length(f.revenue_id) NOT BETWEEN 1 AND 64)
-                THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'revenue_id must be a string of 1-64 characters', 'revenue_id')
-            WHEN f.t_chapter = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'chapter is required', 'chapter')
-            WHEN f.chapter IS NULL OR f.chapter !~ '^[0-9A-Z]{1,10}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'chapter must be a code of digits', 'chapter')
-            WHEN f.t_economic_code = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'economic_code is required', 'economic_code')
-            WHEN f.economic_code IS NULL OR f.economic_code !~ '^[0-9A-Z]{1,10}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'economic_code must be a code of digits', 'economic_code')
-            WHEN f.t_area_code = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'area_code is required', 'area_code')
-            WHEN f.area_code IS NULL OR f.area_code !~ '^[0-9]{5}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'area_code must be 5 digits', 'area_code')
-            WHEN f.t_treasury_code = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'treasury_code is required', 'treasury_code')
-            WHEN f.treasury_code IS NULL OR f.treasury_code !~ '^[0-9]{4}$' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'treasury_code must be 4 digits', 'treasury_code')
-            WHEN f.t_amount = 'null' THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_REQUIRED', 'amount is required', 'amount')
-            WHEN f.amount_num IS NULL OR f.amount_num = 0 THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'amount must be a positive whole number of minor units (decimal string or integer)', 'amount')
-            WHEN f.amount_num > 1000000000000000000 THEN treasury.revenue_error('OUT_OF_RANGE', 'FIELD_INVALID', 'amount is above the limit 10^18', 'amount')
-            WHEN f.t_dossier_id <> 'null' AND f.dossier_id IS NULL
-                THEN treasury.revenue_error('INVALID_ARGUMENT', 'FIELD_INVALID', 'dossier_id must be an id', 'dossier_id')
-            END AS field_error
-        FROM f
-    ), k AS MATERIALIZED (
-        -- request_hash = sha256(convert_to(collection_content(...), 'UTF8')), collection_content written out.
-        SELECT v.*, CASE WHEN v.field_error IS NULL THEN v.amount_num::bigint END AS amount,
-            CASE WHEN v.field_error IS NULL THEN sha256(convert_to(concat_ws(E'\n', 'COLLECTION', v.collected_on_canon,
-                coalesce(v.payer_tax_id, ''), v.payer_name, coalesce(v.revenue_id, ''), v.chapter, v.economic_code,
-                v.area_code, v.treasury_code, v.amount_num::text), 'UTF8')) END AS request_hash
-        FROM v
-    ), chapters AS MATERIALIZED (
-        SELECT x.code, treasury.code_valid('CHAPTER', x.code, p_accounting_date) AS ok
-        FROM (SELECT DISTINCT k.chapter AS code FROM k WHERE k.field_error IS NULL) x
-    ), econs AS MATERIALIZED (
-        SELECT x.code, treasury.code_valid('ECONOMIC', x.code, p_accounting_date) AS ok
-        FROM (SELECT DISTINCT k.economic_code AS code FROM k WHERE k.field_error IS NULL) x
-    ), rk AS MATERIALIZED (
-        SELECT x.economic_code, x.area_code, treasury.sharing_rule_for(v_year, x.economic_code, x.area_code) AS rule_id
-        FROM (SELECT DISTINCT k.economic_code, k.area_code FROM k WHERE k.field_error IS NULL) x
-    ), b AS MATERIALIZED (
-        SELECT k.*, bt.kind AS existing_kind, bt.request_hash AS existing_hash, bt.result AS existing_result,
-            rk.rule_id,
-            CASE
-            WHEN k.field_error IS NOT NULL OR bt.bank_code IS NOT NULL THEN NULL
-            WHEN xb.code IS NULL
-                THEN treasury.revenue_error('NOT_FOUND', 'BANK_NOT_FOUND', format('bank %s does not exist', k.bank_code), 'bank_code')
-            WHEN xt.code IS NULL
-                THEN treasury.revenue_error('NOT_FOUND', 'TREASURY_NOT_FOUND', format('treasury %s does not exist', k.treasury_code), 'treasury_code')
-            WHEN xa.code IS NULL
-                THEN treasury.revenue_error('NOT_FOUND', 'AREA_NOT_FOUND', format('area %s does not exist', k.area_code), 'area_code')
-            WHEN k.dossier_id IS NOT NULL AND xd.id IS NULL
-                THEN treasury.revenue_error('NOT_FOUND', 'DOSSIER_NOT_FOUND', format('dossier %s does not exist', k.dossier_id), 'dossier_id')
-            WHEN NOT ch.ok
-                THEN treasury.revenue_error('FAILED_PRECONDITION', 'CODE_NOT_VALID', format('chapter %s is not valid on %s', k.chapter, p_accounting_date), 'chapter')
-            WHEN NOT ec.ok
-                THEN treasury.revenue_error('FAILED_PRECONDITION', 'CODE_NOT_VALID', format('economic code %s is not valid on %s', k.economic_code, p_accounting_date), 'economic_code')
-            WHEN v_closed
-                THEN treasury.revenue_error('FAILED_PRECONDITION', 'PERIOD_CLOSED', format('accounting date %s falls in a closed period', p_accounting_date))
-            END AS business_error
-        FROM k
-        -- bank_transactions and dossiers grow without bound: probe their index per item
-        -- (LATERAL ... OFFSET 0), never a hash join over the whole table.
-        LEFT JOIN LATERAL (SELECT y.bank_code, y.kind, y.request_hash, y.result FROM treasury.bank_transactions y
-                           WHERE k.field_error IS NULL AND y.bank_code = k.bank_code AND y.bank_ref = k.bank_ref OFFSET 0) bt ON true
-        LEFT JOIN rk ON k.field_error IS NULL AND rk.economic_code = k.economic_code AND rk.area_code = k.area_code
-        LEFT JOIN chapters ch ON k.field_error IS NULL AND ch.code = k.chapter
-        LEFT JOIN econs ec ON k.field_error IS NULL AND ec.code = k.economic_code
-        LEFT JOIN treasury.banks xb ON k.field_error IS NULL AND xb.code = k.bank_code
-        LEFT JOIN treasury.treasuries xt ON k.field_error IS NULL AND xt.code = k.treasury_code
-        LEFT JOIN treasury.areas xa ON k.field_error IS NULL AND xa.code = k.area_code
-        LEFT JOIN LATERAL (SELECT y.id FROM treasury.dossiers y
-                           WHERE k.field_error IS NULL AND k.dossier_id IS NOT NULL AND y.id = k.dossier_id OFFSET 0) xd ON true
-    ), rules AS (
-        SELECT s.rule_id, array_agg(s.budget_level ORDER BY l.rank) AS levels,
-               array_agg(s.basis_points::bigint ORDER BY l.rank) AS bps, array_agg(l.rank ORDER BY l.rank) AS ranks
-        FROM treasury.sharing_rule_shares s JOIN treasury.budget_levels l ON l.code = s.budget_level
-        WHERE s.rule_id IN (SELECT rk.rule_id FROM rk WHERE rk.rule_id IS NOT NULL)
-        GROUP BY s.rule_id
-    ), d AS MATERIALIZED (
-        SELECT b.*, r.levels, r.bps, r.ranks,
-            coalesce(b.field_error,
-                CASE WHEN b.existing_kind IS NOT NULL THEN
-                    CASE WHEN b.existing_kind = 'COLLECTION' AND b.existing_hash = b.request_hash THEN b.existing_result
-                         ELSE treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
-                                  format('bank reference %s/%s was recorded with other content', b.bank_code, b.bank_ref)) END
-                END,
-                b.business_error,
-                CASE WHEN r.rule_id IS NULL THEN treasury.revenue_error('FAILED_PRECONDITION', 'NO_SHARING_RULE',
-                    format('no sharing rule for fiscal year %s, economic code %s, area %s', v_year, b.economic_code, b.area_code)) END
-            ) AS decided
-        FROM b LEFT JOIN rules r ON r.rule_id = b.rule_id
-    ), p AS (
-        SELECT d.*,
-            CASE WHEN d.decided IS NULL THEN first_value(d.ord) OVER w END AS primary_ord,
-            CASE WHEN d.decided IS NULL THEN first_value(d.request_hash) OVER w END AS primary_hash
-        FROM d
-        WINDOW w AS (PARTITION BY d.decided IS NULL, d.bank_code, d.bank_ref ORDER BY d.ord)
-    ), n AS MATERIALIZED (
-        -- Ids drawn in input order (volatile expressions are evaluated after the sort).
-        SELECT p.*,
-            CASE WHEN p.primary_ord = p.ord THEN treasury.split_amount(p.amount, p.bps, p.ranks) END AS shares,
-            CASE WHEN p.primary_ord = p.ord THEN nextval('treasury.collections_id_seq') END AS collection_id,
-            CASE WHEN p.primary_ord = p.ord THEN nextval('treasury.journal_entries_id_seq') END AS entry_id
-        FROM p
-        ORDER BY p.ord
-    )
-    SELECT array_agg(ROW(n.ord, n.bank_code, n.bank_ref, n.collected_on, n.payer_tax_id, n.payer_name, n.revenue_id, n.chapter,
-            n.economic_code, n.area_code, n.treasury_code, n.amount, n.dossier_id, n.request_hash, n.rule_id, n.levels,
-            n.shares, n.collection_id, n.entry_id, n.primary_ord,
-            coalesce(n.decided,
-                CASE WHEN n.primary_ord <> n.ord AND n.primary_hash IS DISTINCT FROM n.request_hash
-                     THEN treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
-                              format('bank reference %s/%s appears earlier in the batch with other content', n.bank_code, n.bank_ref)) END),
-            CASE WHEN n.primary_ord = n.ord THEN
-                jsonb_build_object('collection_id', n.collection_id::text, 'entry_id', n.entry_id::text,
-                    'shares', (SELECT coalesce(jsonb_agg(jsonb_build_object('budget_level', x.level, 'amount', x.amount::text) ORDER BY x.i), '[]'::jsonb)
-                               FROM unnest(n.levels, n.shares) WITH ORDINALITY AS x(level, amount, i))) END
-        )::treasury.collection_batch_item ORDER BY n.ord)
-    INTO v_items
-    FROM n;
-
-    -- 2. Insert the undecided first occurrences, set-based, in one statement. The bank key
-    -- goes first with ON CONFLICT DO NOTHING: a key taken meanwhile by a concurrent
-    -- transaction drops that item only (it is looked up again below), never the batch.
-    -- Foreign keys are checked at the end of the statement, when every row exists.
-    -- Every join in it is between its own CTEs, whose sizes the planner cannot know
-    -- (it guesses 1 row and would nest loops: quadratic at 10000 items), so nested
-    -- loops are off for this statement only.
-    v_nestloop := current_setting('enable_nestloop');
-    PERFORM set_config('enable_nestloop', 'off', true);
-    WITH todo AS MATERIALIZED (
-        SELECT i.* FROM unnest(v_items) i WHERE i.result IS NULL AND i.primary_ord = i.ord
-    ), bt AS (
-        INSERT INTO treasury.bank_transactions (bank_code, bank_ref, kind, amount, request_hash, result, entry_id)
-        SELECT t.bank_code, t.bank_ref, 'COLLECTION', t.amount, t.request_hash, t.new_result, t.entry_id
-        FROM todo t
-        ON CONFLICT DO NOTHING
-        RETURNING bank_code, bank_ref
-    ), won AS MATERIALIZED (
-        SELECT t.* FROM todo t JOIN bt ON bt.bank_code = t.bank_code AND bt.bank_ref = t.bank_ref
-    ), e AS (
-        INSERT INTO treasury.journal_entries (id, accounting_date, source_kind, source_id, treasury_code, memo, created_by)
-        SELECT w.entry_id, p_accounting_date, 'COLLECTION', w.collection_id::text, w.treasury_code,
-               'collection ' || w.bank_code || '/' || w.bank_ref, p_created_by
-        FROM won w
-        RETURNING id
-    ), c AS (
-        INSERT INTO treasury.collections (id, bank_code, bank_ref, collected_on, payer_tax_id, payer_name, revenue_id, chapter,
-            economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id, dossier_id, created_by)
-        SELECT w.collection_id, w.bank_code, w.bank_ref, w.collected_on, w.payer_tax_id, w.payer_name, w.revenue_id, w.chapter,
-            w.economic_code, w.area_code, w.treasury_code, w.amount, w.rule_id, w.entry_id, w.dossier_id, p_created_by
-        FROM won w
-        RETURNING id
-    ), s AS (
-        INSERT INTO treasury.collection_shares (collection_id, budget_level, amount)
-        SELECT w.collection_id, x.level, x.amount FROM won w, unnest(w.levels, w.shares) AS x(level, amount)
-        RETURNING collection_id
-    ), l AS (
-        INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, debit, credit, economic_code, budget_level,
-            area_code, chapter, treasury_code, bank_code)
-        SELECT w.entry_id, 1, '1130', w.amount, 0, NULL, NULL, NULL, NULL, w.treasury_code, w.bank_code FROM won w
-        UNION ALL
-        SELECT w.entry_id, 1 + row_number() OVER (PARTITION BY w.entry_id ORDER BY x.n), '7111', 0, x.amount, w.economic_code,
-               x.level, w.area_code, w.chapter, w.treasury_code, NULL
-        FROM won w, unnest(w.levels, w.shares) WITH ORDINALITY AS x(level, amount, n)
-        WHERE x.amount > 0
-        RETURNING entry_id
-    )
-    SELECT array_agg(w.ord) INTO v_won FROM won w;
-
-    -- 3. Results in input order: decided items as decided; winners their new result;
-    -- first occurrences that lost a race are looked up again (replay or duplicate);
-    -- later occurrences with the same content get their first occurrence's result.
-    WITH i AS MATERIALIZED (
-        SELECT * FROM unnest(v_items)
-    ), w AS MATERIALIZED (
-        SELECT DISTINCT x.ord FROM unnest(v_won) AS x(ord)
-    ), prim AS MATERIALIZED (
-        SELECT i.ord,
-            CASE
-            WHEN i.result IS NOT NULL THEN i.result
-            WHEN w.ord IS NOT NULL THEN i.new_result
-            WHEN bt.bank_code IS NULL THEN NULL
-            WHEN bt.kind = 'COLLECTION' AND bt.request_hash = i.request_hash THEN bt.result
-            ELSE treasury.revenue_error('ALREADY_EXISTS', 'DUPLICATE_BANK_REF',
-                     format('bank reference %s/%s was recorded with other content', i.bank_code, i.bank_ref))
-            END AS outcome
-        FROM i
-        LEFT JOIN w ON w.ord = i.ord
-        LEFT JOIN LATERAL (SELECT y.bank_code, y.kind, y.request_hash, y.result FROM treasury.bank_transactions y
-                           WHERE i.result IS NULL AND w.ord IS NULL AND y.bank_code = i.bank_code AND y.bank_ref = i.bank_ref OFFSET 0) bt ON true
-        WHERE i.result IS NOT NULL OR i.primary_ord = i.ord
-    )
-    SELECT jsonb_agg(coalesce(pr.outcome, pp.outcome) ORDER BY i.ord) INTO v_results
-    FROM i
-    LEFT JOIN prim pr ON pr.ord = i.ord
-    LEFT JOIN prim pp ON pp.ord = i.primary_ord;
-
-    PERFORM set_config('enable_nestloop', v_nestloop, true);
-
-    RETURN jsonb_build_object('results', v_results);
+    v_items := treasury.parse_collections(p_items);
+    v_items := treasury.validate_collections(v_items, p_accounting_date);
+    v_items := treasury.split_collections(v_items);
+    v_recorded := treasury.write_collections(v_items, p_created_by, p_accounting_date);
+    RETURN jsonb_build_object('results', treasury.collection_results(v_items, v_recorded));
 END
 $$;
 COMMENT ON FUNCTION treasury.record_collections(jsonb, bigint, date) IS
-'Records 1 to 10000 collections in one call, set-based. p_items: JSON array of {bank_code, bank_ref, collected_on (YYYY-MM-DD), payer: {tax_id?, name}, revenue_id?, chapter, economic_code, area_code, treasury_code, amount (decimal string or integer), dossier_id?}; every entry is dated p_accounting_date, whose year selects the sharing rule and on which chapter and economic code must be valid. Returns {"results": [...]} in input order, each {"collection_id", "entry_id", "shares": [{"budget_level", "amount"}]} or {"error": {"code", "reason", "message", "field"?}}; reasons FIELD_REQUIRED, FIELD_INVALID, UNKNOWN_FIELD, BANK_NOT_FOUND, TREASURY_NOT_FOUND, AREA_NOT_FOUND, DOSSIER_NOT_FOUND, CODE_NOT_VALID, PERIOD_CLOSED, NO_SHARING_RULE, DUPLICATE_BANK_REF. A business key already recorded with the same content (collection_content) returns the first result. Items succeed or fail on their own. 22023 / 22003 only for a wrong envelope. One entry per collection: Dr 1130 / Cr 7111 per non-zero share; no balance row is updated.';
+'Records 1 to 10000 collections in one call, set-based. p_items: JSON array of {bank_code, bank_ref, collected_on (YYYY-MM-DD), payer: {tax_id?, name}, revenue_id?, chapter, economic_code, area_code, treasury_code, amount (decimal string or integer), dossier_id?}, whose fields the caller has validated (the service does, RevenueMethods.collectionFields; a malformed field fails the statement with a cast error or a table''s constraint); every entry is dated p_accounting_date, whose year selects the sharing rule and on which chapter and economic code must be valid. Returns {"results": [...]} in input order, each {"collection_id", "entry_id", "shares": [{"budget_level", "amount"}]} or {"error": {"code", "reason", "message", "field"?}}; reasons BANK_NOT_FOUND, TREASURY_NOT_FOUND, AREA_NOT_FOUND, DOSSIER_NOT_FOUND, CODE_NOT_VALID, PERIOD_CLOSED, NO_SHARING_RULE, DUPLICATE_BANK_REF. A business key already recorded with the same content (collection_content) returns the first result. Items succeed or fail on their own. 22023 / 22003 only for a wrong envelope. One entry per collection: Dr 1130 / Cr 7111 per non-zero share; no balance row is updated. Steps: parse_collections, validate_collections, split_collections, write_collections, collection_results.';
 
 ------------------------------------------------------------------------------
 -- record_refund: one refund in one round trip
@@ -1153,10 +1100,14 @@ GRANT USAGE ON SEQUENCE treasury.sharing_rules_id_seq, treasury.collections_id_s
     treasury.bank_statements_id_seq TO treasury_app;
 GRANT USAGE ON TYPE treasury.collection_batch_item TO treasury_app, treasury_readonly;
 GRANT EXECUTE ON FUNCTION treasury.record_collections(jsonb, bigint, date),
+    treasury.parse_collections(jsonb), treasury.validate_collections(treasury.collection_batch_item[], date),
+    treasury.split_collections(treasury.collection_batch_item[]),
+    treasury.write_collections(treasury.collection_batch_item[], bigint, date),
+    treasury.collection_results(treasury.collection_batch_item[], int[]),
     treasury.record_refund(bigint, bigint, text, text, bigint, date, bigint),
     treasury.import_bank_statement(text, date, jsonb, bigint) TO treasury_app;
 GRANT EXECUTE ON FUNCTION treasury.split_amount(bigint, bigint[], int[]), treasury.sharing_rule_for(int, text, text),
-    treasury.collection_content(text, text, text, text, text, text, text, text, text), treasury.json_str(jsonb),
-    treasury.iso_date(text), treasury.revenue_error(text, text, text, text), treasury.shares_json(text[], bigint[]),
+    treasury.collection_content(text, text, text, text, text, text, text, text, text),
+    treasury.revenue_error(text, text, text, text), treasury.shares_json(text[], bigint[]),
     treasury.bank_day_transactions(text, date), treasury.statement_reconciliation(bigint), treasury.reconcile_statement(bigint)
     TO treasury_app, treasury_readonly;

@@ -18,10 +18,14 @@ enum RevenueMethods {
     static let maximumBatch = 10_000
 
     /// The fields of one collection: RecordCollection's params and each item of RecordCollections.
+    /// These are the only checks of the fields' formats: `record_collections` checks none (a
+    /// direct caller's malformed item fails on a cast or on a table's constraint), and decides
+    /// only what needs the database (collectionReasons but AMOUNT_OUT_OF_RANGE, which is .money's).
     static let collectionFields: [Field] = [
-        Field("bank_code", bankCode), Field("bank_ref", .string(.text, maximumLength: 64)), Field("collected_on", .date),
-        Field("payer", .object([.optional("tax_id", .string(.text, maximumLength: 20)), Field("name", .string(.text, maximumLength: 200))])),
-        .optional("revenue_id", .string(.text, maximumLength: 64)), Field("chapter", code), Field("economic_code", code),
+        Field("bank_code", bankCode), Field("bank_ref", .string(.nonEmptyText, maximumLength: 64)), Field("collected_on", .date),
+        Field("payer", .object([.optional("tax_id", .string(.nonEmptyText, maximumLength: 20)),
+                                Field("name", .string(.nonEmptyText, maximumLength: 200))])),
+        .optional("revenue_id", .string(.nonEmptyText, maximumLength: 64)), Field("chapter", code), Field("economic_code", code),
         Field("area_code", .string(.digits(5), maximumLength: 5)), Field("treasury_code", .string(.digits(4), maximumLength: 4)),
         Field("amount", .money),
     ]
