@@ -77,6 +77,16 @@ public indirect enum ParamType: Sendable {
 
     public static let money = ParamType.money(signed: false)
     public static let date = ParamType.string(.date, maximumLength: 10)
+
+    /// Whether a value of this type holds money somewhere (so it can be AMOUNT_OUT_OF_RANGE).
+    public var holdsMoney: Bool {
+        switch self {
+        case .money: true
+        case .array(let element, _), .batch(let element, _): element.holdsMoney
+        case .object(let fields): fields.contains { $0.type.holdsMoney }
+        case .string, .integer, .boolean, .enumeration, .any: false
+        }
+    }
 }
 
 public struct Field: Sendable {

@@ -123,6 +123,11 @@ public struct ServiceConfiguration: Sendable {
     /// RecordCollections batches recorded at once; the others wait their turn (0: no limit).
     /// See docs/decisions.md "Batch admission".
     public var batchConcurrency = 2
+    /// What to do when a method answers a reason its declaration does not list: log it (the
+    /// answer goes out as it is) or, in tests, turn the answer into INTERNAL so it fails.
+    public var undeclaredReasons = UndeclaredReasons.log
+
+    public enum UndeclaredReasons: Sendable { case log, refuse }
 
     public init() {}
 }

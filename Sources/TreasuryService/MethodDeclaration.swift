@@ -78,14 +78,26 @@ public struct MethodDeclaration: Sendable {
         self.handler = handler
     }
 
-    /// Reasons every method may answer with, listed in reflection alongside its own.
+    /// Every reason the method can answer with, as reflection lists them: the protocol's and
+    /// the execution layer's for a method of its kind, then its own. The service checks each
+    /// answer against this list (`ServiceConfiguration.undeclaredReasons`).
     var allReasons: [String] {
         var all = ["FIELD_INVALID", "FIELD_REQUIRED", "UNKNOWN_FIELD"]
+        if params.contains(where: { $0.type.holdsMoney }) { all.append("AMOUNT_OUT_OF_RANGE") }
         if requiresToken {
             all += ["TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "TOKEN_REVOKED", "ROLE_NOT_ALLOWED", "OUT_OF_SCOPE"]
         }
         if isMutating { all += ["IDEMPOTENCY_KEY_REQUIRED", "IDEMPOTENCY_KEY_REUSED", "IN_PROGRESS"] }
+        // Outside the method's own logic: its deadline, a cancel, the database, a bug.
+        all += ["DEADLINE_EXCEEDED", "CANCELLED", "DATABASE_UNAVAILABLE", "OVERLOADED", "CONCURRENCY_CONFLICT", "INTERNAL"]
         for reason in reasons where !all.contains(reason) { all.append(reason) }
         return all
+    }
+
+    /// The reason of an error outcome that this declaration does not list; nil otherwise.
+    func undeclaredReason(in outcome: CallOutcome) -> String? {
+        guard case .error(let raw) = outcome, let reason = (try? JSON.parse(raw))?.objectValue?["reason"]?.stringValue,
+              !allReasons.contains(reason) else { return nil }
+        return reason
     }
 }

@@ -29,9 +29,10 @@ public final class TreasuryService: CallDispatcher {
     public func dispatch(_ call: IncomingCall, stream: any CallStream) async -> CallOutcome {
         let started = ContinuousClock.now
         var username = "-"
-        let outcome: CallOutcome
+        var outcome: CallOutcome
+        let declaration = methods[call.method]
         do {
-            guard let declaration = methods[call.method] else {
+            guard let declaration else {
                 throw CallError(.unimplemented, "UNKNOWN_METHOD", "no method \(call.method)")
             }
             let caller = try await authenticate(call, declaration: declaration)
@@ -43,8 +44,20 @@ public final class TreasuryService: CallDispatcher {
         } catch {
             outcome = .failure(SchemaRule.transportError(for: error, call: call, logger: core.logger))
         }
+        if let declaration, let reason = declaration.undeclaredReason(in: outcome) {
+            outcome = undeclared(reason, of: declaration, outcome: outcome)
+        }
         log(call, username: username, outcome: outcome, started: started)
         return outcome
+    }
+
+    /// A method answered a reason its declaration (and so reflection) does not list: a bug.
+    func undeclared(_ reason: String, of declaration: MethodDeclaration, outcome: CallOutcome) -> CallOutcome {
+        core.logger.error("a method answered a reason its declaration does not list", metadata: [
+            "method": "\(declaration.name)", "reason": "\(reason)",
+        ])
+        guard core.configuration.undeclaredReasons == .refuse else { return outcome }
+        return .failure(CallError(.internal, "INTERNAL", "\(declaration.name) answered \(reason), which its declaration does not list"))
     }
 
     /// Params, metadata and the role check: everything decidable without the database.

@@ -12,7 +12,7 @@ import TreasuryProtocol
     @Test func batchesBeyondTheLimitQueueInTheServerAndACancelledOneLeavesTheQueueHavingDoneNothing() async throws {
         let environment = try await TestEnvironment.get()
         let revenue = try await RevenueWorld.make(environment)
-        var configuration = ServiceConfiguration()
+        var configuration = TestEnvironment.serviceConfiguration()
         configuration.batchConcurrency = 1
         let service = TreasuryService(pool: environment.pool, configuration: configuration, logger: environment.logger)
         let gate = try #require(service.core.collectionBatches)

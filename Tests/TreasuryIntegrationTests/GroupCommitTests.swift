@@ -116,7 +116,7 @@ import TreasuryProtocol
     @Test func callsArrivingWhileAGroupRecordsAllJoinTheNextGroup() async throws {
         let environment = try await TestEnvironment.get()
         let revenue = try await RevenueWorld.make(environment)
-        let service = TreasuryService(pool: environment.pool, configuration: ServiceConfiguration(), logger: environment.logger)
+        let service = TreasuryService(pool: environment.pool, configuration: TestEnvironment.serviceConfiguration(), logger: environment.logger)
         let groups = try #require(service.core.collectionGroups)
         #expect(groups.settings.concurrency == 2)
         let port = try await TestEnvironment.startServer(service, logger: environment.logger)

@@ -226,7 +226,7 @@ enum RevenueMethods {
         roles: [.bank],
         params: [Field("collections", .batch(collectionType, count: 1...maximumBatch),
                        "1 to 10000 collections, each of RecordCollection's params (without channel)")],
-        reasons: collectionReasons + ["OUT_OF_SCOPE"],
+        reasons: collectionReasons + ["OUT_OF_SCOPE", "BATCH_TOO_LARGE"],
         handler: .mutating { context, connection in
             guard let items = context.params.object["collections"]?.arrayValue else {
                 throw CallError.field("params.collections", "FIELD_INVALID", "params.collections must be an array of collections")

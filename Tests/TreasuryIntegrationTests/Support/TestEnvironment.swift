@@ -94,7 +94,16 @@ final class TestEnvironment: Sendable {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configure(&configuration)
-        return try await startServer(TreasuryService(pool: pool, clock: clock, logger: logger), logger: logger, configuration: configuration)
+        return try await startServer(TreasuryService(pool: pool, clock: clock, configuration: serviceConfiguration(), logger: logger),
+                                     logger: logger, configuration: configuration)
+    }
+
+    /// The service's settings in tests: an answer with a reason the method's declaration does
+    /// not list fails (INTERNAL), so every test checks that reflection lists what a method answers.
+    static func serviceConfiguration() -> ServiceConfiguration {
+        var configuration = ServiceConfiguration()
+        configuration.undeclaredReasons = .refuse
+        return configuration
     }
 
     /// Serves a given service (e.g. with its own ServiceConfiguration) on a free port until the
