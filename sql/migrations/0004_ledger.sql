@@ -696,3 +696,7 @@ GRANT UPDATE ON treasury.accounts, treasury.periods TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.account_no_seq, treasury.journal_entries_id_seq, treasury.journal_lines_id_seq TO treasury_app;
 GRANT EXECUTE ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, jsonb), treasury.next_account_no(),
     treasury.entry_problem(bigint), treasury.json_amount(jsonb, text) TO treasury_app;
+-- arm_deferred_check runs as its owner (it writes deferred_checks, which no caller may write):
+-- only the role whose inserts arm the checks may call it, not every role (PostgreSQL's default).
+REVOKE EXECUTE ON FUNCTION treasury.arm_deferred_check(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION treasury.arm_deferred_check(text) TO treasury_app;

@@ -153,7 +153,7 @@ check "account lifecycle PENDING -> ACTIVE -> FROZEN -> ACTIVE -> CLOSED as trea
      UPDATE treasury.accounts SET status = 'CLOSED' WHERE account_no = '3711000001';
      SELECT status, activated_at IS NOT NULL, closed_at IS NOT NULL FROM treasury.accounts WHERE account_no = '3711000001';" \
     'CLOSED|t|t'
-check "a collection may be inserted before its bank_transactions row (collections_bank_transaction checked at COMMIT, 0014)" treasury_app \
+check "a collection may be inserted before its bank_transactions row (collections_bank_transaction checked at COMMIT)" treasury_app \
     "INSERT INTO treasury.collections (bank_code, bank_ref, collected_on, payer_name, chapter, economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id)
      SELECT 'FIXBANK', 'positive-late-bank', collected_on, 'late bank row', chapter, economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id
      FROM treasury.collections WHERE bank_ref = 'fixture-col-1';
@@ -191,6 +191,13 @@ check "treasury_readonly reads every table except api_tokens, and writes none" t
      WHERE n.nspname = 'treasury' AND c.relkind IN ('r', 'v')
        AND (has_table_privilege('treasury_readonly', c.oid, 'SELECT') = (c.relname = 'api_tokens')
             OR has_table_privilege('treasury_readonly', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE'));" ''
+check "treasury_readonly can run no function that runs as its owner" treasury_readonly \
+    "SELECT string_agg(p.oid::regprocedure::text, ',') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = 'treasury' AND p.prosecdef AND p.prorettype <> 'trigger'::regtype
+       AND has_function_privilege('treasury_readonly', p.oid, 'EXECUTE');" ''
+check "the migrator's record is treasury_owner's, commented, and readable by treasury_readonly" treasury_readonly \
+    "SELECT pg_get_userbyid(c.relowner), obj_description(c.oid, 'pg_class') IS NOT NULL, has_table_privilege('treasury_readonly', c.oid, 'SELECT')
+     FROM pg_class c WHERE c.oid = 'public.treasury_schema_migrations'::regclass;" 'treasury_owner|t|t'
 check "treasury_app reads every table and view" treasury_readonly \
     "SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'treasury' AND c.relkind IN ('r', 'v') AND NOT has_table_privilege('treasury_app', c.oid, 'SELECT');" ''
