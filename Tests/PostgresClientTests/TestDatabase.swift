@@ -73,10 +73,13 @@ extension TestDatabase {
 }
 
 /// Polls `condition` every 20 ms until it holds; after `timeout` the test fails, naming `what`.
-func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async throws {
+func waitFor(
+    _ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () throws -> Bool
+) async throws {
     let deadline = ContinuousClock.now + timeout
     while try !condition() {
-        try #require(ContinuousClock.now < deadline, "timed out waiting for \(what)")
+        try #require(ContinuousClock.now < deadline, "timed out waiting until \(what)", sourceLocation: sourceLocation)
         try await Task.sleep(for: .milliseconds(20))
     }
 }

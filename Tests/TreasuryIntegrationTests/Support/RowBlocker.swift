@@ -42,11 +42,13 @@ struct RowBlocker {
 }
 
 /// Polls `condition` every 20 ms; after 60 s records an issue naming `what` and throws.
-func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
+func waitUntil(
+    _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+) async throws {
     let limit = ContinuousClock.now + .seconds(60)
     while try await !condition() {
         guard ContinuousClock.now < limit else {
-            Issue.record("timed out waiting until \(what)")
+            Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
             throw CancellationError()
         }
         try await Task.sleep(for: .milliseconds(20))
