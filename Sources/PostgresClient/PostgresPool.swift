@@ -154,6 +154,9 @@ extension PostgresPool {
         }
     }
 
+    /// Callers queued for a connection now: lets tests wait for a caller to be queued.
+    var waitingCallers: Int { state.withLockedValue { $0.waiters.count } }
+
     /// Hands the slot to the longest waiter, or makes it free; after shutdown the connection is dropped.
     private func checkIn(_ slot: PostgresConnection?) {
         let waiter = state.withLockedValue { state -> Waiter? in

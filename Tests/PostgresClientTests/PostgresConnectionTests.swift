@@ -206,12 +206,8 @@ struct PostgresConnectionTests {
         }
         // Cancel only once the server is running the query, so the cancel hits it mid-flight.
         let observer = try TestDatabase.connect()
-        for _ in 0..<200 {
-            let active = try observer.query(
-                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [connection.backendPID]
-            ).first?.decode(Int.self, "n")
-            if active == 1 { break }
-            try await Task.sleep(for: .milliseconds(50))
+        try await waitFor("the query runs") {
+            try TestDatabase.isRunning(connection.backendPID, "SELECT pg_sleep(30)", observer: observer)
         }
         connection.cancel()
         let error = try await outcome.failureValue

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresClient
+@testable import PostgresClient
 import Testing
 
 @Suite("PostgresPool")
@@ -13,9 +13,7 @@ struct PostgresPoolTests {
 
         let attempts = Shared(0)
         // Both first attempts read before either writes, so SERIALIZABLE must abort one of them.
-        let bothHaveRead = DispatchGroup()
-        bothHaveRead.enter()
-        bothHaveRead.enter()
+        let bothHaveRead = Barrier(2)
         try await TestDatabase.withPool(size: 2) { pool in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (read, write) in [(1, 2), (2, 1)] {
@@ -26,10 +24,7 @@ struct PostgresPoolTests {
                                 return count
                             }
                             try connection.query("SELECT value FROM \(table) WHERE id = $1", [read])
-                            if attempt <= 2 {
-                                bothHaveRead.leave()
-                                _ = bothHaveRead.wait(timeout: .now() + 5)
-                            }
+                            if attempt <= 2 { bothHaveRead.arriveAndWait() }
                             try connection.query("UPDATE \(table) SET value = value + 1 WHERE id = $1", [write])
                         }
                     }
@@ -68,9 +63,12 @@ struct PostgresPoolTests {
                     try connection.query("SELECT pg_sleep(30)")
                 }
             }
-            // Cancel only once the body runs on its connection (a loaded machine may take a while).
-            for _ in 0..<200 where firstPID.value == 0 { try await Task.sleep(for: .milliseconds(50)) }
-            try await Task.sleep(for: .milliseconds(300))
+            // Cancel only once the query runs on the server, so the cancel hits it mid-flight.
+            let observer = try TestDatabase.connect()
+            try await waitFor("the body's query runs") {
+                let pid = firstPID.value
+                return try pid != 0 && TestDatabase.isRunning(pid, "SELECT pg_sleep(30)", observer: observer)
+            }
             let cancelledAt = ContinuousClock.now
             sleeper.cancel()
             let outcome = await sleeper.result
@@ -88,17 +86,18 @@ struct PostgresPoolTests {
 
     @Test func cancelledWhileWaitingThrowsWithoutRunningTheBody() async throws {
         try await TestDatabase.withPool(size: 1) { pool in
-            // Generous holds: under a loaded machine the steps must still happen in this order.
-            let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(4)") } }
-            try await Task.sleep(for: .milliseconds(700))
+            let hold = ConnectionHold()
+            let holder = Task { try await pool.withConnection { _ in hold.hold() } }
+            try await waitFor("the holder has the only connection") { hold.isHeld }
             let bodyRan = Shared(false)
             let waiter = Task { try await pool.withConnection { _ in bodyRan.update { $0 = true } } }
-            try await Task.sleep(for: .milliseconds(700))
-            let cancelledAt = ContinuousClock.now
+            try await waitFor("the waiter is queued") { pool.waitingCallers == 1 }
             waiter.cancel()
+            // The connection is still held: the waiter can only end here by leaving the queue.
             let outcome = await waiter.result
-            #expect(ContinuousClock.now - cancelledAt < .seconds(2))
             #expect((outcome.failureValue as? PostgresError)?.kind == .cancelled)
+            #expect(pool.waitingCallers == 0)
+            hold.release()
             _ = try await holder.value
             #expect(bodyRan.value == false)
         }
@@ -107,12 +106,19 @@ struct PostgresPoolTests {
     @Test func neverOpensMoreThanSizeConnectionsUnderFourTimesSizeCallers() async throws {
         let applicationName = TestDatabase.uniqueName("pool_bound")
         let size = 3
+        // The first `size` bodies wait for each other, so the pool is seen at its full size at least once.
+        let firstBodies = Barrier(size)
+        let started = Shared(0)
         let mostSeen = try await TestDatabase.withPool(size: size, applicationName: applicationName) { pool in
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<(4 * size) {
                     group.addTask {
                         try await pool.withConnection { connection in
-                            try connection.query("SELECT pg_sleep(0.1)")
+                            let order = started.update { count -> Int in
+                                count += 1
+                                return count
+                            }
+                            if order <= size { firstBodies.arriveAndWait() }
                             return try connection.query(
                                 "SELECT count(*) AS c FROM pg_stat_activity WHERE application_name = $1",
                                 [applicationName]
@@ -123,23 +129,23 @@ struct PostgresPoolTests {
                 return try await group.reduce(0, max)
             }
         }
-        #expect(mostSeen >= 1)
-        #expect(mostSeen <= size)
+        #expect(mostSeen == size)
     }
 
     @Test func waitersBeyondMaximumFailFastWithPoolExhausted() async throws {
         try await TestDatabase.withPool(size: 1, configure: { $0.maximumWaiters = 2 }) { pool in
-            let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(4)") } }
-            try await Task.sleep(for: .milliseconds(700))
+            let hold = ConnectionHold()
+            let holder = Task { try await pool.withConnection { _ in hold.hold() } }
+            try await waitFor("the holder has the only connection") { hold.isHeld }
             let waiters = (0..<2).map { _ in Task { try await pool.withConnection { _ in 1 } } }
-            try await Task.sleep(for: .milliseconds(700))
-            let startedAt = ContinuousClock.now
+            try await waitFor("both waiters are queued") { pool.waitingCallers == 2 }
+            // Fails fast: the connection is still held, so this call ends without waiting for it.
             let error = await #expect(throws: PostgresError.self) {
                 try await pool.withConnection { _ in 1 }
             }
             #expect(error?.kind == .poolExhausted)
-            // Fails fast: long before the holder's connection comes back.
-            #expect(ContinuousClock.now - startedAt < .seconds(2))
+            #expect(pool.waitingCallers == 2)
+            hold.release()
             _ = try await holder.value
             for waiter in waiters { #expect(try await waiter.value == 1) }
         }
@@ -162,12 +168,14 @@ struct PostgresPoolTests {
         }
     }
 
+    /// Two bodies that run at the same time, so on both of the pool's connections.
     private func twoConcurrentSessions(_ pool: PostgresPool) async throws -> [(pid: Int32, timeout: String)] {
-        try await withThrowingTaskGroup(of: (pid: Int32, timeout: String).self) { group in
+        let bothRunning = Barrier(2)
+        return try await withThrowingTaskGroup(of: (pid: Int32, timeout: String).self) { group in
             for _ in 0..<2 {
                 group.addTask {
                     try await pool.withConnection { connection in
-                        try connection.query("SELECT pg_sleep(0.2)")
+                        bothRunning.arriveAndWait()
                         let timeout = try connection.query("SHOW statement_timeout").first!.decode(String.self, 0)
                         return (connection.backendPID, timeout)
                     }

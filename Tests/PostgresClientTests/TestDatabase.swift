@@ -63,6 +63,59 @@ enum TestDatabase {
     }
 }
 
+extension TestDatabase {
+    /// Whether backend `pid` is running `statement` now, as another session sees it.
+    static func isRunning(_ pid: Int32, _ statement: String, observer: PostgresConnection) throws -> Bool {
+        try observer.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query = $2", [pid, statement]
+        ).first?.decode(Int.self, "n") == 1
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds; after `timeout` the test fails, naming `what`.
+func waitFor(
+    _ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try !condition() {
+        try #require(ContinuousClock.now < deadline, "timed out waiting until \(what)", sourceLocation: sourceLocation)
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+/// Keeps a pool body, and so its connection, busy until the test calls `release()` (30 s at most,
+/// so that a failing test ends); `isHeld` says that the body has started.
+final class ConnectionHold: @unchecked Sendable {
+    private let started = Shared(false)
+    private let released = DispatchSemaphore(value: 0)
+
+    var isHeld: Bool { started.value }
+
+    /// Called by the body, on a pool thread.
+    func hold() {
+        started.update { $0 = true }
+        _ = released.wait(timeout: .now() + 30)
+    }
+
+    func release() { released.signal() }
+}
+
+/// Lets `count` pool bodies go on only once all of them run at the same time (each waits 30 s at most).
+final class Barrier: @unchecked Sendable {
+    private let group = DispatchGroup()
+
+    init(_ count: Int) {
+        for _ in 0..<count { group.enter() }
+    }
+
+    /// Called once by each of the `count` bodies, on a pool thread.
+    func arriveAndWait() {
+        group.leave()
+        _ = group.wait(timeout: .now() + 30)
+    }
+}
+
 /// A lock-protected value shared between a test and the bodies it hands to a pool.
 final class Shared<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()

@@ -71,6 +71,7 @@ import TreasuryProtocol
         // A DBA revokes behind the service's back: no Admin call clears the cache, so the
         // token may work until the cached entry ages out (1 s), and never after.
         try environment.database().query("UPDATE api_tokens SET revoked_at = now() WHERE id = $1", [issued["token_id"]?.stringValue ?? ""])
+        // The sleep is the behaviour under test: the cache lifetime must pass.
         try await Task.sleep(for: .milliseconds(1_100))
         let response = try await get(session, account)
         #expect(response.code == "UNAUTHENTICATED")

@@ -33,7 +33,7 @@ import TreasuryProtocol
 
         // Hold batch A inside the database: its foreign key check locks this test's own bank row
         // FOR KEY SHARE, which waits for this FOR UPDATE.
-        let blocker = try BankRowBlocker(environment, bank: revenue.ownBank)
+        let blocker = try RowBlocker(environment, bank: revenue.ownBank)
 
         async let a = send(refsA)
         try await waitUntil("batch A waits on the bank row") { try blocker.blockedBackends() == 1 }

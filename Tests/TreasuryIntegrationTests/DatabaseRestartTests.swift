@@ -46,12 +46,7 @@ import TreasuryService
         #expect(down.reason == "DATABASE_UNAVAILABLE")
 
         _ = try cluster.start()
-        var serving = false
-        for _ in 0..<20 where !serving {
-            serving = try await health() == "SERVING"
-            if !serving { try await Task.sleep(for: .milliseconds(250)) }
-        }
-        #expect(serving)
+        try await waitUntil("the server serves again") { try await health() == "SERVING" }
         #expect(try await createUser("after-restart").error == nil)
         let again = try await createUser("while-down", key: key)
         #expect(again.error == nil, "an UNAVAILABLE outcome is not stored: the same call succeeds once the database is back")

@@ -130,7 +130,7 @@ import TreasuryProtocol
 
         // Hold the first group inside the database: its foreign key check locks this test's own
         // bank row FOR KEY SHARE, which waits for this FOR UPDATE.
-        let blocker = try BankRowBlocker(environment, bank: revenue.ownBank)
+        let blocker = try RowBlocker(environment, bank: revenue.ownBank)
 
         let firstRef = "GT-1-\(UUID().uuidString)"
         async let first = send(firstRef)

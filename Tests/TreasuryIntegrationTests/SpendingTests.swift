@@ -269,6 +269,7 @@ import TreasuryService
             var samples: [Figures] = []
             while !stop.isSet {
                 samples.append(try await s.figures(allocation))
+                // Paces the sampler (waits for nothing): it must not crowd out the racing calls.
                 try await Task.sleep(for: .milliseconds(5))
             }
             return samples

@@ -10,7 +10,7 @@ struct CallLifecycleTests {
             let connection = try await server.raw()
             try await connection.send(#"{"id":"nobody","cancel":true}"# + "\n")
             try await connection.send(#"{"id":"s","method":"test.v1.Echo/Sleep","params":{"ms":10000}}"# + "\n")
-            try await Task.sleep(for: .milliseconds(100))
+            try #require(try await server.callsRunning(1), "the call is in flight")
             let start = ContinuousClock.now
             try await connection.send(#"{"id":"s","cancel":true}"# + "\n")
             let answer = try #require(try await readObject(connection))
@@ -123,7 +123,7 @@ struct CallLifecycleTests {
         try await withServer({ $0.maximumLineBytes = 1024 }) { server in
             let client = try await server.client()
             let pending = Task { try await client.call("test.v1.Echo/Sleep", params: ["ms": .integer(5000)]) }
-            try await Task.sleep(for: .milliseconds(100))
+            try #require(try await server.callsRunning(1), "the call is in flight")
             // An oversize request makes the server drop the connection.
             await #expect(throws: TreasuryClientError.self) {
                 _ = try await client.call("test.v1.Echo/Echo", params: ["big": .string(String(repeating: "b", count: 4096))])

@@ -33,7 +33,7 @@ struct EnvelopeTests {
         try await withServer { server in
             let connection = try await server.raw()
             try await connection.send(#"{"id":"dup","method":"test.v1.Echo/Sleep","params":{"ms":3000}}"# + "\n")
-            try await Task.sleep(for: .milliseconds(50))
+            try #require(try await server.callsRunning(1), "the first call is in flight")
             try await connection.send(#"{"id":"dup","method":"test.v1.Echo/Echo"}"# + "\n")
             let rejection = try #require(try await readObject(connection))
             #expect(rejection["id"] == .string("dup"))

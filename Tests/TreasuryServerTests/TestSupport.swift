@@ -33,6 +33,7 @@ final class TestDispatcher: CallDispatcher {
         case "test.v1.Echo/Sleep":
             let milliseconds = call.params["ms"]?.integerValue ?? 100
             do {
+                // The sleep is the method: it stands for work that takes time.
                 try await Task.sleep(for: .milliseconds(milliseconds))
             } catch {
                 return Self.interrupted(call)
@@ -78,6 +79,11 @@ struct RunningServer: Sendable {
 
     func raw() async throws -> RawLineConnection { try await RawLineConnection.connect(host: "127.0.0.1", port: port) }
     func client() async throws -> TreasuryConnection { try await TreasuryConnection.connect(host: "127.0.0.1", port: port) }
+
+    /// Waits until `count` calls run in the dispatcher; false if they never do.
+    func callsRunning(_ count: Int) async throws -> Bool {
+        try await eventually { dispatcher.stats.withLock { $0.running } == count }
+    }
 }
 
 func testConfiguration() -> ServerConfiguration {
