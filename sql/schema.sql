@@ -8272,6 +8272,14 @@ GRANT ALL ON TYPE treasury.collection_batch_item TO treasury_readonly;
 
 
 --
+-- Name: FUNCTION arm_deferred_check(p_rule text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+REVOKE ALL ON FUNCTION treasury.arm_deferred_check(p_rule text) FROM PUBLIC;
+GRANT ALL ON FUNCTION treasury.arm_deferred_check(p_rule text) TO treasury_app;
+
+
+--
 -- Name: FUNCTION bank_day_transactions(p_bank_code text, p_day date); Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
