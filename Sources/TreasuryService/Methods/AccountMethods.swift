@@ -157,6 +157,8 @@ enum AccountMethods {
         handler: .mutating { context, connection in
             let number = context.params.string("account_no")
             let bank = context.params.string("bank_code")
+            // Locked: two deposits of one bank reference into the account wait for each other,
+            // so the second finds the first's bank_transactions row and replays it.
             guard let account = try AccountRecord.load(connection, [number], lock: true)[number] else {
                 return Staged(target: nil) { throw AccountRecord.notFound(number) }
             }
@@ -208,7 +210,11 @@ enum AccountMethods {
             guard fromNo != toNo else {
                 throw CallError.field("params.to_account", "FIELD_INVALID", "a transfer needs two different accounts")
             }
-            let accounts = try AccountRecord.load(connection, [fromNo, toNo], lock: true)
+            // Read without locking: the posting locks both accounts (in account-number order)
+            // only for its own statement and the COMMIT, and the schema refuses what a
+            // concurrent change made wrong meanwhile (account_non_negative, account_not_active,
+            // mapped to the same reasons as the checks below).
+            let accounts = try AccountRecord.load(connection, [fromNo, toNo])
             guard let from = accounts[fromNo] else { return Staged(target: nil) { throw AccountRecord.notFound(fromNo) } }
             return Staged(target: from.target) {
                 guard let to = accounts[toNo] else { throw AccountRecord.notFound(toNo) }
