@@ -291,9 +291,6 @@ CREATE FUNCTION treasury.allocations_guard() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-DECLARE
-    v_parent         treasury.allocations%ROWTYPE;
-    v_unit_treasury  text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         IF NEW.sub_allocated <> 0 OR NEW.committed <> 0 OR NEW.pending <> 0 OR NEW.spent <> 0 OR NEW.advanced <> 0 THEN
@@ -301,40 +298,8 @@ BEGIN
                 'a new allocation starts with sub_allocated, committed, pending, spent and advanced all 0: they are kept by triggers', 'allocations');
         END IF;
         NEW.created_at := now();
-        IF NEW.parent_id IS NULL THEN
-            RETURN NEW;
-        END IF;
-        -- Lock order: the parent first (a child does not exist yet).
-        SELECT * INTO v_parent FROM treasury.allocations a WHERE a.id = NEW.parent_id FOR UPDATE;
-        IF NOT FOUND THEN
-            RETURN NEW; -- the foreign key reports the unknown parent
-        END IF;
-        NEW.fiscal_year := coalesce(NEW.fiscal_year, v_parent.fiscal_year);
-        NEW.budget_level := coalesce(NEW.budget_level, v_parent.budget_level);
-        NEW.purpose := coalesce(NEW.purpose, v_parent.purpose);
-        IF NEW.fiscal_year <> v_parent.fiscal_year OR NEW.budget_level <> v_parent.budget_level OR NEW.purpose <> v_parent.purpose THEN
-            PERFORM treasury.raise_rule('allocation_inherits_parent',
-                format('a child allocation has its parent''s fiscal_year, budget_level and purpose (%s, %s, %s), not (%s, %s, %s)',
-                       v_parent.fiscal_year, v_parent.budget_level, v_parent.purpose, NEW.fiscal_year, NEW.budget_level, NEW.purpose), 'allocations');
-        END IF;
-        NEW.chapter := coalesce(NEW.chapter, v_parent.chapter);
-        NEW.sector := coalesce(NEW.sector, v_parent.sector);
-        NEW.source := coalesce(NEW.source, v_parent.source);
-        NEW.program := coalesce(NEW.program, v_parent.program);
-        IF NEW.chapter IS DISTINCT FROM coalesce(v_parent.chapter, NEW.chapter)
-           OR NEW.sector IS DISTINCT FROM coalesce(v_parent.sector, NEW.sector)
-           OR NEW.source IS DISTINCT FROM coalesce(v_parent.source, NEW.source)
-           OR NEW.program IS DISTINCT FROM coalesce(v_parent.program, NEW.program) THEN
-            PERFORM treasury.raise_rule('allocation_narrows_parent',
-                format('a child allocation keeps every segment its parent %s fixes (chapter %s, sector %s, source %s, program %s)',
-                       v_parent.id, v_parent.chapter, v_parent.sector, v_parent.source, v_parent.program), 'allocations');
-        END IF;
-        SELECT u.treasury_code INTO v_unit_treasury FROM treasury.budget_units u WHERE u.code = NEW.unit_code;
-        NEW.treasury_code := coalesce(NEW.treasury_code, v_unit_treasury);
-        IF v_unit_treasury IS NOT NULL AND NOT (v_parent.treasury_code = ANY (treasury.treasury_ancestors(v_unit_treasury))
-                                                AND v_parent.treasury_code = ANY (treasury.treasury_ancestors(NEW.treasury_code))) THEN
-            PERFORM treasury.raise_rule('allocation_unit_outside_treasury',
-                format('unit %s (treasury %s) is not under the parent''s treasury %s', NEW.unit_code, v_unit_treasury, v_parent.treasury_code), 'allocations');
+        IF NEW.parent_id IS NOT NULL THEN
+            NEW := treasury.allocations_guard_new_child(NEW);
         END IF;
         RETURN NEW;
     END IF;
@@ -345,40 +310,7 @@ BEGIN
     END IF;
 
     -- UPDATE
-    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.parent_id IS DISTINCT FROM OLD.parent_id
-       OR NEW.fiscal_year IS DISTINCT FROM OLD.fiscal_year OR NEW.budget_level IS DISTINCT FROM OLD.budget_level
-       OR NEW.purpose IS DISTINCT FROM OLD.purpose OR NEW.treasury_code IS DISTINCT FROM OLD.treasury_code
-       OR NEW.unit_code IS DISTINCT FROM OLD.unit_code OR NEW.chapter IS DISTINCT FROM OLD.chapter
-       OR NEW.sector IS DISTINCT FROM OLD.sector OR NEW.source IS DISTINCT FROM OLD.source
-       OR NEW.program IS DISTINCT FROM OLD.program OR NEW.created_at IS DISTINCT FROM OLD.created_at
-       OR NEW.created_by IS DISTINCT FROM OLD.created_by THEN
-        PERFORM treasury.raise_rule('allocation_immutable_fields',
-            format('allocation %s: only amount (by adjustment), the figures (by triggers) and note change', OLD.id), 'allocations');
-    END IF;
-    -- Rule 4 first, so an over-spending update is reported as such whoever makes it.
-    IF NEW.amount::numeric < NEW.sub_allocated::numeric + NEW.committed + NEW.pending + NEW.spent + NEW.advanced THEN
-        PERFORM treasury.raise_rule('allocation_within_amount',
-            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s (available would be %s)',
-                   OLD.id, NEW.amount, NEW.sub_allocated, NEW.committed, NEW.pending, NEW.spent, NEW.advanced,
-                   NEW.amount::numeric - NEW.sub_allocated - NEW.committed - NEW.pending - NEW.spent - NEW.advanced), 'allocations');
-    END IF;
-    -- Depth 1 is a direct UPDATE; the bookkeeping triggers update from depth 2.
-    IF pg_trigger_depth() <= 1 THEN
-        IF NEW.sub_allocated IS DISTINCT FROM OLD.sub_allocated THEN
-            PERFORM treasury.raise_rule('allocation_children_within_parent',
-                format('allocation %s: sub_allocated is the sum of the children''s amounts, kept by trigger; it cannot be set to %s by hand',
-                       OLD.id, NEW.sub_allocated), 'allocations');
-        END IF;
-        IF NEW.committed IS DISTINCT FROM OLD.committed OR NEW.pending IS DISTINCT FROM OLD.pending
-           OR NEW.spent IS DISTINCT FROM OLD.spent OR NEW.advanced IS DISTINCT FROM OLD.advanced THEN
-            PERFORM treasury.raise_rule('allocation_figures_derived',
-                format('allocation %s: committed, pending, spent and advanced change only through commitments, payment orders and settlements', OLD.id), 'allocations');
-        END IF;
-        IF NEW.amount IS DISTINCT FROM OLD.amount THEN
-            PERFORM treasury.raise_rule('allocation_amount_by_adjustment',
-                format('allocation %s: the amount changes only by inserting an allocation_adjustments row (delta and reason)', OLD.id), 'allocations');
-        END IF;
-    END IF;
+    NEW := treasury.allocations_guard_update(OLD, NEW);
     RETURN NEW;
 END
 $$;
@@ -390,7 +322,315 @@ ALTER FUNCTION treasury.allocations_guard() OWNER TO treasury_owner;
 -- Name: FUNCTION allocations_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury; immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers (pg_trigger_depth() > 1); no delete.';
+COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury (allocations_guard_new_child); immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers, pg_trigger_depth() > 1 (allocations_guard_update); no delete.';
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: allocations; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.allocations (
+    id bigint NOT NULL,
+    parent_id bigint,
+    fiscal_year integer NOT NULL,
+    budget_level text NOT NULL,
+    purpose text NOT NULL,
+    treasury_code text NOT NULL,
+    unit_code text,
+    chapter text,
+    sector text,
+    source text,
+    program text,
+    amount bigint NOT NULL,
+    sub_allocated bigint DEFAULT 0 NOT NULL,
+    committed bigint DEFAULT 0 NOT NULL,
+    pending bigint DEFAULT 0 NOT NULL,
+    spent bigint DEFAULT 0 NOT NULL,
+    advanced bigint DEFAULT 0 NOT NULL,
+    note text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    CONSTRAINT allocation_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT allocation_figures_non_negative CHECK (((sub_allocated >= 0) AND (committed >= 0) AND (pending >= 0) AND (spent >= 0) AND (advanced >= 0))),
+    CONSTRAINT allocation_no_self_parent CHECK (((parent_id IS NULL) OR (parent_id <> id))),
+    CONSTRAINT allocation_shape CHECK ((((parent_id IS NULL) AND (unit_code IS NULL)) OR ((parent_id IS NOT NULL) AND (unit_code IS NOT NULL) AND (chapter IS NOT NULL) AND (sector IS NOT NULL)))),
+    CONSTRAINT allocation_within_amount CHECK (((amount)::numeric >= (((((sub_allocated)::numeric + (committed)::numeric) + (pending)::numeric) + (spent)::numeric) + (advanced)::numeric))),
+    CONSTRAINT allocations_chapter_check CHECK ((chapter ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT allocations_fiscal_year_check CHECK (((fiscal_year >= 1900) AND (fiscal_year <= 9999))),
+    CONSTRAINT allocations_program_check CHECK ((program ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT allocations_purpose_check CHECK ((purpose = ANY (ARRAY['RECURRENT'::text, 'INVESTMENT'::text]))),
+    CONSTRAINT allocations_sector_check CHECK ((sector ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT allocations_source_check CHECK ((source ~ '^[0-9A-Z]{1,10}$'::text))
+);
+
+
+ALTER TABLE treasury.allocations OWNER TO treasury_owner;
+
+--
+-- Name: TABLE allocations; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.allocations IS 'Budget estimates in a tree per fiscal year and budget level: a root (parent_id NULL) is an appropriation, a child narrows its parent to a budget unit. Rule 4: amount >= sub_allocated + committed + pending + spent + advanced (allocation_within_amount). Figures are kept by triggers only (allocation_children_within_parent, allocation_figures_derived); amount changes only by inserting allocation_adjustments (allocation_amount_by_adjustment). Never deleted.';
+
+
+--
+-- Name: COLUMN allocations.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.id IS 'Allocation id (allocation_id in the API).';
+
+
+--
+-- Name: COLUMN allocations.parent_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.parent_id IS 'Parent allocation; NULL for a root (an appropriation). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.fiscal_year IS 'Fiscal year; a child inherits it from its parent (allocation_inherits_parent). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.budget_level IS 'Budget level; inherited by children. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.purpose; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.purpose IS 'RECURRENT or INVESTMENT; inherited by children. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.treasury_code IS 'Treasury of the estimate; for a child it defaults to the unit''s treasury, and both must lie under the parent''s treasury (allocation_unit_outside_treasury). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.unit_code IS 'Budget unit the child is allocated to; NULL on roots, required on children (allocation_shape). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.chapter; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.chapter IS 'Segment chapter / chuong; required on children; a child keeps the parent''s value when the parent has one (allocation_narrows_parent). Immutable.';
+
+
+--
+-- Name: COLUMN allocations.sector; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.sector IS 'Segment sector / loai-khoan; required on children; narrows the parent like chapter. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.source; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.source IS 'Segment source / nguon; optional; a NULL on a child takes the parent''s value. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.program; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.program IS 'Segment program / CTMT; optional; a NULL on a child takes the parent''s value. Immutable.';
+
+
+--
+-- Name: COLUMN allocations.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.amount IS 'The estimate in minor units (dong), 1..10^18. Set at creation; changed only by inserting an allocation_adjustments row.';
+
+
+--
+-- Name: COLUMN allocations.sub_allocated; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.sub_allocated IS 'Sum of the children''s amounts; kept by trigger when a child is created or adjusted (allocation_children_within_parent).';
+
+
+--
+-- Name: COLUMN allocations.committed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.committed IS 'Unpaid remainder of this allocation''s OPEN commitments; kept by the commitment and payment-order triggers.';
+
+
+--
+-- Name: COLUMN allocations.pending; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.pending IS 'Amounts of this allocation''s SUBMITTED and APPROVED payment orders; kept by the payment-order triggers.';
+
+
+--
+-- Name: COLUMN allocations.spent; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.spent IS 'PAID payment orders of kind PAYMENT plus settled advances; kept by triggers.';
+
+
+--
+-- Name: COLUMN allocations.advanced; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.advanced IS 'PAID advances not yet settled (outstanding); kept by triggers.';
+
+
+--
+-- Name: COLUMN allocations.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.note IS 'Free text; the only column that may be updated directly.';
+
+
+--
+-- Name: COLUMN allocations.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.created_at IS 'When the allocation was created (forced to now()).';
+
+
+--
+-- Name: COLUMN allocations.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.created_by IS 'User who created it.';
+
+
+--
+-- Name: allocations_guard_new_child(treasury.allocations); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.allocations_guard_new_child(p_new treasury.allocations) RETURNS treasury.allocations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_parent         treasury.allocations%ROWTYPE;
+    v_unit_treasury  text;
+BEGIN
+    -- Lock order: the parent first (a child does not exist yet).
+    SELECT * INTO v_parent FROM treasury.allocations a WHERE a.id = p_new.parent_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN p_new; -- the foreign key reports the unknown parent
+    END IF;
+    p_new.fiscal_year := coalesce(p_new.fiscal_year, v_parent.fiscal_year);
+    p_new.budget_level := coalesce(p_new.budget_level, v_parent.budget_level);
+    p_new.purpose := coalesce(p_new.purpose, v_parent.purpose);
+    IF p_new.fiscal_year <> v_parent.fiscal_year OR p_new.budget_level <> v_parent.budget_level OR p_new.purpose <> v_parent.purpose THEN
+        PERFORM treasury.raise_rule('allocation_inherits_parent',
+            format('a child allocation has its parent''s fiscal_year, budget_level and purpose (%s, %s, %s), not (%s, %s, %s)',
+                   v_parent.fiscal_year, v_parent.budget_level, v_parent.purpose, p_new.fiscal_year, p_new.budget_level, p_new.purpose), 'allocations');
+    END IF;
+    p_new.chapter := coalesce(p_new.chapter, v_parent.chapter);
+    p_new.sector := coalesce(p_new.sector, v_parent.sector);
+    p_new.source := coalesce(p_new.source, v_parent.source);
+    p_new.program := coalesce(p_new.program, v_parent.program);
+    IF p_new.chapter IS DISTINCT FROM coalesce(v_parent.chapter, p_new.chapter)
+       OR p_new.sector IS DISTINCT FROM coalesce(v_parent.sector, p_new.sector)
+       OR p_new.source IS DISTINCT FROM coalesce(v_parent.source, p_new.source)
+       OR p_new.program IS DISTINCT FROM coalesce(v_parent.program, p_new.program) THEN
+        PERFORM treasury.raise_rule('allocation_narrows_parent',
+            format('a child allocation keeps every segment its parent %s fixes (chapter %s, sector %s, source %s, program %s)',
+                   v_parent.id, v_parent.chapter, v_parent.sector, v_parent.source, v_parent.program), 'allocations');
+    END IF;
+    SELECT u.treasury_code INTO v_unit_treasury FROM treasury.budget_units u WHERE u.code = p_new.unit_code;
+    p_new.treasury_code := coalesce(p_new.treasury_code, v_unit_treasury);
+    IF v_unit_treasury IS NOT NULL AND NOT (v_parent.treasury_code = ANY (treasury.treasury_ancestors(v_unit_treasury))
+                                            AND v_parent.treasury_code = ANY (treasury.treasury_ancestors(p_new.treasury_code))) THEN
+        PERFORM treasury.raise_rule('allocation_unit_outside_treasury',
+            format('unit %s (treasury %s) is not under the parent''s treasury %s', p_new.unit_code, v_unit_treasury, v_parent.treasury_code), 'allocations');
+    END IF;
+    RETURN p_new;
+END
+$$;
+
+
+ALTER FUNCTION treasury.allocations_guard_new_child(p_new treasury.allocations) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION allocations_guard_new_child(p_new treasury.allocations); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.allocations_guard_new_child(p_new treasury.allocations) IS 'Step of allocations_guard for a new child allocation: locks the parent (FOR UPDATE) and returns the row with fiscal_year, budget_level, purpose and the segments (chapter, sector, source, program) filled from the parent and treasury_code from the unit; checks allocation_inherits_parent (same fiscal_year, budget_level, purpose as the parent), allocation_narrows_parent (keeps every segment the parent fixes) and allocation_unit_outside_treasury (the unit''s treasury and treasury_code lie under the parent''s treasury). An unknown parent is left to the foreign key.';
+
+
+--
+-- Name: allocations_guard_update(treasury.allocations, treasury.allocations); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations) RETURNS treasury.allocations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_new.id IS DISTINCT FROM p_old.id OR p_new.parent_id IS DISTINCT FROM p_old.parent_id
+       OR p_new.fiscal_year IS DISTINCT FROM p_old.fiscal_year OR p_new.budget_level IS DISTINCT FROM p_old.budget_level
+       OR p_new.purpose IS DISTINCT FROM p_old.purpose OR p_new.treasury_code IS DISTINCT FROM p_old.treasury_code
+       OR p_new.unit_code IS DISTINCT FROM p_old.unit_code OR p_new.chapter IS DISTINCT FROM p_old.chapter
+       OR p_new.sector IS DISTINCT FROM p_old.sector OR p_new.source IS DISTINCT FROM p_old.source
+       OR p_new.program IS DISTINCT FROM p_old.program OR p_new.created_at IS DISTINCT FROM p_old.created_at
+       OR p_new.created_by IS DISTINCT FROM p_old.created_by THEN
+        PERFORM treasury.raise_rule('allocation_immutable_fields',
+            format('allocation %s: only amount (by adjustment), the figures (by triggers) and note change', p_old.id), 'allocations');
+    END IF;
+    -- Rule 4 first, so an over-spending update is reported as such whoever makes it.
+    IF p_new.amount::numeric < p_new.sub_allocated::numeric + p_new.committed + p_new.pending + p_new.spent + p_new.advanced THEN
+        PERFORM treasury.raise_rule('allocation_within_amount',
+            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s (available would be %s)',
+                   p_old.id, p_new.amount, p_new.sub_allocated, p_new.committed, p_new.pending, p_new.spent, p_new.advanced,
+                   p_new.amount::numeric - p_new.sub_allocated - p_new.committed - p_new.pending - p_new.spent - p_new.advanced), 'allocations');
+    END IF;
+    -- Depth 1 is a direct UPDATE; the bookkeeping triggers update from depth 2
+    -- (a function call does not change the depth: it is the guard's).
+    IF pg_trigger_depth() <= 1 THEN
+        IF p_new.sub_allocated IS DISTINCT FROM p_old.sub_allocated THEN
+            PERFORM treasury.raise_rule('allocation_children_within_parent',
+                format('allocation %s: sub_allocated is the sum of the children''s amounts, kept by trigger; it cannot be set to %s by hand',
+                       p_old.id, p_new.sub_allocated), 'allocations');
+        END IF;
+        IF p_new.committed IS DISTINCT FROM p_old.committed OR p_new.pending IS DISTINCT FROM p_old.pending
+           OR p_new.spent IS DISTINCT FROM p_old.spent OR p_new.advanced IS DISTINCT FROM p_old.advanced THEN
+            PERFORM treasury.raise_rule('allocation_figures_derived',
+                format('allocation %s: committed, pending, spent and advanced change only through commitments, payment orders and settlements', p_old.id), 'allocations');
+        END IF;
+        IF p_new.amount IS DISTINCT FROM p_old.amount THEN
+            PERFORM treasury.raise_rule('allocation_amount_by_adjustment',
+                format('allocation %s: the amount changes only by inserting an allocation_adjustments row (delta and reason)', p_old.id), 'allocations');
+        END IF;
+    END IF;
+    RETURN p_new;
+END
+$$;
+
+
+ALTER FUNCTION treasury.allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations) IS 'Step of allocations_guard for an UPDATE (returns p_new unchanged): allocation_immutable_fields (only amount, the figures and note change); rule 4, allocation_within_amount, checked first whoever updates; on a direct UPDATE (pg_trigger_depth() <= 1): allocation_children_within_parent (sub_allocated), allocation_figures_derived (committed, pending, spent, advanced) and allocation_amount_by_adjustment (amount).';
 
 
 --
@@ -1424,9 +1664,7 @@ CREATE FUNCTION treasury.payment_orders_guard() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_commitment treasury.commitments%ROWTYPE;
-    v_purpose    text;
-    v_advances   numeric;
+    v_purpose text;
 BEGIN
     IF TG_OP = 'DELETE' THEN
         PERFORM treasury.raise_rule('payment_order_no_delete',
@@ -1444,61 +1682,19 @@ BEGIN
         END IF;
         NEW.created_at := now();
         NEW.paid_at := NULL;
-        -- Lock order: allocation, then commitment.
+        -- Lock order: allocation, then commitment (in payment_orders_guard_commitment).
         SELECT a.purpose INTO v_purpose FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
         IF NOT FOUND THEN
             RETURN NEW; -- the foreign key reports it
         END IF;
         IF NEW.commitment_id IS NOT NULL THEN
-            SELECT * INTO v_commitment FROM treasury.commitments c WHERE c.id = NEW.commitment_id FOR UPDATE;
-            IF NOT FOUND THEN
-                RETURN NEW;
-            END IF;
-            IF v_commitment.allocation_id <> NEW.allocation_id THEN
-                PERFORM treasury.raise_rule('payment_order_commitment_allocation',
-                    format('commitment %s belongs to allocation %s, not %s', v_commitment.id, v_commitment.allocation_id, NEW.allocation_id), 'payment_orders');
-            END IF;
-            IF v_commitment.status <> 'OPEN' THEN
-                PERFORM treasury.raise_rule('commitment_not_open',
-                    format('commitment %s is %s: orders are submitted only against an OPEN commitment', v_commitment.id, v_commitment.status), 'payment_orders');
-            END IF;
-            IF NEW.amount > v_commitment.remaining THEN
-                PERFORM treasury.raise_rule('commitment_exceeded',
-                    format('order amount %s exceeds what is left of commitment %s (%s of %s)', NEW.amount, v_commitment.id, v_commitment.remaining, v_commitment.amount), 'payment_orders');
-            END IF;
-            IF NEW.kind = 'ADVANCE' AND v_purpose = 'INVESTMENT' THEN
-                SELECT coalesce(sum(o.amount), 0) INTO v_advances FROM treasury.payment_orders o
-                WHERE o.commitment_id = v_commitment.id AND o.kind = 'ADVANCE' AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID');
-                IF (v_advances + NEW.amount) * 100 > v_commitment.amount::numeric * 30 THEN
-                    PERFORM treasury.raise_rule('advance_limit_exceeded',
-                        format('advances on investment commitment %s would reach %s, over 30%% of its amount %s', v_commitment.id, v_advances + NEW.amount, v_commitment.amount), 'payment_orders');
-                END IF;
-            END IF;
+            NEW := treasury.payment_orders_guard_commitment(NEW, v_purpose);
         END IF;
         RETURN NEW;
     END IF;
 
     -- UPDATE
-    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.allocation_id IS DISTINCT FROM OLD.allocation_id
-       OR NEW.commitment_id IS DISTINCT FROM OLD.commitment_id OR NEW.kind IS DISTINCT FROM OLD.kind
-       OR NEW.economic_code IS DISTINCT FROM OLD.economic_code OR NEW.amount IS DISTINCT FROM OLD.amount
-       OR NEW.beneficiary_name IS DISTINCT FROM OLD.beneficiary_name OR NEW.beneficiary_bank_code IS DISTINCT FROM OLD.beneficiary_bank_code
-       OR NEW.beneficiary_account_no IS DISTINCT FROM OLD.beneficiary_account_no OR NEW.description IS DISTINCT FROM OLD.description
-       OR NEW.submitted_by IS DISTINCT FROM OLD.submitted_by OR NEW.created_at IS DISTINCT FROM OLD.created_at
-       OR (OLD.approved_by IS NOT NULL AND NEW.approved_by IS DISTINCT FROM OLD.approved_by)
-       OR (OLD.authorized_by IS NOT NULL AND NEW.authorized_by IS DISTINCT FROM OLD.authorized_by)
-       OR (OLD.rejected_by IS NOT NULL AND NEW.rejected_by IS DISTINCT FROM OLD.rejected_by)
-       OR (OLD.cancelled_by IS NOT NULL AND NEW.cancelled_by IS DISTINCT FROM OLD.cancelled_by)
-       OR (OLD.reject_reason_code IS NOT NULL AND NEW.reject_reason_code IS DISTINCT FROM OLD.reject_reason_code)
-       OR (OLD.entry_id IS NOT NULL AND NEW.entry_id IS DISTINCT FROM OLD.entry_id)
-       OR (OLD.dossier_id IS NOT NULL AND NEW.dossier_id IS DISTINCT FROM OLD.dossier_id) THEN
-        PERFORM treasury.raise_rule('payment_order_immutable_fields',
-            format('payment order %s: its content never changes, and who approved, authorized, rejected or cancelled it, the reason, the entry and the dossier are set once', OLD.id), 'payment_orders');
-    END IF;
-    IF NEW.settled IS DISTINCT FROM OLD.settled AND pg_trigger_depth() <= 1 THEN
-        PERFORM treasury.raise_rule('advance_settlement_within_advance',
-            format('payment order %s: settled changes only by inserting advance_settlements rows', OLD.id), 'payment_orders');
-    END IF;
+    NEW := treasury.payment_orders_guard_update(OLD, NEW);
     IF NEW.status IS DISTINCT FROM OLD.status THEN
         IF NOT ((OLD.status, NEW.status) IN (('SUBMITTED', 'APPROVED'), ('SUBMITTED', 'REJECTED'), ('SUBMITTED', 'CANCELLED'),
                                              ('APPROVED', 'PAID'), ('APPROVED', 'REJECTED'))) THEN
@@ -1533,7 +1729,312 @@ ALTER FUNCTION treasury.payment_orders_guard() OWNER TO treasury_owner;
 -- Name: FUNCTION payment_orders_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT; immutable content and set-once signatures; state machine; four eyes; settled only from settlements; no delete; sets created_at/paid_at.';
+COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT (payment_orders_guard_commitment); immutable content and set-once signatures, settled only from settlements (payment_orders_guard_update); state machine; four eyes; no delete; sets created_at/paid_at.';
+
+
+--
+-- Name: payment_orders; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.payment_orders (
+    id bigint NOT NULL,
+    allocation_id bigint NOT NULL,
+    commitment_id bigint,
+    kind text NOT NULL,
+    economic_code text NOT NULL,
+    amount bigint NOT NULL,
+    beneficiary_name text NOT NULL,
+    beneficiary_bank_code text NOT NULL,
+    beneficiary_account_no text NOT NULL,
+    description text,
+    status text DEFAULT 'SUBMITTED'::text NOT NULL,
+    submitted_by bigint NOT NULL,
+    approved_by bigint,
+    authorized_by bigint,
+    rejected_by bigint,
+    cancelled_by bigint,
+    reject_reason_code text,
+    note text,
+    entry_id bigint,
+    dossier_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    paid_at timestamp with time zone,
+    settled bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT advance_settlement_within_advance CHECK (((settled >= 0) AND (settled <= amount) AND ((settled = 0) OR ((kind = 'ADVANCE'::text) AND (status = 'PAID'::text))))),
+    CONSTRAINT payment_order_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT payment_order_four_eyes CHECK (((authorized_by IS NULL) OR (approved_by IS NULL) OR (authorized_by <> approved_by))),
+    CONSTRAINT payment_order_status_fields CHECK ((((status = 'PAID'::text) = ((authorized_by IS NOT NULL) AND (entry_id IS NOT NULL) AND (paid_at IS NOT NULL))) AND ((status <> ALL (ARRAY['APPROVED'::text, 'PAID'::text])) OR (approved_by IS NOT NULL)) AND ((status = ANY (ARRAY['APPROVED'::text, 'PAID'::text, 'REJECTED'::text])) OR (approved_by IS NULL)) AND ((status = 'REJECTED'::text) = (reject_reason_code IS NOT NULL)) AND ((status = 'REJECTED'::text) OR (rejected_by IS NULL)) AND ((status = 'CANCELLED'::text) OR (cancelled_by IS NULL)))),
+    CONSTRAINT payment_orders_beneficiary_account_no_check CHECK ((beneficiary_account_no ~ '^[0-9A-Za-z]{1,34}$'::text)),
+    CONSTRAINT payment_orders_beneficiary_name_check CHECK ((length(btrim(beneficiary_name)) > 0)),
+    CONSTRAINT payment_orders_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT payment_orders_kind_check CHECK ((kind = ANY (ARRAY['PAYMENT'::text, 'ADVANCE'::text]))),
+    CONSTRAINT payment_orders_reject_reason_code_check CHECK ((reject_reason_code ~ '^[A-Z][A-Z0-9_]{0,63}$'::text)),
+    CONSTRAINT payment_orders_status_check CHECK ((status = ANY (ARRAY['SUBMITTED'::text, 'APPROVED'::text, 'PAID'::text, 'REJECTED'::text, 'CANCELLED'::text])))
+);
+
+
+ALTER TABLE treasury.payment_orders OWNER TO treasury_owner;
+
+--
+-- Name: TABLE payment_orders; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.payment_orders IS 'Payment orders and advances. Status SUBMITTED -> APPROVED | REJECTED | CANCELLED, APPROVED -> PAID | REJECTED, others terminal (payment_order_status_transition); authorizer <> approver (payment_order_four_eyes). Triggers move the allocation figures (pending, spent, advanced) and the commitment''s remaining, and write payment_order_events. Never deleted.';
+
+
+--
+-- Name: COLUMN payment_orders.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.id IS 'Order id (order_id in the API).';
+
+
+--
+-- Name: COLUMN payment_orders.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.allocation_id IS 'Allocation charged. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.commitment_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.commitment_id IS 'Commitment paid against (same allocation, OPEN, amount <= its remaining), or NULL: then taken from available. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.kind IS 'PAYMENT or ADVANCE. An ADVANCE against a commitment of an INVESTMENT allocation is limited to 30% of the commitment (advance_limit_exceeded). Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.economic_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.economic_code IS 'Economic content code; validity checked by the service. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.amount IS 'Amount in minor units, 1..10^18. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.beneficiary_name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.beneficiary_name IS 'Beneficiary name. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.beneficiary_bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.beneficiary_bank_code IS 'Beneficiary''s bank. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.beneficiary_account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.beneficiary_account_no IS 'Beneficiary''s bank account number. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.description; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.description IS 'What the payment is for. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.status IS 'SUBMITTED, APPROVED, PAID, REJECTED or CANCELLED, along the state machine only.';
+
+
+--
+-- Name: COLUMN payment_orders.submitted_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.submitted_by IS 'Unit accountant who submitted it. Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.approved_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.approved_by IS 'Treasury officer who approved it (control); set with status APPROVED; required for APPROVED and PAID.';
+
+
+--
+-- Name: COLUMN payment_orders.authorized_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.authorized_by IS 'Chief accountant who authorized (second signature); set with status PAID; never equal to approved_by (payment_order_four_eyes).';
+
+
+--
+-- Name: COLUMN payment_orders.rejected_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.rejected_by IS 'Who rejected it; only on REJECTED.';
+
+
+--
+-- Name: COLUMN payment_orders.cancelled_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.cancelled_by IS 'Who cancelled it; only on CANCELLED.';
+
+
+--
+-- Name: COLUMN payment_orders.reject_reason_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.reject_reason_code IS 'UPPER_SNAKE reason (e.g. DOCUMENTS_INCOMPLETE); set exactly when REJECTED.';
+
+
+--
+-- Name: COLUMN payment_orders.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.note IS 'Note of the last decision (approval or rejection); copied into the event.';
+
+
+--
+-- Name: COLUMN payment_orders.entry_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.entry_id IS 'Journal entry posted by the payment; set exactly when PAID.';
+
+
+--
+-- Name: COLUMN payment_orders.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.dossier_id IS 'PAYMENT_RECURRENT or PAYMENT_INVESTMENT dossier; may be set once from NULL.';
+
+
+--
+-- Name: COLUMN payment_orders.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.created_at IS 'When it was submitted (forced to now()).';
+
+
+--
+-- Name: COLUMN payment_orders.paid_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.paid_at IS 'When it became PAID (set by trigger).';
+
+
+--
+-- Name: COLUMN payment_orders.settled; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.settled IS 'For a PAID advance: the part settled so far (sum of its advance_settlements), 0..amount (advance_settlement_within_advance); kept by the settlement trigger. Outstanding = amount - settled.';
+
+
+--
+-- Name: payment_orders_guard_commitment(treasury.payment_orders, text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.payment_orders_guard_commitment(p_new treasury.payment_orders, p_purpose text) RETURNS treasury.payment_orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_commitment treasury.commitments%ROWTYPE;
+    v_advances   numeric;
+BEGIN
+    SELECT * INTO v_commitment FROM treasury.commitments c WHERE c.id = p_new.commitment_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN p_new; -- the foreign key reports it
+    END IF;
+    IF v_commitment.allocation_id <> p_new.allocation_id THEN
+        PERFORM treasury.raise_rule('payment_order_commitment_allocation',
+            format('commitment %s belongs to allocation %s, not %s', v_commitment.id, v_commitment.allocation_id, p_new.allocation_id), 'payment_orders');
+    END IF;
+    IF v_commitment.status <> 'OPEN' THEN
+        PERFORM treasury.raise_rule('commitment_not_open',
+            format('commitment %s is %s: orders are submitted only against an OPEN commitment', v_commitment.id, v_commitment.status), 'payment_orders');
+    END IF;
+    IF p_new.amount > v_commitment.remaining THEN
+        PERFORM treasury.raise_rule('commitment_exceeded',
+            format('order amount %s exceeds what is left of commitment %s (%s of %s)', p_new.amount, v_commitment.id, v_commitment.remaining, v_commitment.amount), 'payment_orders');
+    END IF;
+    IF p_new.kind = 'ADVANCE' AND p_purpose = 'INVESTMENT' THEN
+        SELECT coalesce(sum(o.amount), 0) INTO v_advances FROM treasury.payment_orders o
+        WHERE o.commitment_id = v_commitment.id AND o.kind = 'ADVANCE' AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID');
+        IF (v_advances + p_new.amount) * 100 > v_commitment.amount::numeric * 30 THEN
+            PERFORM treasury.raise_rule('advance_limit_exceeded',
+                format('advances on investment commitment %s would reach %s, over 30%% of its amount %s', v_commitment.id, v_advances + p_new.amount, v_commitment.amount), 'payment_orders');
+        END IF;
+    END IF;
+    RETURN p_new;
+END
+$$;
+
+
+ALTER FUNCTION treasury.payment_orders_guard_commitment(p_new treasury.payment_orders, p_purpose text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION payment_orders_guard_commitment(p_new treasury.payment_orders, p_purpose text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.payment_orders_guard_commitment(p_new treasury.payment_orders, p_purpose text) IS 'Step of payment_orders_guard for a new order against a commitment (p_purpose: the purpose of the order''s allocation, already locked); returns p_new unchanged. Locks the commitment (FOR UPDATE) and checks payment_order_commitment_allocation (same allocation), commitment_not_open (the commitment is OPEN), commitment_exceeded (amount <= its remaining) and, for an ADVANCE on an INVESTMENT allocation, advance_limit_exceeded (SUBMITTED, APPROVED and PAID advances on the commitment at most 30% of its amount). An unknown commitment is left to the foreign key.';
+
+
+--
+-- Name: payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders) RETURNS treasury.payment_orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_new.id IS DISTINCT FROM p_old.id OR p_new.allocation_id IS DISTINCT FROM p_old.allocation_id
+       OR p_new.commitment_id IS DISTINCT FROM p_old.commitment_id OR p_new.kind IS DISTINCT FROM p_old.kind
+       OR p_new.economic_code IS DISTINCT FROM p_old.economic_code OR p_new.amount IS DISTINCT FROM p_old.amount
+       OR p_new.beneficiary_name IS DISTINCT FROM p_old.beneficiary_name OR p_new.beneficiary_bank_code IS DISTINCT FROM p_old.beneficiary_bank_code
+       OR p_new.beneficiary_account_no IS DISTINCT FROM p_old.beneficiary_account_no OR p_new.description IS DISTINCT FROM p_old.description
+       OR p_new.submitted_by IS DISTINCT FROM p_old.submitted_by OR p_new.created_at IS DISTINCT FROM p_old.created_at
+       OR (p_old.approved_by IS NOT NULL AND p_new.approved_by IS DISTINCT FROM p_old.approved_by)
+       OR (p_old.authorized_by IS NOT NULL AND p_new.authorized_by IS DISTINCT FROM p_old.authorized_by)
+       OR (p_old.rejected_by IS NOT NULL AND p_new.rejected_by IS DISTINCT FROM p_old.rejected_by)
+       OR (p_old.cancelled_by IS NOT NULL AND p_new.cancelled_by IS DISTINCT FROM p_old.cancelled_by)
+       OR (p_old.reject_reason_code IS NOT NULL AND p_new.reject_reason_code IS DISTINCT FROM p_old.reject_reason_code)
+       OR (p_old.entry_id IS NOT NULL AND p_new.entry_id IS DISTINCT FROM p_old.entry_id)
+       OR (p_old.dossier_id IS NOT NULL AND p_new.dossier_id IS DISTINCT FROM p_old.dossier_id) THEN
+        PERFORM treasury.raise_rule('payment_order_immutable_fields',
+            format('payment order %s: its content never changes, and who approved, authorized, rejected or cancelled it, the reason, the entry and the dossier are set once', p_old.id), 'payment_orders');
+    END IF;
+    -- A function call does not change pg_trigger_depth(): it is the guard's.
+    IF p_new.settled IS DISTINCT FROM p_old.settled AND pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('advance_settlement_within_advance',
+            format('payment order %s: settled changes only by inserting advance_settlements rows', p_old.id), 'payment_orders');
+    END IF;
+    RETURN p_new;
+END
+$$;
+
+
+ALTER FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
 
 
 --
@@ -2592,10 +3093,6 @@ ALTER FUNCTION treasury.write_collections(p_items treasury.collection_batch_item
 COMMENT ON FUNCTION treasury.write_collections(p_items treasury.collection_batch_item[], p_created_by bigint, p_accounting_date date) IS 'Step 4 of record_collections: writes bank_transactions (ON CONFLICT DO NOTHING), journal_entries, collections, collection_shares and journal_lines of the items to record, in one statement; returns the ords of the items recorded (those whose bank key was not taken concurrently).';
 
 
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
-
 --
 -- Name: treasury_schema_migrations; Type: TABLE; Schema: public; Owner: treasury_owner
 --
@@ -3246,194 +3743,6 @@ ALTER TABLE treasury.allocation_adjustments_id_seq OWNER TO treasury_owner;
 --
 
 ALTER SEQUENCE treasury.allocation_adjustments_id_seq OWNED BY treasury.allocation_adjustments.id;
-
-
---
--- Name: allocations; Type: TABLE; Schema: treasury; Owner: treasury_owner
---
-
-CREATE TABLE treasury.allocations (
-    id bigint NOT NULL,
-    parent_id bigint,
-    fiscal_year integer NOT NULL,
-    budget_level text NOT NULL,
-    purpose text NOT NULL,
-    treasury_code text NOT NULL,
-    unit_code text,
-    chapter text,
-    sector text,
-    source text,
-    program text,
-    amount bigint NOT NULL,
-    sub_allocated bigint DEFAULT 0 NOT NULL,
-    committed bigint DEFAULT 0 NOT NULL,
-    pending bigint DEFAULT 0 NOT NULL,
-    spent bigint DEFAULT 0 NOT NULL,
-    advanced bigint DEFAULT 0 NOT NULL,
-    note text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    created_by bigint,
-    CONSTRAINT allocation_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
-    CONSTRAINT allocation_figures_non_negative CHECK (((sub_allocated >= 0) AND (committed >= 0) AND (pending >= 0) AND (spent >= 0) AND (advanced >= 0))),
-    CONSTRAINT allocation_no_self_parent CHECK (((parent_id IS NULL) OR (parent_id <> id))),
-    CONSTRAINT allocation_shape CHECK ((((parent_id IS NULL) AND (unit_code IS NULL)) OR ((parent_id IS NOT NULL) AND (unit_code IS NOT NULL) AND (chapter IS NOT NULL) AND (sector IS NOT NULL)))),
-    CONSTRAINT allocation_within_amount CHECK (((amount)::numeric >= (((((sub_allocated)::numeric + (committed)::numeric) + (pending)::numeric) + (spent)::numeric) + (advanced)::numeric))),
-    CONSTRAINT allocations_chapter_check CHECK ((chapter ~ '^[0-9A-Z]{1,10}$'::text)),
-    CONSTRAINT allocations_fiscal_year_check CHECK (((fiscal_year >= 1900) AND (fiscal_year <= 9999))),
-    CONSTRAINT allocations_program_check CHECK ((program ~ '^[0-9A-Z]{1,10}$'::text)),
-    CONSTRAINT allocations_purpose_check CHECK ((purpose = ANY (ARRAY['RECURRENT'::text, 'INVESTMENT'::text]))),
-    CONSTRAINT allocations_sector_check CHECK ((sector ~ '^[0-9A-Z]{1,10}$'::text)),
-    CONSTRAINT allocations_source_check CHECK ((source ~ '^[0-9A-Z]{1,10}$'::text))
-);
-
-
-ALTER TABLE treasury.allocations OWNER TO treasury_owner;
-
---
--- Name: TABLE allocations; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON TABLE treasury.allocations IS 'Budget estimates in a tree per fiscal year and budget level: a root (parent_id NULL) is an appropriation, a child narrows its parent to a budget unit. Rule 4: amount >= sub_allocated + committed + pending + spent + advanced (allocation_within_amount). Figures are kept by triggers only (allocation_children_within_parent, allocation_figures_derived); amount changes only by inserting allocation_adjustments (allocation_amount_by_adjustment). Never deleted.';
-
-
---
--- Name: COLUMN allocations.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.id IS 'Allocation id (allocation_id in the API).';
-
-
---
--- Name: COLUMN allocations.parent_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.parent_id IS 'Parent allocation; NULL for a root (an appropriation). Immutable.';
-
-
---
--- Name: COLUMN allocations.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.fiscal_year IS 'Fiscal year; a child inherits it from its parent (allocation_inherits_parent). Immutable.';
-
-
---
--- Name: COLUMN allocations.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.budget_level IS 'Budget level; inherited by children. Immutable.';
-
-
---
--- Name: COLUMN allocations.purpose; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.purpose IS 'RECURRENT or INVESTMENT; inherited by children. Immutable.';
-
-
---
--- Name: COLUMN allocations.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.treasury_code IS 'Treasury of the estimate; for a child it defaults to the unit''s treasury, and both must lie under the parent''s treasury (allocation_unit_outside_treasury). Immutable.';
-
-
---
--- Name: COLUMN allocations.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.unit_code IS 'Budget unit the child is allocated to; NULL on roots, required on children (allocation_shape). Immutable.';
-
-
---
--- Name: COLUMN allocations.chapter; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.chapter IS 'Segment chapter / chuong; required on children; a child keeps the parent''s value when the parent has one (allocation_narrows_parent). Immutable.';
-
-
---
--- Name: COLUMN allocations.sector; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.sector IS 'Segment sector / loai-khoan; required on children; narrows the parent like chapter. Immutable.';
-
-
---
--- Name: COLUMN allocations.source; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.source IS 'Segment source / nguon; optional; a NULL on a child takes the parent''s value. Immutable.';
-
-
---
--- Name: COLUMN allocations.program; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.program IS 'Segment program / CTMT; optional; a NULL on a child takes the parent''s value. Immutable.';
-
-
---
--- Name: COLUMN allocations.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.amount IS 'The estimate in minor units (dong), 1..10^18. Set at creation; changed only by inserting an allocation_adjustments row.';
-
-
---
--- Name: COLUMN allocations.sub_allocated; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.sub_allocated IS 'Sum of the children''s amounts; kept by trigger when a child is created or adjusted (allocation_children_within_parent).';
-
-
---
--- Name: COLUMN allocations.committed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.committed IS 'Unpaid remainder of this allocation''s OPEN commitments; kept by the commitment and payment-order triggers.';
-
-
---
--- Name: COLUMN allocations.pending; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.pending IS 'Amounts of this allocation''s SUBMITTED and APPROVED payment orders; kept by the payment-order triggers.';
-
-
---
--- Name: COLUMN allocations.spent; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.spent IS 'PAID payment orders of kind PAYMENT plus settled advances; kept by triggers.';
-
-
---
--- Name: COLUMN allocations.advanced; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.advanced IS 'PAID advances not yet settled (outstanding); kept by triggers.';
-
-
---
--- Name: COLUMN allocations.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.note IS 'Free text; the only column that may be updated directly.';
-
-
---
--- Name: COLUMN allocations.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.created_at IS 'When the allocation was created (forced to now()).';
-
-
---
--- Name: COLUMN allocations.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.allocations.created_by IS 'User who created it.';
 
 
 --
@@ -5321,217 +5630,6 @@ ALTER TABLE treasury.payment_order_events_id_seq OWNER TO treasury_owner;
 --
 
 ALTER SEQUENCE treasury.payment_order_events_id_seq OWNED BY treasury.payment_order_events.id;
-
-
---
--- Name: payment_orders; Type: TABLE; Schema: treasury; Owner: treasury_owner
---
-
-CREATE TABLE treasury.payment_orders (
-    id bigint NOT NULL,
-    allocation_id bigint NOT NULL,
-    commitment_id bigint,
-    kind text NOT NULL,
-    economic_code text NOT NULL,
-    amount bigint NOT NULL,
-    beneficiary_name text NOT NULL,
-    beneficiary_bank_code text NOT NULL,
-    beneficiary_account_no text NOT NULL,
-    description text,
-    status text DEFAULT 'SUBMITTED'::text NOT NULL,
-    submitted_by bigint NOT NULL,
-    approved_by bigint,
-    authorized_by bigint,
-    rejected_by bigint,
-    cancelled_by bigint,
-    reject_reason_code text,
-    note text,
-    entry_id bigint,
-    dossier_id bigint,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    paid_at timestamp with time zone,
-    settled bigint DEFAULT 0 NOT NULL,
-    CONSTRAINT advance_settlement_within_advance CHECK (((settled >= 0) AND (settled <= amount) AND ((settled = 0) OR ((kind = 'ADVANCE'::text) AND (status = 'PAID'::text))))),
-    CONSTRAINT payment_order_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
-    CONSTRAINT payment_order_four_eyes CHECK (((authorized_by IS NULL) OR (approved_by IS NULL) OR (authorized_by <> approved_by))),
-    CONSTRAINT payment_order_status_fields CHECK ((((status = 'PAID'::text) = ((authorized_by IS NOT NULL) AND (entry_id IS NOT NULL) AND (paid_at IS NOT NULL))) AND ((status <> ALL (ARRAY['APPROVED'::text, 'PAID'::text])) OR (approved_by IS NOT NULL)) AND ((status = ANY (ARRAY['APPROVED'::text, 'PAID'::text, 'REJECTED'::text])) OR (approved_by IS NULL)) AND ((status = 'REJECTED'::text) = (reject_reason_code IS NOT NULL)) AND ((status = 'REJECTED'::text) OR (rejected_by IS NULL)) AND ((status = 'CANCELLED'::text) OR (cancelled_by IS NULL)))),
-    CONSTRAINT payment_orders_beneficiary_account_no_check CHECK ((beneficiary_account_no ~ '^[0-9A-Za-z]{1,34}$'::text)),
-    CONSTRAINT payment_orders_beneficiary_name_check CHECK ((length(btrim(beneficiary_name)) > 0)),
-    CONSTRAINT payment_orders_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text)),
-    CONSTRAINT payment_orders_kind_check CHECK ((kind = ANY (ARRAY['PAYMENT'::text, 'ADVANCE'::text]))),
-    CONSTRAINT payment_orders_reject_reason_code_check CHECK ((reject_reason_code ~ '^[A-Z][A-Z0-9_]{0,63}$'::text)),
-    CONSTRAINT payment_orders_status_check CHECK ((status = ANY (ARRAY['SUBMITTED'::text, 'APPROVED'::text, 'PAID'::text, 'REJECTED'::text, 'CANCELLED'::text])))
-);
-
-
-ALTER TABLE treasury.payment_orders OWNER TO treasury_owner;
-
---
--- Name: TABLE payment_orders; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON TABLE treasury.payment_orders IS 'Payment orders and advances. Status SUBMITTED -> APPROVED | REJECTED | CANCELLED, APPROVED -> PAID | REJECTED, others terminal (payment_order_status_transition); authorizer <> approver (payment_order_four_eyes). Triggers move the allocation figures (pending, spent, advanced) and the commitment''s remaining, and write payment_order_events. Never deleted.';
-
-
---
--- Name: COLUMN payment_orders.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.id IS 'Order id (order_id in the API).';
-
-
---
--- Name: COLUMN payment_orders.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.allocation_id IS 'Allocation charged. Immutable.';
-
-
---
--- Name: COLUMN payment_orders.commitment_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.commitment_id IS 'Commitment paid against (same allocation, OPEN, amount <= its remaining), or NULL: then taken from available. Immutable.';
-
-
---
--- Name: COLUMN payment_orders.kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.kind IS 'PAYMENT or ADVANCE. An ADVANCE against a commitment of an INVESTMENT allocation is limited to 30% of the commitment (advance_limit_exceeded). Immutable.';
-
-
---
--- Name: COLUMN payment_orders.economic_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.economic_code IS 'Economic content code; validity checked by the service. Immutable.';
-
-
---
--- Name: COLUMN payment_orders.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.amount IS 'Amount in minor units, 1..10^18. Immutable.';
-
-
---
--- Name: COLUMN payment_orders.beneficiary_name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.beneficiary_name IS 'Beneficiary name. Immutable.';
-
-
---
--- Name: COLUMN payment_orders.beneficiary_bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.beneficiary_bank_code IS 'Beneficiary''s bank. Immutable.';
-
-
---
--- Name: COLUMN payment_orders.beneficiary_account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.beneficiary_account_no IS 'Beneficiary''s bank account number. Immutable.';
-
-
---
--- Name: COLUMN payment_orders.description; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.description IS 'What the payment is for. Immutable.';
-
-
---
--- Name: COLUMN payment_orders.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.status IS 'SUBMITTED, APPROVED, PAID, REJECTED or CANCELLED, along the state machine only.';
-
-
---
--- Name: COLUMN payment_orders.submitted_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.submitted_by IS 'Unit accountant who submitted it. Immutable.';
-
-
---
--- Name: COLUMN payment_orders.approved_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.approved_by IS 'Treasury officer who approved it (control); set with status APPROVED; required for APPROVED and PAID.';
-
-
---
--- Name: COLUMN payment_orders.authorized_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.authorized_by IS 'Chief accountant who authorized (second signature); set with status PAID; never equal to approved_by (payment_order_four_eyes).';
-
-
---
--- Name: COLUMN payment_orders.rejected_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.rejected_by IS 'Who rejected it; only on REJECTED.';
-
-
---
--- Name: COLUMN payment_orders.cancelled_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.cancelled_by IS 'Who cancelled it; only on CANCELLED.';
-
-
---
--- Name: COLUMN payment_orders.reject_reason_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.reject_reason_code IS 'UPPER_SNAKE reason (e.g. DOCUMENTS_INCOMPLETE); set exactly when REJECTED.';
-
-
---
--- Name: COLUMN payment_orders.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.note IS 'Note of the last decision (approval or rejection); copied into the event.';
-
-
---
--- Name: COLUMN payment_orders.entry_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.entry_id IS 'Journal entry posted by the payment; set exactly when PAID.';
-
-
---
--- Name: COLUMN payment_orders.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.dossier_id IS 'PAYMENT_RECURRENT or PAYMENT_INVESTMENT dossier; may be set once from NULL.';
-
-
---
--- Name: COLUMN payment_orders.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.created_at IS 'When it was submitted (forced to now()).';
-
-
---
--- Name: COLUMN payment_orders.paid_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.paid_at IS 'When it became PAID (set by trigger).';
-
-
---
--- Name: COLUMN payment_orders.settled; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.payment_orders.settled IS 'For a PAID advance: the part settled so far (sum of its advance_settlements), 0..amount (advance_settlement_within_advance); kept by the settlement trigger. Outstanding = amount - settled.';
 
 
 --
@@ -8272,6 +8370,35 @@ GRANT ALL ON TYPE treasury.collection_batch_item TO treasury_readonly;
 
 
 --
+-- Name: TABLE allocations; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.allocations TO treasury_app;
+GRANT SELECT ON TABLE treasury.allocations TO treasury_readonly;
+
+
+--
+-- Name: COLUMN allocations.note; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(note) ON TABLE treasury.allocations TO treasury_app;
+
+
+--
+-- Name: FUNCTION allocations_guard_new_child(p_new treasury.allocations); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+REVOKE ALL ON FUNCTION treasury.allocations_guard_new_child(p_new treasury.allocations) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+REVOKE ALL ON FUNCTION treasury.allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION arm_deferred_check(p_rule text); Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8357,6 +8484,91 @@ GRANT ALL ON FUNCTION treasury.next_account_no() TO treasury_app;
 --
 
 GRANT ALL ON FUNCTION treasury.parse_collections(p_items jsonb) TO treasury_app;
+
+
+--
+-- Name: TABLE payment_orders; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.payment_orders TO treasury_app;
+GRANT SELECT ON TABLE treasury.payment_orders TO treasury_readonly;
+
+
+--
+-- Name: COLUMN payment_orders.status; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(status) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.approved_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(approved_by) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.authorized_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(authorized_by) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.rejected_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(rejected_by) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.cancelled_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(cancelled_by) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.reject_reason_code; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(reject_reason_code) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.note; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(note) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.entry_id; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(entry_id) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: COLUMN payment_orders.dossier_id; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(dossier_id) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
+-- Name: FUNCTION payment_orders_guard_commitment(p_new treasury.payment_orders, p_purpose text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+REVOKE ALL ON FUNCTION treasury.payment_orders_guard_commitment(p_new treasury.payment_orders, p_purpose text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+REVOKE ALL ON FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders) FROM PUBLIC;
 
 
 --
@@ -8531,21 +8743,6 @@ GRANT SELECT ON TABLE treasury.allocation_adjustments TO treasury_readonly;
 --
 
 GRANT USAGE ON SEQUENCE treasury.allocation_adjustments_id_seq TO treasury_app;
-
-
---
--- Name: TABLE allocations; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT SELECT,INSERT ON TABLE treasury.allocations TO treasury_app;
-GRANT SELECT ON TABLE treasury.allocations TO treasury_readonly;
-
-
---
--- Name: COLUMN allocations.note; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(note) ON TABLE treasury.allocations TO treasury_app;
 
 
 --
@@ -8805,77 +9002,6 @@ GRANT USAGE ON SEQUENCE treasury.journal_lines_id_seq TO treasury_app;
 
 GRANT SELECT ON TABLE treasury.payment_order_events TO treasury_app;
 GRANT SELECT ON TABLE treasury.payment_order_events TO treasury_readonly;
-
-
---
--- Name: TABLE payment_orders; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT SELECT,INSERT ON TABLE treasury.payment_orders TO treasury_app;
-GRANT SELECT ON TABLE treasury.payment_orders TO treasury_readonly;
-
-
---
--- Name: COLUMN payment_orders.status; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(status) ON TABLE treasury.payment_orders TO treasury_app;
-
-
---
--- Name: COLUMN payment_orders.approved_by; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(approved_by) ON TABLE treasury.payment_orders TO treasury_app;
-
-
---
--- Name: COLUMN payment_orders.authorized_by; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(authorized_by) ON TABLE treasury.payment_orders TO treasury_app;
-
-
---
--- Name: COLUMN payment_orders.rejected_by; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(rejected_by) ON TABLE treasury.payment_orders TO treasury_app;
-
-
---
--- Name: COLUMN payment_orders.cancelled_by; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(cancelled_by) ON TABLE treasury.payment_orders TO treasury_app;
-
-
---
--- Name: COLUMN payment_orders.reject_reason_code; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(reject_reason_code) ON TABLE treasury.payment_orders TO treasury_app;
-
-
---
--- Name: COLUMN payment_orders.note; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(note) ON TABLE treasury.payment_orders TO treasury_app;
-
-
---
--- Name: COLUMN payment_orders.entry_id; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(entry_id) ON TABLE treasury.payment_orders TO treasury_app;
-
-
---
--- Name: COLUMN payment_orders.dossier_id; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT UPDATE(dossier_id) ON TABLE treasury.payment_orders TO treasury_app;
 
 
 --

@@ -65,11 +65,12 @@ COMMENT ON COLUMN treasury.allocations.note IS 'Free text; the only column that 
 COMMENT ON COLUMN treasury.allocations.created_at IS 'When the allocation was created (forced to now()).';
 COMMENT ON COLUMN treasury.allocations.created_by IS 'User who created it.';
 
+-- The guard's steps are the functions below it. Each is called as an assignment,
+-- NEW := step(...), which PL/pgSQL evaluates as a simple expression: PERFORM
+-- step(OLD, NEW) would run a query per call and make an UPDATE store NEW's
+-- out-of-line (TOASTed) values again.
 CREATE FUNCTION treasury.allocations_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    v_parent         treasury.allocations%ROWTYPE;
-    v_unit_treasury  text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         IF NEW.sub_allocated <> 0 OR NEW.committed <> 0 OR NEW.pending <> 0 OR NEW.spent <> 0 OR NEW.advanced <> 0 THEN
@@ -77,40 +78,8 @@ BEGIN
                 'a new allocation starts with sub_allocated, committed, pending, spent and advanced all 0: they are kept by triggers', 'allocations');
         END IF;
         NEW.created_at := now();
-        IF NEW.parent_id IS NULL THEN
-            RETURN NEW;
-        END IF;
-        -- Lock order: the parent first (a child does not exist yet).
-        SELECT * INTO v_parent FROM treasury.allocations a WHERE a.id = NEW.parent_id FOR UPDATE;
-        IF NOT FOUND THEN
-            RETURN NEW; -- the foreign key reports the unknown parent
-        END IF;
-        NEW.fiscal_year := coalesce(NEW.fiscal_year, v_parent.fiscal_year);
-        NEW.budget_level := coalesce(NEW.budget_level, v_parent.budget_level);
-        NEW.purpose := coalesce(NEW.purpose, v_parent.purpose);
-        IF NEW.fiscal_year <> v_parent.fiscal_year OR NEW.budget_level <> v_parent.budget_level OR NEW.purpose <> v_parent.purpose THEN
-            PERFORM treasury.raise_rule('allocation_inherits_parent',
-                format('a child allocation has its parent''s fiscal_year, budget_level and purpose (%s, %s, %s), not (%s, %s, %s)',
-                       v_parent.fiscal_year, v_parent.budget_level, v_parent.purpose, NEW.fiscal_year, NEW.budget_level, NEW.purpose), 'allocations');
-        END IF;
-        NEW.chapter := coalesce(NEW.chapter, v_parent.chapter);
-        NEW.sector := coalesce(NEW.sector, v_parent.sector);
-        NEW.source := coalesce(NEW.source, v_parent.source);
-        NEW.program := coalesce(NEW.program, v_parent.program);
-        IF NEW.chapter IS DISTINCT FROM coalesce(v_parent.chapter, NEW.chapter)
-           OR NEW.sector IS DISTINCT FROM coalesce(v_parent.sector, NEW.sector)
-           OR NEW.source IS DISTINCT FROM coalesce(v_parent.source, NEW.source)
-           OR NEW.program IS DISTINCT FROM coalesce(v_parent.program, NEW.program) THEN
-            PERFORM treasury.raise_rule('allocation_narrows_parent',
-                format('a child allocation keeps every segment its parent %s fixes (chapter %s, sector %s, source %s, program %s)',
-                       v_parent.id, v_parent.chapter, v_parent.sector, v_parent.source, v_parent.program), 'allocations');
-        END IF;
-        SELECT u.treasury_code INTO v_unit_treasury FROM treasury.budget_units u WHERE u.code = NEW.unit_code;
-        NEW.treasury_code := coalesce(NEW.treasury_code, v_unit_treasury);
-        IF v_unit_treasury IS NOT NULL AND NOT (v_parent.treasury_code = ANY (treasury.treasury_ancestors(v_unit_treasury))
-                                                AND v_parent.treasury_code = ANY (treasury.treasury_ancestors(NEW.treasury_code))) THEN
-            PERFORM treasury.raise_rule('allocation_unit_outside_treasury',
-                format('unit %s (treasury %s) is not under the parent''s treasury %s', NEW.unit_code, v_unit_treasury, v_parent.treasury_code), 'allocations');
+        IF NEW.parent_id IS NOT NULL THEN
+            NEW := treasury.allocations_guard_new_child(NEW);
         END IF;
         RETURN NEW;
     END IF;
@@ -121,44 +90,99 @@ BEGIN
     END IF;
 
     -- UPDATE
-    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.parent_id IS DISTINCT FROM OLD.parent_id
-       OR NEW.fiscal_year IS DISTINCT FROM OLD.fiscal_year OR NEW.budget_level IS DISTINCT FROM OLD.budget_level
-       OR NEW.purpose IS DISTINCT FROM OLD.purpose OR NEW.treasury_code IS DISTINCT FROM OLD.treasury_code
-       OR NEW.unit_code IS DISTINCT FROM OLD.unit_code OR NEW.chapter IS DISTINCT FROM OLD.chapter
-       OR NEW.sector IS DISTINCT FROM OLD.sector OR NEW.source IS DISTINCT FROM OLD.source
-       OR NEW.program IS DISTINCT FROM OLD.program OR NEW.created_at IS DISTINCT FROM OLD.created_at
-       OR NEW.created_by IS DISTINCT FROM OLD.created_by THEN
-        PERFORM treasury.raise_rule('allocation_immutable_fields',
-            format('allocation %s: only amount (by adjustment), the figures (by triggers) and note change', OLD.id), 'allocations');
-    END IF;
-    -- Rule 4 first, so an over-spending update is reported as such whoever makes it.
-    IF NEW.amount::numeric < NEW.sub_allocated::numeric + NEW.committed + NEW.pending + NEW.spent + NEW.advanced THEN
-        PERFORM treasury.raise_rule('allocation_within_amount',
-            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s (available would be %s)',
-                   OLD.id, NEW.amount, NEW.sub_allocated, NEW.committed, NEW.pending, NEW.spent, NEW.advanced,
-                   NEW.amount::numeric - NEW.sub_allocated - NEW.committed - NEW.pending - NEW.spent - NEW.advanced), 'allocations');
-    END IF;
-    -- Depth 1 is a direct UPDATE; the bookkeeping triggers update from depth 2.
-    IF pg_trigger_depth() <= 1 THEN
-        IF NEW.sub_allocated IS DISTINCT FROM OLD.sub_allocated THEN
-            PERFORM treasury.raise_rule('allocation_children_within_parent',
-                format('allocation %s: sub_allocated is the sum of the children''s amounts, kept by trigger; it cannot be set to %s by hand',
-                       OLD.id, NEW.sub_allocated), 'allocations');
-        END IF;
-        IF NEW.committed IS DISTINCT FROM OLD.committed OR NEW.pending IS DISTINCT FROM OLD.pending
-           OR NEW.spent IS DISTINCT FROM OLD.spent OR NEW.advanced IS DISTINCT FROM OLD.advanced THEN
-            PERFORM treasury.raise_rule('allocation_figures_derived',
-                format('allocation %s: committed, pending, spent and advanced change only through commitments, payment orders and settlements', OLD.id), 'allocations');
-        END IF;
-        IF NEW.amount IS DISTINCT FROM OLD.amount THEN
-            PERFORM treasury.raise_rule('allocation_amount_by_adjustment',
-                format('allocation %s: the amount changes only by inserting an allocation_adjustments row (delta and reason)', OLD.id), 'allocations');
-        END IF;
-    END IF;
+    NEW := treasury.allocations_guard_update(OLD, NEW);
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury; immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers (pg_trigger_depth() > 1); no delete.';
+COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury (allocations_guard_new_child); immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers, pg_trigger_depth() > 1 (allocations_guard_update); no delete.';
+
+-- Step of allocations_guard for a new child (parent_id set).
+CREATE FUNCTION treasury.allocations_guard_new_child(p_new treasury.allocations) RETURNS treasury.allocations
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_parent         treasury.allocations%ROWTYPE;
+    v_unit_treasury  text;
+BEGIN
+    -- Lock order: the parent first (a child does not exist yet).
+    SELECT * INTO v_parent FROM treasury.allocations a WHERE a.id = p_new.parent_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN p_new; -- the foreign key reports the unknown parent
+    END IF;
+    p_new.fiscal_year := coalesce(p_new.fiscal_year, v_parent.fiscal_year);
+    p_new.budget_level := coalesce(p_new.budget_level, v_parent.budget_level);
+    p_new.purpose := coalesce(p_new.purpose, v_parent.purpose);
+    IF p_new.fiscal_year <> v_parent.fiscal_year OR p_new.budget_level <> v_parent.budget_level OR p_new.purpose <> v_parent.purpose THEN
+        PERFORM treasury.raise_rule('allocation_inherits_parent',
+            format('a child allocation has its parent''s fiscal_year, budget_level and purpose (%s, %s, %s), not (%s, %s, %s)',
+                   v_parent.fiscal_year, v_parent.budget_level, v_parent.purpose, p_new.fiscal_year, p_new.budget_level, p_new.purpose), 'allocations');
+    END IF;
+    p_new.chapter := coalesce(p_new.chapter, v_parent.chapter);
+    p_new.sector := coalesce(p_new.sector, v_parent.sector);
+    p_new.source := coalesce(p_new.source, v_parent.source);
+    p_new.program := coalesce(p_new.program, v_parent.program);
+    IF p_new.chapter IS DISTINCT FROM coalesce(v_parent.chapter, p_new.chapter)
+       OR p_new.sector IS DISTINCT FROM coalesce(v_parent.sector, p_new.sector)
+       OR p_new.source IS DISTINCT FROM coalesce(v_parent.source, p_new.source)
+       OR p_new.program IS DISTINCT FROM coalesce(v_parent.program, p_new.program) THEN
+        PERFORM treasury.raise_rule('allocation_narrows_parent',
+            format('a child allocation keeps every segment its parent %s fixes (chapter %s, sector %s, source %s, program %s)',
+                   v_parent.id, v_parent.chapter, v_parent.sector, v_parent.source, v_parent.program), 'allocations');
+    END IF;
+    SELECT u.treasury_code INTO v_unit_treasury FROM treasury.budget_units u WHERE u.code = p_new.unit_code;
+    p_new.treasury_code := coalesce(p_new.treasury_code, v_unit_treasury);
+    IF v_unit_treasury IS NOT NULL AND NOT (v_parent.treasury_code = ANY (treasury.treasury_ancestors(v_unit_treasury))
+                                            AND v_parent.treasury_code = ANY (treasury.treasury_ancestors(p_new.treasury_code))) THEN
+        PERFORM treasury.raise_rule('allocation_unit_outside_treasury',
+            format('unit %s (treasury %s) is not under the parent''s treasury %s', p_new.unit_code, v_unit_treasury, v_parent.treasury_code), 'allocations');
+    END IF;
+    RETURN p_new;
+END
+$$;
+COMMENT ON FUNCTION treasury.allocations_guard_new_child(treasury.allocations) IS 'Step of allocations_guard for a new child allocation: locks the parent (FOR UPDATE) and returns the row with fiscal_year, budget_level, purpose and the segments (chapter, sector, source, program) filled from the parent and treasury_code from the unit; checks allocation_inherits_parent (same fiscal_year, budget_level, purpose as the parent), allocation_narrows_parent (keeps every segment the parent fixes) and allocation_unit_outside_treasury (the unit''s treasury and treasury_code lie under the parent''s treasury). An unknown parent is left to the foreign key.';
+
+-- Step of allocations_guard for an UPDATE; returns p_new unchanged.
+CREATE FUNCTION treasury.allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations) RETURNS treasury.allocations
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF p_new.id IS DISTINCT FROM p_old.id OR p_new.parent_id IS DISTINCT FROM p_old.parent_id
+       OR p_new.fiscal_year IS DISTINCT FROM p_old.fiscal_year OR p_new.budget_level IS DISTINCT FROM p_old.budget_level
+       OR p_new.purpose IS DISTINCT FROM p_old.purpose OR p_new.treasury_code IS DISTINCT FROM p_old.treasury_code
+       OR p_new.unit_code IS DISTINCT FROM p_old.unit_code OR p_new.chapter IS DISTINCT FROM p_old.chapter
+       OR p_new.sector IS DISTINCT FROM p_old.sector OR p_new.source IS DISTINCT FROM p_old.source
+       OR p_new.program IS DISTINCT FROM p_old.program OR p_new.created_at IS DISTINCT FROM p_old.created_at
+       OR p_new.created_by IS DISTINCT FROM p_old.created_by THEN
+        PERFORM treasury.raise_rule('allocation_immutable_fields',
+            format('allocation %s: only amount (by adjustment), the figures (by triggers) and note change', p_old.id), 'allocations');
+    END IF;
+    -- Rule 4 first, so an over-spending update is reported as such whoever makes it.
+    IF p_new.amount::numeric < p_new.sub_allocated::numeric + p_new.committed + p_new.pending + p_new.spent + p_new.advanced THEN
+        PERFORM treasury.raise_rule('allocation_within_amount',
+            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s (available would be %s)',
+                   p_old.id, p_new.amount, p_new.sub_allocated, p_new.committed, p_new.pending, p_new.spent, p_new.advanced,
+                   p_new.amount::numeric - p_new.sub_allocated - p_new.committed - p_new.pending - p_new.spent - p_new.advanced), 'allocations');
+    END IF;
+    -- Depth 1 is a direct UPDATE; the bookkeeping triggers update from depth 2
+    -- (a function call does not change the depth: it is the guard's).
+    IF pg_trigger_depth() <= 1 THEN
+        IF p_new.sub_allocated IS DISTINCT FROM p_old.sub_allocated THEN
+            PERFORM treasury.raise_rule('allocation_children_within_parent',
+                format('allocation %s: sub_allocated is the sum of the children''s amounts, kept by trigger; it cannot be set to %s by hand',
+                       p_old.id, p_new.sub_allocated), 'allocations');
+        END IF;
+        IF p_new.committed IS DISTINCT FROM p_old.committed OR p_new.pending IS DISTINCT FROM p_old.pending
+           OR p_new.spent IS DISTINCT FROM p_old.spent OR p_new.advanced IS DISTINCT FROM p_old.advanced THEN
+            PERFORM treasury.raise_rule('allocation_figures_derived',
+                format('allocation %s: committed, pending, spent and advanced change only through commitments, payment orders and settlements', p_old.id), 'allocations');
+        END IF;
+        IF p_new.amount IS DISTINCT FROM p_old.amount THEN
+            PERFORM treasury.raise_rule('allocation_amount_by_adjustment',
+                format('allocation %s: the amount changes only by inserting an allocation_adjustments row (delta and reason)', p_old.id), 'allocations');
+        END IF;
+    END IF;
+    RETURN p_new;
+END
+$$;
+COMMENT ON FUNCTION treasury.allocations_guard_update(treasury.allocations, treasury.allocations) IS 'Step of allocations_guard for an UPDATE (returns p_new unchanged): allocation_immutable_fields (only amount, the figures and note change); rule 4, allocation_within_amount, checked first whoever updates; on a direct UPDATE (pg_trigger_depth() <= 1): allocation_children_within_parent (sub_allocated), allocation_figures_derived (committed, pending, spent, advanced) and allocation_amount_by_adjustment (amount).';
 
 CREATE TRIGGER allocations_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.allocations
     FOR EACH ROW EXECUTE FUNCTION treasury.allocations_guard();
@@ -238,3 +262,7 @@ GRANT INSERT ON treasury.allocations, treasury.allocation_adjustments TO treasur
 -- UPDATE (note) also lets the service SELECT ... FOR UPDATE an allocation.
 GRANT UPDATE (note) ON treasury.allocations TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.allocations_id_seq, treasury.allocation_adjustments_id_seq TO treasury_app;
+-- The guard's steps run only inside allocations_guard, as treasury_owner: called
+-- directly they would lock a parent for treasury_readonly too.
+REVOKE EXECUTE ON FUNCTION treasury.allocations_guard_new_child(treasury.allocations),
+    treasury.allocations_guard_update(treasury.allocations, treasury.allocations) FROM PUBLIC;

@@ -209,12 +209,12 @@ COMMENT ON COLUMN treasury.payment_orders.created_at IS 'When it was submitted (
 COMMENT ON COLUMN treasury.payment_orders.paid_at IS 'When it became PAID (set by trigger).';
 COMMENT ON COLUMN treasury.payment_orders.settled IS 'For a PAID advance: the part settled so far (sum of its advance_settlements), 0..amount (advance_settlement_within_advance); kept by the settlement trigger. Outstanding = amount - settled.';
 
+-- The guard's steps are the functions below it, called as assignments,
+-- NEW := step(...), like the steps of allocations_guard (see there why not PERFORM).
 CREATE FUNCTION treasury.payment_orders_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    v_commitment treasury.commitments%ROWTYPE;
-    v_purpose    text;
-    v_advances   numeric;
+    v_purpose text;
 BEGIN
     IF TG_OP = 'DELETE' THEN
         PERFORM treasury.raise_rule('payment_order_no_delete',
@@ -232,61 +232,19 @@ BEGIN
         END IF;
         NEW.created_at := now();
         NEW.paid_at := NULL;
-        -- Lock order: allocation, then commitment.
+        -- Lock order: allocation, then commitment (in payment_orders_guard_commitment).
         SELECT a.purpose INTO v_purpose FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
         IF NOT FOUND THEN
             RETURN NEW; -- the foreign key reports it
         END IF;
         IF NEW.commitment_id IS NOT NULL THEN
-            SELECT * INTO v_commitment FROM treasury.commitments c WHERE c.id = NEW.commitment_id FOR UPDATE;
-            IF NOT FOUND THEN
-                RETURN NEW;
-            END IF;
-            IF v_commitment.allocation_id <> NEW.allocation_id THEN
-                PERFORM treasury.raise_rule('payment_order_commitment_allocation',
-                    format('commitment %s belongs to allocation %s, not %s', v_commitment.id, v_commitment.allocation_id, NEW.allocation_id), 'payment_orders');
-            END IF;
-            IF v_commitment.status <> 'OPEN' THEN
-                PERFORM treasury.raise_rule('commitment_not_open',
-                    format('commitment %s is %s: orders are submitted only against an OPEN commitment', v_commitment.id, v_commitment.status), 'payment_orders');
-            END IF;
-            IF NEW.amount > v_commitment.remaining THEN
-                PERFORM treasury.raise_rule('commitment_exceeded',
-                    format('order amount %s exceeds what is left of commitment %s (%s of %s)', NEW.amount, v_commitment.id, v_commitment.remaining, v_commitment.amount), 'payment_orders');
-            END IF;
-            IF NEW.kind = 'ADVANCE' AND v_purpose = 'INVESTMENT' THEN
-                SELECT coalesce(sum(o.amount), 0) INTO v_advances FROM treasury.payment_orders o
-                WHERE o.commitment_id = v_commitment.id AND o.kind = 'ADVANCE' AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID');
-                IF (v_advances + NEW.amount) * 100 > v_commitment.amount::numeric * 30 THEN
-                    PERFORM treasury.raise_rule('advance_limit_exceeded',
-                        format('advances on investment commitment %s would reach %s, over 30%% of its amount %s', v_commitment.id, v_advances + NEW.amount, v_commitment.amount), 'payment_orders');
-                END IF;
-            END IF;
+            NEW := treasury.payment_orders_guard_commitment(NEW, v_purpose);
         END IF;
         RETURN NEW;
     END IF;
 
     -- UPDATE
-    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.allocation_id IS DISTINCT FROM OLD.allocation_id
-       OR NEW.commitment_id IS DISTINCT FROM OLD.commitment_id OR NEW.kind IS DISTINCT FROM OLD.kind
-       OR NEW.economic_code IS DISTINCT FROM OLD.economic_code OR NEW.amount IS DISTINCT FROM OLD.amount
-       OR NEW.beneficiary_name IS DISTINCT FROM OLD.beneficiary_name OR NEW.beneficiary_bank_code IS DISTINCT FROM OLD.beneficiary_bank_code
-       OR NEW.beneficiary_account_no IS DISTINCT FROM OLD.beneficiary_account_no OR NEW.description IS DISTINCT FROM OLD.description
-       OR NEW.submitted_by IS DISTINCT FROM OLD.submitted_by OR NEW.created_at IS DISTINCT FROM OLD.created_at
-       OR (OLD.approved_by IS NOT NULL AND NEW.approved_by IS DISTINCT FROM OLD.approved_by)
-       OR (OLD.authorized_by IS NOT NULL AND NEW.authorized_by IS DISTINCT FROM OLD.authorized_by)
-       OR (OLD.rejected_by IS NOT NULL AND NEW.rejected_by IS DISTINCT FROM OLD.rejected_by)
-       OR (OLD.cancelled_by IS NOT NULL AND NEW.cancelled_by IS DISTINCT FROM OLD.cancelled_by)
-       OR (OLD.reject_reason_code IS NOT NULL AND NEW.reject_reason_code IS DISTINCT FROM OLD.reject_reason_code)
-       OR (OLD.entry_id IS NOT NULL AND NEW.entry_id IS DISTINCT FROM OLD.entry_id)
-       OR (OLD.dossier_id IS NOT NULL AND NEW.dossier_id IS DISTINCT FROM OLD.dossier_id) THEN
-        PERFORM treasury.raise_rule('payment_order_immutable_fields',
-            format('payment order %s: its content never changes, and who approved, authorized, rejected or cancelled it, the reason, the entry and the dossier are set once', OLD.id), 'payment_orders');
-    END IF;
-    IF NEW.settled IS DISTINCT FROM OLD.settled AND pg_trigger_depth() <= 1 THEN
-        PERFORM treasury.raise_rule('advance_settlement_within_advance',
-            format('payment order %s: settled changes only by inserting advance_settlements rows', OLD.id), 'payment_orders');
-    END IF;
+    NEW := treasury.payment_orders_guard_update(OLD, NEW);
     IF NEW.status IS DISTINCT FROM OLD.status THEN
         IF NOT ((OLD.status, NEW.status) IN (('SUBMITTED', 'APPROVED'), ('SUBMITTED', 'REJECTED'), ('SUBMITTED', 'CANCELLED'),
                                              ('APPROVED', 'PAID'), ('APPROVED', 'REJECTED'))) THEN
@@ -313,7 +271,75 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT; immutable content and set-once signatures; state machine; four eyes; settled only from settlements; no delete; sets created_at/paid_at.';
+COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT (payment_orders_guard_commitment); immutable content and set-once signatures, settled only from settlements (payment_orders_guard_update); state machine; four eyes; no delete; sets created_at/paid_at.';
+
+-- Step of payment_orders_guard for a new order against a commitment, after the
+-- allocation is locked; returns p_new unchanged.
+CREATE FUNCTION treasury.payment_orders_guard_commitment(p_new treasury.payment_orders, p_purpose text) RETURNS treasury.payment_orders
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_commitment treasury.commitments%ROWTYPE;
+    v_advances   numeric;
+BEGIN
+    SELECT * INTO v_commitment FROM treasury.commitments c WHERE c.id = p_new.commitment_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN p_new; -- the foreign key reports it
+    END IF;
+    IF v_commitment.allocation_id <> p_new.allocation_id THEN
+        PERFORM treasury.raise_rule('payment_order_commitment_allocation',
+            format('commitment %s belongs to allocation %s, not %s', v_commitment.id, v_commitment.allocation_id, p_new.allocation_id), 'payment_orders');
+    END IF;
+    IF v_commitment.status <> 'OPEN' THEN
+        PERFORM treasury.raise_rule('commitment_not_open',
+            format('commitment %s is %s: orders are submitted only against an OPEN commitment', v_commitment.id, v_commitment.status), 'payment_orders');
+    END IF;
+    IF p_new.amount > v_commitment.remaining THEN
+        PERFORM treasury.raise_rule('commitment_exceeded',
+            format('order amount %s exceeds what is left of commitment %s (%s of %s)', p_new.amount, v_commitment.id, v_commitment.remaining, v_commitment.amount), 'payment_orders');
+    END IF;
+    IF p_new.kind = 'ADVANCE' AND p_purpose = 'INVESTMENT' THEN
+        SELECT coalesce(sum(o.amount), 0) INTO v_advances FROM treasury.payment_orders o
+        WHERE o.commitment_id = v_commitment.id AND o.kind = 'ADVANCE' AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID');
+        IF (v_advances + p_new.amount) * 100 > v_commitment.amount::numeric * 30 THEN
+            PERFORM treasury.raise_rule('advance_limit_exceeded',
+                format('advances on investment commitment %s would reach %s, over 30%% of its amount %s', v_commitment.id, v_advances + p_new.amount, v_commitment.amount), 'payment_orders');
+        END IF;
+    END IF;
+    RETURN p_new;
+END
+$$;
+COMMENT ON FUNCTION treasury.payment_orders_guard_commitment(treasury.payment_orders, text) IS 'Step of payment_orders_guard for a new order against a commitment (p_purpose: the purpose of the order''s allocation, already locked); returns p_new unchanged. Locks the commitment (FOR UPDATE) and checks payment_order_commitment_allocation (same allocation), commitment_not_open (the commitment is OPEN), commitment_exceeded (amount <= its remaining) and, for an ADVANCE on an INVESTMENT allocation, advance_limit_exceeded (SUBMITTED, APPROVED and PAID advances on the commitment at most 30% of its amount). An unknown commitment is left to the foreign key.';
+
+-- Step of payment_orders_guard for an UPDATE, before the status change; returns
+-- p_new unchanged.
+CREATE FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders) RETURNS treasury.payment_orders
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF p_new.id IS DISTINCT FROM p_old.id OR p_new.allocation_id IS DISTINCT FROM p_old.allocation_id
+       OR p_new.commitment_id IS DISTINCT FROM p_old.commitment_id OR p_new.kind IS DISTINCT FROM p_old.kind
+       OR p_new.economic_code IS DISTINCT FROM p_old.economic_code OR p_new.amount IS DISTINCT FROM p_old.amount
+       OR p_new.beneficiary_name IS DISTINCT FROM p_old.beneficiary_name OR p_new.beneficiary_bank_code IS DISTINCT FROM p_old.beneficiary_bank_code
+       OR p_new.beneficiary_account_no IS DISTINCT FROM p_old.beneficiary_account_no OR p_new.description IS DISTINCT FROM p_old.description
+       OR p_new.submitted_by IS DISTINCT FROM p_old.submitted_by OR p_new.created_at IS DISTINCT FROM p_old.created_at
+       OR (p_old.approved_by IS NOT NULL AND p_new.approved_by IS DISTINCT FROM p_old.approved_by)
+       OR (p_old.authorized_by IS NOT NULL AND p_new.authorized_by IS DISTINCT FROM p_old.authorized_by)
+       OR (p_old.rejected_by IS NOT NULL AND p_new.rejected_by IS DISTINCT FROM p_old.rejected_by)
+       OR (p_old.cancelled_by IS NOT NULL AND p_new.cancelled_by IS DISTINCT FROM p_old.cancelled_by)
+       OR (p_old.reject_reason_code IS NOT NULL AND p_new.reject_reason_code IS DISTINCT FROM p_old.reject_reason_code)
+       OR (p_old.entry_id IS NOT NULL AND p_new.entry_id IS DISTINCT FROM p_old.entry_id)
+       OR (p_old.dossier_id IS NOT NULL AND p_new.dossier_id IS DISTINCT FROM p_old.dossier_id) THEN
+        PERFORM treasury.raise_rule('payment_order_immutable_fields',
+            format('payment order %s: its content never changes, and who approved, authorized, rejected or cancelled it, the reason, the entry and the dossier are set once', p_old.id), 'payment_orders');
+    END IF;
+    -- A function call does not change pg_trigger_depth(): it is the guard's.
+    IF p_new.settled IS DISTINCT FROM p_old.settled AND pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('advance_settlement_within_advance',
+            format('payment order %s: settled changes only by inserting advance_settlements rows', p_old.id), 'payment_orders');
+    END IF;
+    RETURN p_new;
+END
+$$;
+COMMENT ON FUNCTION treasury.payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
 
 CREATE FUNCTION treasury.payment_orders_book() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -469,3 +495,7 @@ GRANT UPDATE (status, dossier_id) ON treasury.commitments TO treasury_app;
 GRANT UPDATE (status, approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, note, entry_id, dossier_id)
     ON treasury.payment_orders TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.commitments_id_seq, treasury.payment_orders_id_seq, treasury.advance_settlements_id_seq TO treasury_app;
+-- The guard's steps run only inside payment_orders_guard, as treasury_owner: called
+-- directly they would lock a commitment for treasury_readonly too.
+REVOKE EXECUTE ON FUNCTION treasury.payment_orders_guard_commitment(treasury.payment_orders, text),
+    treasury.payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders) FROM PUBLIC;
