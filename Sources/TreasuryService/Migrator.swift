@@ -57,12 +57,17 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: PostgresConnection) throws -> [String] {
         try connection.query("SELECT pg_advisory_lock(7400001)")
         defer { _ = try? connection.query("SELECT pg_advisory_unlock(7400001)") }
-        try connection.query(
-            """
-            CREATE TABLE IF NOT EXISTS public.treasury_schema_migrations (
-                version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now())
-            """)
+        // Created once, before any file runs (0001 then hands it to treasury_owner); checked
+        // first so that a second run prints no "already exists" notice.
+        let missing = try connection.query("SELECT to_regclass('public.treasury_schema_migrations') IS NULL AS missing").first
+        if try missing?.decode(Bool.self, "missing") == true {
+            try connection.query(
+                """
+                CREATE TABLE public.treasury_schema_migrations (
+                    version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+        }
         var applied: [Int: (name: String, checksum: String)] = [:]
         for row in try connection.query("SELECT version, name, checksum FROM public.treasury_schema_migrations").rows {
             applied[try row.decode(Int.self, "version")] = (try row.decode(String.self, "name"), try row.decode(String.self, "checksum"))
