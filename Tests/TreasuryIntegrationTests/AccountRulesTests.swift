@@ -97,6 +97,33 @@ import TreasuryProtocol
         #expect(try await world.balance(account) == 5_000)
     }
 
+    /// Concurrent deposits of one bank reference under different idempotency keys: the business
+    /// key decides, never a unique-index error (INTERNAL) and never money posted twice.
+    @Test func concurrentDepositsOfOneBankReferenceRecordItOnceAndAnswerTheOthersAsTheBusinessKeySays() async throws {
+        let environment = try await TestEnvironment.get()
+        let world = try await World.make(environment)
+        let first = try await world.account(), second = try await world.account()
+        let reference = "RACE-\(UUID())"
+        let responses = try await withThrowingTaskGroup(of: (String, CallResponse).self) { group in
+            for index in 0..<12 {
+                let account = index % 2 == 0 ? first : second
+                group.addTask {
+                    let session = Session(connection: try await environment.client(), token: world.bank.token)
+                    return (account, try await session.mutate("treasury.v1.Accounts/Deposit", [
+                        "account_no": .string(account), "amount": .string("700"), "bank_code": .string("VCB"), "bank_ref": .string(reference)]))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(responses.allSatisfy { $0.1.error == nil || $0.1.reason == "DUPLICATE_BANK_REF" },
+                "\(responses.compactMap { $0.1.error.map { "\($0)" } })")
+        let winners = Set(responses.filter { $0.1.error == nil }.map(\.0))
+        #expect(winners.count == 1, "one account got the reference; the same content replays, other content is refused")
+        let results = responses.compactMap { $0.1.error == nil ? $0.1.result?.objectValue : nil }
+        #expect(results.allSatisfy { $0 == results.first }, "every success is the first deposit's result")
+        #expect(try await world.balance(first) + world.balance(second) == 700)
+    }
+
     @Test func balancesReadManyAccountsInOneSnapshot() async throws {
         let world = try await World.make(try await TestEnvironment.get())
         let a = try await world.account(balance: 11), b = try await world.account(balance: 22)

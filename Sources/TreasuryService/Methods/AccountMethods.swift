@@ -157,9 +157,9 @@ enum AccountMethods {
         handler: .mutating { context, connection in
             let number = context.params.string("account_no")
             let bank = context.params.string("bank_code")
-            // Locked: two deposits of one bank reference into the account wait for each other,
-            // so the second finds the first's bank_transactions row and replays it.
-            guard let account = try AccountRecord.load(connection, [number], lock: true)[number] else {
+            // Read without locking, as for a transfer: the posting locks the account, and
+            // deposits of one bank reference wait for each other on the reference itself.
+            guard let account = try AccountRecord.load(connection, [number])[number] else {
                 return Staged(target: nil) { throw AccountRecord.notFound(number) }
             }
             let target = account.target.only(["B:\(bank)"], for: .bank)
@@ -170,6 +170,9 @@ enum AccountMethods {
         let bank = context.params.string("bank_code"), reference = context.params.string("bank_ref")
         let amount = context.params.money("amount")
         let content = "DEPOSIT\n\(account.accountNo)\n\(amount)\n\(context.params.optionalString("memo") ?? "")"
+        // Deposits of one bank reference run one after the other, whatever their idempotency
+        // keys and accounts: the later one finds the earlier one's row and replays or refuses.
+        try connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", ["bank_transaction\n\(bank)\n\(reference)"])
         if let existing = try connection.query(
             "SELECT result::text AS result, request_hash = sha256(convert_to($3, 'UTF8')) AS same FROM bank_transactions WHERE bank_code = $1 AND bank_ref = $2",
             [bank, reference, content]).first {
@@ -191,11 +194,18 @@ enum AccountMethods {
                         segments: ["unit_code": account.unitCode, "treasury_code": account.treasuryCode]),
         ])
         let result = JSON.object(["entry_id": .string(posted.entryID), "balance": .money(posted.balances[account.accountNo] ?? 0)])
-        try connection.query(
+        // A collection may take the same reference meanwhile (collections do not take the lock
+        // above): then the reference is another's, and the posting is undone with the refusal.
+        let recorded = try connection.query(
             """
             INSERT INTO bank_transactions (bank_code, bank_ref, kind, account_no, amount, request_hash, result, entry_id)
             VALUES ($1, $2, 'DEPOSIT', $3, $4, sha256(convert_to($5, 'UTF8')), $6::jsonb, $7)
+            ON CONFLICT (bank_code, bank_ref) DO NOTHING RETURNING 1 AS recorded
             """, [bank, reference, account.accountNo, amount, content, result.serialized(), Int64(posted.entryID) ?? 0])
+        guard recorded.first != nil else {
+            throw CallError(.alreadyExists, "DUPLICATE_BANK_REF", "bank reference \(bank)/\(reference) was recorded with other content",
+                            details: ["bank_code": .string(bank), "bank_ref": .string(reference)])
+        }
         return result
     }
 
