@@ -80,14 +80,14 @@ final class ServiceCore: Sendable {
     let clock: any TreasuryClock
     let configuration: ServiceConfiguration
     let logger: Logger
-    /// Group commit of bank-forwarded RecordCollection calls; nil when turned off.
-    let collectionGroups: CollectionGroupCommit?
+    /// Group commit, per method whose declaration has a grouping; empty when turned off.
+    let groups: [String: GroupCommit]
     /// Recently authenticated tokens (see TokenCache).
     let tokens: TokenCache
     /// RecordCollections batches in the database at once; nil when unlimited.
     let collectionBatches: AdmissionGate?
 
-    init(pool: PostgresPool, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger) {
+    init(pool: PostgresPool, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger, declarations: [MethodDeclaration]) {
         self.pool = pool
         self.clock = clock
         self.configuration = configuration
@@ -95,11 +95,16 @@ final class ServiceCore: Sendable {
         self.tokens = TokenCache(lifetime: configuration.tokenCacheLifetime)
         self.collectionBatches = configuration.batchConcurrency > 0 ? AdmissionGate(permits: configuration.batchConcurrency) : nil
         let group = configuration.groupCommit
-        self.collectionGroups = group.enabled
-            ? CollectionGroupCommit(pool: pool, method: RevenueMethods.recordCollection.name,
-                                    settings: .init(concurrency: max(1, group.concurrency), maximumGroup: max(1, group.maximumGroup),
-                                                    minimumRemaining: group.minimumRemaining), logger: logger)
-            : nil
+        var groups: [String: GroupCommit] = [:]
+        if group.enabled {
+            let settings = GroupCommit.Settings(concurrency: max(1, group.concurrency), maximumGroup: max(1, group.maximumGroup),
+                                                minimumRemaining: group.minimumRemaining)
+            for declaration in declarations {
+                guard let grouping = declaration.grouping else { continue }
+                groups[declaration.name] = GroupCommit(pool: pool, method: declaration.name, grouping: grouping, settings: settings, logger: logger)
+            }
+        }
+        self.groups = groups
     }
 }
 
@@ -118,7 +123,7 @@ public struct ServiceConfiguration: Sendable {
     /// How long a valid token is trusted without asking the database again (zero: always ask).
     /// A revocation or grant change made through this server's Admin methods applies at once.
     public var tokenCacheLifetime: Duration = .seconds(1)
-    /// Group commit of concurrent RecordCollection calls (docs/decisions.md "Group commit").
+    /// Group commit of concurrent calls of the methods that allow it (docs/decisions.md "Group commit").
     public var groupCommit = GroupCommitConfiguration()
     /// RecordCollections batches recorded at once; the others wait their turn (0: no limit).
     /// See docs/decisions.md "Batch admission".
@@ -132,7 +137,7 @@ public struct ServiceConfiguration: Sendable {
     public init() {}
 }
 
-/// How concurrent RecordCollection calls forwarded by banks share transactions.
+/// How concurrent calls of a method with a grouping (RecordCollection forwarded by banks) share transactions.
 public struct GroupCommitConfiguration: Sendable {
     /// Off: every call runs in its own transaction.
     public var enabled = true

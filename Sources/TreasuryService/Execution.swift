@@ -26,6 +26,21 @@ enum Execution {
         }
     }
 
+    /// Runs the call in its method's group commit when it may join one (a grouping, enough time
+    /// left, its grants covering what it acts on); nil when it must run alone.
+    static func grouped(_ context: CallContext, _ groups: GroupCommit?) async throws -> CallOutcome? {
+        guard let groups, let grouping = context.declaration.grouping,
+              context.call.deadline - ContinuousClock.now >= groups.settings.minimumRemaining,
+              let member = grouping.member(context), (try? context.authorize(member.target)) != nil else { return nil }
+        let decision = try await groups.submit(
+            userID: context.caller.userID, key: context.call.metadata["idempotency-key"] ?? "",
+            request: requestText(context), input: member.input,
+            auditDetails: JSON.object(context.params.object).serialized(), accountingDate: context.today.description,
+            deadline: context.call.deadline)
+        if case .outcome(let outcome) = decision { return outcome }
+        return nil
+    }
+
     /// What the idempotency record's request hash covers: the method and its params.
     static func requestText(_ context: CallContext) -> String {
         context.declaration.name + "\n" + JSON.object(context.params.object).serialized(sortedKeys: true)

@@ -4,9 +4,11 @@ import PostgresClient
 import Synchronization
 import TreasuryProtocol
 
-/// Group commit for `Revenue/RecordCollection` forwarded by banks: concurrent calls are recorded
-/// together, in one transaction and one set-based `record_collections` call, while each call
-/// keeps its own outcome, idempotency record and audit row (docs/decisions.md "Group commit").
+/// Group commit, for any mutating method whose declaration has a `Grouping` (today
+/// `Revenue/RecordCollection` forwarded by banks): concurrent calls are recorded together, in
+/// one transaction and one set-based call of the method's effects, while each call keeps its own
+/// outcome, idempotency record and audit row (calls_begin / calls_finish, as for a call alone;
+/// docs/decisions.md "Group commit").
 ///
 /// Batching is natural, without timers: a call that arrives while fewer than `concurrency`
 /// groups are in flight starts a group at once (alone, if nothing else waits); calls arriving
@@ -21,7 +23,7 @@ import TreasuryProtocol
 /// reason (the database, a deadline, a conflict), another call of the group was cancelled or
 /// passed its deadline before COMMIT, or it repeats the idempotency key of an earlier call in
 /// the same group. A call cancelled while it waits in the queue simply ends, having done nothing.
-final class CollectionGroupCommit: Sendable {
+final class GroupCommit: Sendable {
     struct Settings: Sendable {
         /// Groups in flight at once (each holds one database connection).
         var concurrency: Int
@@ -47,8 +49,8 @@ final class CollectionGroupCommit: Sendable {
         let key: String
         /// The idempotency request text (method, params) of the one-call path.
         let request: String
-        /// The item for record_collections: the params without `channel`.
-        let item: JSON
+        /// The input of the method's grouped effects.
+        let input: JSON
         let auditDetails: String
         let accountingDate: String
         let deadline: ContinuousClock.Instant
@@ -80,25 +82,27 @@ final class CollectionGroupCommit: Sendable {
     private let recordTurn = AdmissionGate(permits: 1)
     let settings: Settings
     let method: String
+    private let grouping: Grouping
     private let pool: PostgresPool
     private let logger: Logger
 
-    init(pool: PostgresPool, method: String, settings: Settings, logger: Logger) {
+    init(pool: PostgresPool, method: String, grouping: Grouping, settings: Settings, logger: Logger) {
         self.pool = pool
         self.logger = logger
         self.method = method
+        self.grouping = grouping
         self.settings = settings
     }
 
     /// Waits for the call's group; returns the call's outcome or asks it to run alone.
     /// Throws CancellationError if the call was cancelled before anything of it was committed.
-    func submit(userID: Int64, key: String, request: String, item: JSON, auditDetails: String,
+    func submit(userID: Int64, key: String, request: String, input: JSON, auditDetails: String,
                 accountingDate: String, deadline: ContinuousClock.Instant) async throws -> Decision {
         let id = state.withLock { state -> Int in
             state.nextID += 1
             return state.nextID
         }
-        let member = Member(id: id, userID: userID, key: key, request: request, item: item, auditDetails: auditDetails,
+        let member = Member(id: id, userID: userID, key: key, request: request, input: input, auditDetails: auditDetails,
                             accountingDate: accountingDate, deadline: deadline)
         let decision = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Decision, Never>) in
@@ -225,32 +229,23 @@ final class CollectionGroupCommit: Sendable {
             }
         }
 
-        // One record_collections call per (user, accounting date): the ledger records who and when.
+        // The method's effects for the calls not answered by a stored outcome, in one go.
         let fresh = members.filter { decisions[$0.id] == nil }
         var toStore: [(Member, CallOutcome)] = []
-        var batches: [String: [Member]] = [:]
-        var order: [String] = []
-        for member in fresh {
-            let batch = "\(member.userID)\n\(member.accountingDate)"
-            if batches[batch] == nil { order.append(batch) }
-            batches[batch, default: []].append(member)
-        }
-        for batch in order {
-            let group = batches[batch]!
-            let results = try RevenueMethods.record(connection, userID: group[0].userID, accountingDate: group[0].accountingDate,
-                                                    items: group.map(\.item))
-            for (member, result) in zip(group, results) {
-                let outcome: CallOutcome
-                if let error = result["error"]?.objectValue {
-                    let callError = RevenueMethods.itemError(error, prefix: "params.")
-                    outcome = .failure(callError)
-                    if callError.code.isStoredForReplay { toStore.append((member, outcome)) }
-                } else {
-                    outcome = .result(.object(result))
-                    toStore.append((member, outcome))
-                }
-                decisions[member.id] = .outcome(outcome)
+        let results = try grouping.effects(connection, fresh.map {
+            GroupMember(userID: $0.userID, accountingDate: $0.accountingDate, input: $0.input)
+        })
+        for (member, result) in zip(fresh, results) {
+            let outcome: CallOutcome
+            switch result {
+            case .success(let json):
+                outcome = .result(json)
+                toStore.append((member, outcome))
+            case .failure(let error):
+                outcome = .failure(error)
+                if error.code.isStoredForReplay { toStore.append((member, outcome)) }
             }
+            decisions[member.id] = .outcome(outcome)
         }
 
         turn.release()

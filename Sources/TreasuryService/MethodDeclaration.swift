@@ -25,6 +25,33 @@ public struct Staged: Sendable {
     }
 }
 
+/// How concurrent calls of a mutating method may share one transaction (docs/decisions.md
+/// "Group commit"). The execution layer queues the calls that may join, and runs a group's
+/// effects together; the scope check, the idempotency lock, lookup and record and the audit row
+/// stay the execution layer's, per call, exactly as for a call alone.
+public struct Grouping: Sendable {
+    /// A call's part of a group: what it acts on (checked against its grants before it joins)
+    /// and the input of its effects; nil when the call must run alone.
+    public var member: @Sendable (CallContext) -> (target: AccessTarget, input: JSON)?
+    /// The members' effects, in one transaction: one outcome per member, in order. A refusal
+    /// undoes only that member's effects.
+    public var effects: @Sendable (PostgresConnection, [GroupMember]) throws -> [Result<JSON, CallError>]
+
+    public init(member: @escaping @Sendable (CallContext) -> (target: AccessTarget, input: JSON)?,
+                effects: @escaping @Sendable (PostgresConnection, [GroupMember]) throws -> [Result<JSON, CallError>]) {
+        self.member = member
+        self.effects = effects
+    }
+}
+
+/// One call in a group, as its effects see it.
+public struct GroupMember: Sendable {
+    public var userID: Int64
+    /// The call's accounting date (today in Asia/Ho_Chi_Minh when it started).
+    public var accountingDate: String
+    public var input: JSON
+}
+
 /// How a method runs.
 public enum MethodHandler: Sendable {
     /// Changes state: one transaction holding the scope check, the idempotency record and the effects.
@@ -51,6 +78,8 @@ public struct MethodDeclaration: Sendable {
     /// Result fields never stored in the idempotency record (secrets shown once).
     public var redactedInStoredOutcome: [String]
     public var handler: MethodHandler
+    /// Set when concurrent calls may share one transaction (mutating methods only).
+    public var grouping: Grouping?
 
     public var isMutating: Bool {
         if case .mutating = handler { return true }
@@ -65,7 +94,7 @@ public struct MethodDeclaration: Sendable {
     public init(
         _ name: String, _ description: String, roles: [Role], requiresToken: Bool = true,
         params: [Field], result: ParamType = .any, reasons: [String] = [], redactedInStoredOutcome: [String] = [],
-        handler: MethodHandler
+        handler: MethodHandler, grouping: Grouping? = nil
     ) {
         self.name = name
         self.description = description
@@ -76,6 +105,7 @@ public struct MethodDeclaration: Sendable {
         self.reasons = reasons
         self.redactedInStoredOutcome = redactedInStoredOutcome
         self.handler = handler
+        self.grouping = grouping
     }
 
     /// Every reason the method can answer with, as reflection lists them: the protocol's and

@@ -14,13 +14,13 @@ public final class TreasuryService: CallDispatcher {
     let declarations: [MethodDeclaration]
 
     public init(pool: PostgresPool, clock: any TreasuryClock = SystemClock(), configuration: ServiceConfiguration = .init(), logger: Logger) {
-        self.core = ServiceCore(pool: pool, clock: clock, configuration: configuration, logger: logger)
         var declarations = BuiltinMethods.all + AdminMethods.all + ReferenceMethods.all + AccountMethods.all
         declarations += BudgetMethods.all + SpendingMethods.all + ReportMethods.all
         declarations += DossierMethods.all + LedgerMethods.all
         declarations += RevenueMethods.all
         declarations.append(BuiltinMethods.reflection { [declarations] in declarations })
         self.declarations = declarations
+        self.core = ServiceCore(pool: pool, clock: clock, configuration: configuration, logger: logger, declarations: declarations)
         self.methods = Dictionary(uniqueKeysWithValues: declarations.map { ($0.name, $0) })
     }
 
@@ -86,15 +86,7 @@ public final class TreasuryService: CallDispatcher {
     func run(_ context: CallContext, stream: any CallStream) async throws -> CallOutcome {
         switch context.declaration.handler {
         case .mutating(let stage):
-            if let groups = core.collectionGroups,
-               let item = RevenueMethods.groupCommitItem(context, minimumRemaining: groups.settings.minimumRemaining) {
-                let decision = try await groups.submit(
-                    userID: context.caller.userID, key: context.call.metadata["idempotency-key"] ?? "",
-                    request: Execution.requestText(context), item: item,
-                    auditDetails: JSON.object(context.params.object).serialized(), accountingDate: context.today.description,
-                    deadline: context.call.deadline)
-                if case .outcome(let outcome) = decision { return outcome }
-            }
+            if let outcome = try await Execution.grouped(context, core.groups[context.declaration.name]) { return outcome }
             if let batches = core.collectionBatches, context.declaration.name == RevenueMethods.recordCollections.name {
                 return try await batches.withPermit { try await Execution.mutating(context, stage: stage) }
             }

@@ -117,7 +117,7 @@ import TreasuryProtocol
         let environment = try await TestEnvironment.get()
         let revenue = try await RevenueWorld.make(environment)
         let service = TreasuryService(pool: environment.pool, configuration: TestEnvironment.serviceConfiguration(), logger: environment.logger)
-        let groups = try #require(service.core.collectionGroups)
+        let groups = try #require(service.core.groups[RevenueMethods.recordCollection.name])
         #expect(groups.settings.concurrency == 2)
         let port = try await TestEnvironment.startServer(service, logger: environment.logger)
         let token = revenue.ownBankUser.token

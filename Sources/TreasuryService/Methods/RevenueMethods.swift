@@ -156,17 +156,38 @@ enum RevenueMethods {
                 }
                 return .object(object)
             }
-        })
+        },
+        grouping: collectionGrouping)
 
-    /// Group commit takes a call forwarded by a bank (a bank grant covering its bank code, so no
-    /// dossier) with enough time left; any other call runs alone.
-    static func groupCommitItem(_ context: CallContext, minimumRemaining: Duration) -> JSON? {
-        guard context.declaration.name == recordCollection.name else { return nil }
-        let bank = context.params.string("bank_code")
-        guard context.eligibleGrants.contains(where: { $0.role == .bank && ($0.scope == "*" || $0.scope == "B:\(bank)") }),
-              context.call.deadline - ContinuousClock.now >= minimumRemaining else { return nil }
-        return .object(collectionItem(context.params))
-    }
+    /// Concurrent calls forwarded by banks share transactions: a bank's grant covering the bank
+    /// code is the scope, no dossier is opened, and the group's items go to record_collections
+    /// in one call per (user, accounting date), so the ledger records who and when.
+    static let collectionGrouping = Grouping(
+        member: { context in
+            let target = AccessTarget(scopes: []).only(["B:\(context.params.string("bank_code"))"], for: .bank)
+            guard context.eligibleGrants.contains(where: { $0.role == .bank && target.allows($0) }) else { return nil }
+            return (target, .object(collectionItem(context.params)))
+        },
+        effects: { connection, members in
+            var results = [Result<JSON, CallError>](repeating: .failure(CallError(.internal, "INTERNAL", "not recorded")), count: members.count)
+            var batches: [String: [Int]] = [:]
+            var order: [String] = []
+            for (index, member) in members.enumerated() {
+                let batch = "\(member.userID)\n\(member.accountingDate)"
+                if batches[batch] == nil { order.append(batch) }
+                batches[batch, default: []].append(index)
+            }
+            for batch in order {
+                let indices = batches[batch]!
+                let first = members[indices[0]]
+                let recorded = try record(connection, userID: first.userID, accountingDate: first.accountingDate,
+                                          items: indices.map { members[$0].input })
+                for (index, result) in zip(indices, recorded) {
+                    results[index] = result["error"]?.objectValue.map { .failure(itemError($0, prefix: "params.")) } ?? .success(.object(result))
+                }
+            }
+            return results
+        })
 
     /// RecordCollection's params as a record_collections item (channel is the call's, not the item's).
     static func collectionItem(_ params: Params) -> JSONObject {
