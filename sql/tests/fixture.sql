@@ -45,7 +45,7 @@ INSERT INTO treasury.audit_log (user_id, action, object_kind, object_id, details
 VALUES ((SELECT id FROM treasury.users WHERE username = 'fixture'), 'FIXTURE', 'ACCOUNT', '3711990001', '{"fixture": true}');
 COMMIT;
 
--- Budget (0008), done as treasury_app so the service's rights are exercised:
+-- Budget (0006_budget.sql), done as treasury_app so the service's rights are exercised:
 -- a RECURRENT appropriation 'fixture-root' (1,000,000,000) with a child
 -- 'fixture-child' (100,000,000) for unit 9900001, and an INVESTMENT pair
 -- 'fixture-inv-root' / 'fixture-inv-child'. Unit 9900002 sits under another
@@ -84,7 +84,7 @@ END
 $$;
 COMMIT;
 
--- Spending (0009), as treasury_app: on 'fixture-child' a commitment FIX-C-1
+-- Spending (0007_spending.sql), as treasury_app: on 'fixture-child' a commitment FIX-C-1
 -- (40,000,000), an order 'fixture-approved' against it (10,000,000, APPROVED
 -- by fixture-officer), a rejected and a cancelled order (reversed exactly), a
 -- paid advance 'fixture-advance' (5,000,000, Dr 1310 / Cr 1110) settled in part
@@ -160,7 +160,7 @@ VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 'FIX
 UPDATE treasury.commitments SET status = 'CLOSED' WHERE contract_no = 'FIX-C-2';
 COMMIT;
 
--- Revenue (0011, 0012), as treasury_app. Sharing rules of the current fiscal
+-- Revenue (0008_revenue.sql), as treasury_app. Sharing rules of the current fiscal
 -- year for economic code 1001: all areas CENTRAL 6000 / PROVINCE 4000 (put as
 -- 5000/5000, then replaced the way PutSharingRule does it), area 99001 CENTRAL
 -- 3000 / PROVINCE 3333 / COMMUNE 3667. Collections by record_collections:

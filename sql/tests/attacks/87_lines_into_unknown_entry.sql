@@ -1,4 +1,4 @@
--- attack: insert lines for an entry id that does not exist (statement-level foreign key)
+-- attack: insert lines for an entry id that does not exist (declared foreign key)
 -- expect-app: 23503 journal_lines_entry_id_fkey
 -- expect-owner: 23503 journal_lines_entry_id_fkey
 INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, debit, credit)

@@ -1,4 +1,4 @@
--- attack: delete a bank that only a bank transaction refers to (referenced-side guard, 0014)
+-- attack: delete a bank that only a bank transaction refers to (declared foreign key, referenced side)
 -- expect-app: 42501
 -- expect-owner: 23503 bank_transactions_bank_code_fkey
 INSERT INTO treasury.banks (code, name) SELECT 'ATK91BANK', 'attack 91' WHERE has_table_privilege('treasury.banks', 'DELETE');

@@ -1,4 +1,4 @@
--- attack: record a collection (with correct shares) whose bank reference is in no bank_transactions row (set-based deferred check, 0014)
+-- attack: record a collection (with correct shares) whose bank reference is in no bank_transactions row (deferred foreign key collections_bank_transaction)
 -- expect-app: 23503 collections_bank_transaction
 -- expect-owner: 23503 collections_bank_transaction
 INSERT INTO treasury.collections (bank_code, bank_ref, collected_on, payer_name, chapter, economic_code, area_code, treasury_code, amount, sharing_rule_id, entry_id)

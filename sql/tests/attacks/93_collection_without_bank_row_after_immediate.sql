@@ -1,4 +1,4 @@
--- attack: record a good batch with every check run at once (IMMEDIATE), then, deferred again, a collection with no bank_transactions row (the check is re-armed, 0014)
+-- attack: record a good batch with every check run at once (IMMEDIATE), then, deferred again, a collection with no bank_transactions row (the deferred key is checked again at COMMIT)
 -- expect-app: 23503 collections_bank_transaction
 -- expect-owner: 23503 collections_bank_transaction
 SET CONSTRAINTS ALL IMMEDIATE;
