@@ -752,13 +752,15 @@ COMMENT ON FUNCTION treasury.calls_begin(p_method text, p_user_ids bigint[], p_k
 --
 
 CREATE FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
+BEGIN
     INSERT INTO treasury.idempotency_outcomes (user_id, method, key, request_hash, outcome)
     SELECT call.user_id, p_method, call.key, sha256(convert_to(call.request, 'UTF8')), call.outcome
     FROM unnest(p_user_ids, p_keys, p_requests, p_outcomes) AS call(user_id, key, request, outcome);
     INSERT INTO treasury.audit_log (user_id, action, details)
     SELECT audit.user_id, p_method, audit.details FROM unnest(p_audit_user_ids, p_audit_details) AS audit(user_id, details);
+END
 $$;
 
 
