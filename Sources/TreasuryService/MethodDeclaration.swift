@@ -106,6 +106,9 @@ public struct MethodDeclaration: Sendable {
         self.redactedInStoredOutcome = redactedInStoredOutcome
         self.handler = handler
         self.grouping = grouping
+        for reason in reasons {
+            precondition(Reasons.codes[reason] != nil, "\(name) declares \(reason), which TreasuryProtocol's Reasons does not register")
+        }
     }
 
     /// Every reason the method can answer with, as reflection lists them: the protocol's and
@@ -124,10 +127,16 @@ public struct MethodDeclaration: Sendable {
         return all
     }
 
-    /// The reason of an error outcome that this declaration does not list; nil otherwise.
-    func undeclaredReason(in outcome: CallOutcome) -> String? {
-        guard case .error(let raw) = outcome, let reason = (try? JSON.parse(raw))?.objectValue?["reason"]?.stringValue,
-              !allReasons.contains(reason) else { return nil }
-        return reason
+    /// What is wrong with an error outcome's reason: not listed by this declaration, or
+    /// answered with another code than the one Reasons registers for it; nil when it is right.
+    func reasonProblem(in outcome: CallOutcome) -> String? {
+        guard case .error(let raw) = outcome, let error = (try? JSON.parse(raw))?.objectValue,
+              let reason = error["reason"]?.stringValue else { return nil }
+        guard allReasons.contains(reason) else { return "\(reason), which its declaration does not list" }
+        let code = error["code"]?.stringValue ?? ""
+        guard Reasons.codes[reason]?.rawValue == code else {
+            return "\(reason) with code \(code), not the registered \(Reasons.codes[reason]?.rawValue ?? "(none)")"
+        }
+        return nil
     }
 }

@@ -44,20 +44,21 @@ public final class TreasuryService: CallDispatcher {
         } catch {
             outcome = .failure(SchemaRule.transportError(for: error, call: call, logger: core.logger))
         }
-        if let declaration, let reason = declaration.undeclaredReason(in: outcome) {
-            outcome = undeclared(reason, of: declaration, outcome: outcome)
+        if let declaration, let problem = declaration.reasonProblem(in: outcome) {
+            outcome = wrongReason(problem, of: declaration, outcome: outcome)
         }
         log(call, username: username, outcome: outcome, started: started)
         return outcome
     }
 
-    /// A method answered a reason its declaration (and so reflection) does not list: a bug.
-    func undeclared(_ reason: String, of declaration: MethodDeclaration, outcome: CallOutcome) -> CallOutcome {
-        core.logger.error("a method answered a reason its declaration does not list", metadata: [
-            "method": "\(declaration.name)", "reason": "\(reason)",
+    /// A method answered a reason its declaration (and so reflection) does not list, or with
+    /// another code than the registered one: a bug.
+    func wrongReason(_ problem: String, of declaration: MethodDeclaration, outcome: CallOutcome) -> CallOutcome {
+        core.logger.error("a method answered a reason that is not declared or not registered so", metadata: [
+            "method": "\(declaration.name)", "problem": "\(problem)",
         ])
         guard core.configuration.undeclaredReasons == .refuse else { return outcome }
-        return .failure(CallError(.internal, "INTERNAL", "\(declaration.name) answered \(reason), which its declaration does not list"))
+        return .failure(CallError(.internal, "INTERNAL", "\(declaration.name) answered \(problem)"))
     }
 
     /// Params, metadata and the role check: everything decidable without the database.

@@ -32,6 +32,13 @@ import TreasuryProtocol
         let batch = byName["treasury.v1.Revenue/RecordCollections"]?["params"]?.objectValue?["properties"]?.objectValue?["collections"]?.objectValue
         #expect(batch?["maxItems"] == .integer(10000))
         #expect(batch?["items"]?.objectValue?["required"]?.arrayValue?.contains(.string("amount")) == true, "the batch publishes its item schema")
+        #expect(byName["treasury.v1.Revenue/RecordCollections"]?["reasons"]?.arrayValue?.contains(.string("BATCH_TOO_LARGE")) == true)
+        // Every reason any method lists is one of the registry's (TreasuryProtocol's Reasons).
+        let unregistered = methods.compactMap(\.objectValue).flatMap { method in
+            (method["reasons"]?.arrayValue ?? []).compactMap(\.stringValue).filter { Reasons.codes[$0] == nil }
+                .map { "\(method["name"]?.stringValue ?? "?"): \($0)" }
+        }
+        #expect(unregistered.isEmpty, "\(unregistered)")
     }
 
     @Test func aNewcomerOpensDepositsTransfersAndReadsTheStatementAndTrialBalance() async throws {
