@@ -39,6 +39,9 @@ struct Bench: AsyncParsableCommand {
     @Flag(name: .customLong("no-pgbench"), help: "Skip the pgbench reference runs.")
     var noPgbench = false
 
+    @Flag(name: .customLong("keep-databases"), help: "Keep the bench and pgbench databases afterwards (for inspection).")
+    var keepDatabases = false
+
     @Option(name: .customLong("group-commit"), help: "The server's RecordCollection group commit: transactions in flight at once (0 turns it off).")
     var groupCommitConcurrency = GroupCommitConfiguration().concurrency
 
@@ -85,6 +88,7 @@ struct Bench: AsyncParsableCommand {
             }
         }
         Report.print(results, references: references, clients: clients)
+        if !keepDatabases, embedded == nil { environment.dropDatabases() }
     }
 
     func database(logger: Logger) throws -> (String, EmbeddedPostgres?) {

@@ -51,6 +51,16 @@ struct BenchEnvironment: Sendable {
         try connection.query("CHECKPOINT")
     }
 
+    /// Drops this run's databases on a server the bench was given (an embedded cluster is
+    /// removed whole): repeated runs would otherwise pile them up. FORCE ends the server's own
+    /// pooled connections.
+    func dropDatabases() {
+        guard let connection = try? PostgresConnection(conninfo: serverConninfo) else { return }
+        for name in ["treasury_bench_\(getpid())", "treasury_pgbench_\(getpid())"] {
+            _ = try? connection.query("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
+        }
+    }
+
     func session() async throws -> BenchSession {
         BenchSession(connection: try await TreasuryConnection.connect(host: "127.0.0.1", port: port), token: token)
     }
