@@ -414,6 +414,15 @@ extension PostgresConnection {
         return last == nil ? nil : results.last
     }
 
+    /// Takes a queued statement back if it was not sent yet (with `andAfter`, every statement
+    /// queued after it too); true if it was still queued.
+    @discardableResult
+    public func withdraw(_ pending: PostgresPending, andAfter: Bool = false) -> Bool {
+        guard let index = queued.firstIndex(where: { $0.pending === pending }) else { return false }
+        if andAfter { queued.removeSubrange(index...) } else { queued.remove(at: index) }
+        return true
+    }
+
     /// Drops the queued statements that were not sent yet; true if there were any.
     @discardableResult
     public func discardQueued() -> Bool {

@@ -50,23 +50,28 @@ enum Execution {
     /// as the outcome while its partial effects are undone.
     static func runEffects(_ context: CallContext, _ connection: PostgresConnection, _ staged: Staged) throws -> CallOutcome {
         // Goes out with the effects' first statement; if none was sent, nothing needs undoing.
-        connection.queue(PostgresStatement("SAVEPOINT effects"))
+        let savepoint = connection.queue(PostgresStatement("SAVEPOINT effects"))
         do {
             let result = try staged.run()
-            connection.discardQueued()
+            connection.withdraw(savepoint)
             return .result(result)
         } catch let error as CallError where error.code.isStoredForReplay {
-            try rollBackEffects(connection)
+            try rollBackEffects(connection, savepoint)
             return .failure(error)
         } catch let error as PostgresError {
             guard let business = SchemaRule.businessError(for: error) else { throw error }
-            try rollBackEffects(connection)
+            try rollBackEffects(connection, savepoint)
             return .failure(business)
         }
     }
 
-    private static func rollBackEffects(_ connection: PostgresConnection) throws {
-        if !connection.discardQueued() { try connection.query("ROLLBACK TO SAVEPOINT effects") }
+    /// Undoes the effects of a refused call: what it queued is never sent, and what it sent is
+    /// rolled back to the savepoint.
+    private static func rollBackEffects(_ connection: PostgresConnection, _ savepoint: PostgresPending) throws {
+        if !connection.withdraw(savepoint, andAfter: true) {
+            connection.discardQueued()
+            try connection.query("ROLLBACK TO SAVEPOINT effects")
+        }
     }
 
     static func read(_ context: CallContext, stage: @escaping @Sendable (CallContext, PostgresConnection) throws -> Staged) async throws -> CallOutcome {

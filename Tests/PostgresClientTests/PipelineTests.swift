@@ -51,6 +51,21 @@ struct PipelineTests {
         #expect(try connection.query("SELECT sum(n)::int AS n FROM committed_with").first?.decode(Int.self, "n") == 7)
     }
 
+    @Test func aWithdrawnStatementIsNeverSentAndWithAndAfterNeitherAreTheOnesQueuedAfterIt() throws {
+        let connection = try TestDatabase.connect()
+        try connection.query("CREATE TEMP TABLE withdrawn (n int)")
+        let first = connection.queue(PostgresStatement("INSERT INTO withdrawn VALUES (1)"))
+        connection.queue(PostgresStatement("INSERT INTO withdrawn VALUES (2)"))
+        #expect(connection.withdraw(first))
+        try connection.query("SELECT 1")
+        #expect(!connection.withdraw(first), "a statement no longer queued cannot be withdrawn")
+        let third = connection.queue(PostgresStatement("INSERT INTO withdrawn VALUES (3)"))
+        connection.queue(PostgresStatement("INSERT INTO withdrawn VALUES (4)"))
+        #expect(connection.withdraw(third, andAfter: true))
+        let rows = try connection.query("SELECT array_agg(n ORDER BY n)::text AS ns FROM withdrawn").first?.decode(String.self, "ns")
+        #expect(rows == "{2}")
+    }
+
     @Test func queuedStatementsOfARolledBackTransactionAreNeverSent() throws {
         struct Abandon: Error {}
         let connection = try TestDatabase.connect()
