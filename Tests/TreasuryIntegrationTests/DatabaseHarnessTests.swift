@@ -30,6 +30,24 @@ import TreasuryService
         #expect(throws: Migrator.Failure.self) { _ = try TestEnvironment.migrate(connection, directory: copy, logger: logger) }
     }
 
+    /// A database migrated with the files before the schema 1.0 baseline (other names under the
+    /// same version numbers) is refused with a message that says so, and nothing is applied.
+    @Test func aDatabaseMigratedWithThePreBaselineFilesIsRefusedClearly() throws {
+        let conninfo = try TestEnvironment.createDatabase(prefix: "treasury_mig")
+        let connection = try PostgresConnection(conninfo: conninfo)
+        let applied = try TestEnvironment.migrate(connection, logger: logger)
+        try connection.query("UPDATE public.treasury_schema_migrations SET name = '0001_roles_and_schema.sql' WHERE version = 1")
+        try connection.query("DELETE FROM public.treasury_schema_migrations WHERE version = $1", [applied.count])
+        do {
+            _ = try TestEnvironment.migrate(connection, logger: logger)
+            Issue.record("the migrator accepted a pre-baseline database")
+        } catch let failure as Migrator.Failure {
+            #expect(failure.description.contains("predates the schema 1.0 baseline"), "\(failure.description)")
+        }
+        let recorded = try connection.query("SELECT count(*)::int AS n FROM public.treasury_schema_migrations").first?.decode(Int.self, "n")
+        #expect(recorded == applied.count - 1, "the missing last file was not applied either")
+    }
+
     @Test func verifyFindsNothingWrongInAFreshlyUsedDatabaseAndFindsABrokenBalance() async throws {
         let environment = try await TestEnvironment.get()
         let world = try await World.make(environment)
