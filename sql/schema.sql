@@ -71,6 +71,37 @@ COMMENT ON TYPE treasury.collection_batch_item IS 'Working row of record_collect
 
 
 --
+-- Name: account_scopes(text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.account_scopes(p_account_no text) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_scopes text[];
+BEGIN
+    SELECT ARRAY['*', 'U:' || a.unit_code] || ARRAY(SELECT 'T:' || t FROM unnest(treasury.treasury_ancestors(a.treasury_code)) AS t)
+    INTO v_scopes
+    FROM treasury.accounts a WHERE a.account_no = p_account_no;
+    IF NOT FOUND THEN
+        PERFORM treasury.raise_rule('account_not_found', format('account %s does not exist', p_account_no), 'accounts',
+                                    jsonb_build_object('account', p_account_no));
+    END IF;
+    RETURN v_scopes;
+END
+$$;
+
+
+ALTER FUNCTION treasury.account_scopes(p_account_no text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION account_scopes(p_account_no text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.account_scopes(p_account_no text) IS 'The grant scopes that cover an account: *, U:<its unit>, and T:<treasury> for its treasury and each one above it (a treasury grant covers the treasuries under it). Raises account_not_found for an unknown account.';
+
+
+--
 -- Name: accounts_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -1474,17 +1505,20 @@ BEGIN
     END IF;
     IF v_account.status <> 'ACTIVE' THEN
         PERFORM treasury.raise_rule('account_not_active',
-            format('account %s is %s: only an ACTIVE account takes debits or credits', v_account.account_no, v_account.status), 'journal_lines');
+            format('account %s is %s: only an ACTIVE account takes debits or credits', v_account.account_no, v_account.status), 'journal_lines',
+            jsonb_build_object('account', v_account.account_no, 'status', v_account.status));
     END IF;
     IF NEW.currency <> v_account.currency THEN
         PERFORM treasury.raise_rule('account_currency_mismatch',
-            format('line currency %s differs from account %s currency %s', NEW.currency, v_account.account_no, v_account.currency), 'journal_lines');
+            format('line currency %s differs from account %s currency %s', NEW.currency, v_account.account_no, v_account.currency), 'journal_lines',
+            jsonb_build_object('account', v_account.account_no, 'currency', NEW.currency, 'account_currency', v_account.currency));
     END IF;
     v_new_balance := v_account.balance + NEW.credit - NEW.debit;
     IF v_new_balance < 0 THEN
         PERFORM treasury.raise_rule('account_non_negative',
             format('account %s would go to %s: a deposit balance never goes below zero (balance %s, debit %s)',
-                   v_account.account_no, v_new_balance, v_account.balance, NEW.debit), 'journal_lines');
+                   v_account.account_no, v_new_balance, v_account.balance, NEW.debit), 'journal_lines',
+            jsonb_build_object('account', v_account.account_no, 'balance', v_account.balance::text));
     END IF;
     UPDATE treasury.accounts SET balance = v_new_balance WHERE account_no = v_account.account_no;
     NEW.balance_after := v_new_balance;
@@ -2167,27 +2201,31 @@ COMMENT ON FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind te
 
 
 --
--- Name: raise_rule(text, text, text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+-- Name: raise_rule(text, text, text, jsonb); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
-CREATE FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text DEFAULT NULL::text) RETURNS void
+CREATE FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb) RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
+    IF p_details IS NULL THEN
+        RAISE EXCEPTION '%', p_message
+            USING ERRCODE = 'check_violation', CONSTRAINT = p_constraint, SCHEMA = 'treasury', TABLE = coalesce(p_table, '');
+    END IF;
     RAISE EXCEPTION '%', p_message
-        USING ERRCODE = 'check_violation', CONSTRAINT = p_constraint,
-              SCHEMA = 'treasury', TABLE = coalesce(p_table, '');
+        USING ERRCODE = 'check_violation', CONSTRAINT = p_constraint, SCHEMA = 'treasury', TABLE = coalesce(p_table, ''),
+              DETAIL = p_details::text;
 END
 $$;
 
 
-ALTER FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text) OWNER TO treasury_owner;
+ALTER FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text, p_details jsonb) OWNER TO treasury_owner;
 
 --
--- Name: FUNCTION raise_rule(p_constraint text, p_message text, p_table text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+-- Name: FUNCTION raise_rule(p_constraint text, p_message text, p_table text, p_details jsonb); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text) IS 'Raises check_violation (23514) with CONSTRAINT = the rule name and the given plain-words message; the single shape of every rule violation.';
+COMMENT ON FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text, p_details jsonb) IS 'Raises check_violation (23514) with CONSTRAINT = the rule name and the given plain-words message, and DETAIL = p_details (a JSON object of the figures involved, which the service passes on as the error''s details); the single shape of every rule violation.';
 
 
 --
@@ -2555,6 +2593,31 @@ COMMENT ON FUNCTION treasury.refuse_tree_cycle() IS 'Trigger function: refuses a
 
 
 --
+-- Name: require_scope(text[], text[]); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.require_scope(p_object_scopes text[], p_grant_scopes text[]) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+BEGIN
+    IF NOT coalesce(p_object_scopes && p_grant_scopes, false) THEN
+        RAISE EXCEPTION 'the object is outside the caller''s grants'' scope'
+            USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'out_of_scope', SCHEMA = 'treasury';
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION treasury.require_scope(p_object_scopes text[], p_grant_scopes text[]) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION require_scope(p_object_scopes text[], p_grant_scopes text[]); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.require_scope(p_object_scopes text[], p_grant_scopes text[]) IS 'Refuses (42501, CONSTRAINT out_of_scope) unless one of the caller''s grant scopes (e.g. U:5900001, T:0101, *) is among the scopes that cover the object (e.g. account_scopes); the service maps it to PERMISSION_DENIED/OUT_OF_SCOPE.';
+
+
+--
 -- Name: revenue_before_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -2886,6 +2949,50 @@ ALTER FUNCTION treasury.touch_updated_at() OWNER TO treasury_owner;
 --
 
 COMMENT ON FUNCTION treasury.touch_updated_at() IS 'Trigger function: sets updated_at = now() on every UPDATE of a reference row.';
+
+
+--
+-- Name: transfer(text, text, bigint, text, bigint, date); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.transfer(p_from text, p_to text, p_amount bigint, p_memo text, p_created_by bigint, p_accounting_date date) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_from   treasury.accounts%ROWTYPE;
+    v_to     treasury.accounts%ROWTYPE;
+    v_posted jsonb;
+BEGIN
+    SELECT * INTO v_from FROM treasury.accounts a WHERE a.account_no = p_from;
+    SELECT * INTO v_to FROM treasury.accounts a WHERE a.account_no = p_to;
+    IF v_from.account_no IS NULL OR v_to.account_no IS NULL THEN
+        PERFORM treasury.raise_rule('account_not_found',
+            format('account %s does not exist', CASE WHEN v_from.account_no IS NULL THEN p_from ELSE p_to END), 'accounts',
+            jsonb_build_object('account', CASE WHEN v_from.account_no IS NULL THEN p_from ELSE p_to END));
+    END IF;
+    IF v_from.currency <> v_to.currency THEN
+        PERFORM treasury.raise_rule('account_currency_mismatch',
+            format('account %s holds %s, %s holds %s', p_from, v_from.currency, p_to, v_to.currency), 'journal_lines',
+            jsonb_build_object('from_currency', v_from.currency, 'to_currency', v_to.currency));
+    END IF;
+    v_posted := treasury.post_entry(p_accounting_date, 'TRANSFER', NULL, v_from.treasury_code, p_memo, p_created_by, jsonb_build_array(
+        jsonb_build_object('gl_account', '3711', 'account_no', p_from, 'currency', v_from.currency, 'debit', p_amount,
+                           'unit_code', v_from.unit_code, 'treasury_code', v_from.treasury_code),
+        jsonb_build_object('gl_account', '3711', 'account_no', p_to, 'currency', v_to.currency, 'credit', p_amount,
+                           'unit_code', v_to.unit_code, 'treasury_code', v_to.treasury_code)));
+    RETURN jsonb_build_object('entry_id', v_posted->'entry_id',
+                              'from_balance', v_posted->'balances'->p_from, 'to_balance', v_posted->'balances'->p_to);
+END
+$$;
+
+
+ALTER FUNCTION treasury.transfer(p_from text, p_to text, p_amount bigint, p_memo text, p_created_by bigint, p_accounting_date date) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION transfer(p_from text, p_to text, p_amount bigint, p_memo text, p_created_by bigint, p_accounting_date date); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.transfer(p_from text, p_to text, p_amount bigint, p_memo text, p_created_by bigint, p_accounting_date date) IS 'Accounts/Transfer''s effects: debits p_from and credits p_to by p_amount (GL 3711, each line with its account''s unit and treasury) in one entry dated p_accounting_date. Refuses account_not_found and account_currency_mismatch itself; the ledger''s rules refuse the rest (account_not_active, account_non_negative, period_closed). Returns {"entry_id", "from_balance", "to_balance"} (decimal strings).';
 
 
 --
@@ -8372,6 +8479,13 @@ GRANT ALL ON TYPE treasury.collection_batch_item TO treasury_readonly;
 
 
 --
+-- Name: FUNCTION account_scopes(p_account_no text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.account_scopes(p_account_no text) TO treasury_app;
+
+
+--
 -- Name: TABLE allocations; Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8603,6 +8717,13 @@ GRANT ALL ON FUNCTION treasury.record_refund(p_collection_id bigint, p_amount bi
 
 
 --
+-- Name: FUNCTION require_scope(p_object_scopes text[], p_grant_scopes text[]); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.require_scope(p_object_scopes text[], p_grant_scopes text[]) TO treasury_app;
+
+
+--
 -- Name: FUNCTION revenue_error(p_code text, p_reason text, p_message text, p_field text); Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8647,6 +8768,13 @@ GRANT ALL ON FUNCTION treasury.split_collections(p_items treasury.collection_bat
 
 GRANT ALL ON FUNCTION treasury.statement_reconciliation(p_statement_id bigint) TO treasury_app;
 GRANT ALL ON FUNCTION treasury.statement_reconciliation(p_statement_id bigint) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION transfer(p_from text, p_to text, p_amount bigint, p_memo text, p_created_by bigint, p_accounting_date date); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.transfer(p_from text, p_to text, p_amount bigint, p_memo text, p_created_by bigint, p_accounting_date date) TO treasury_app;
 
 
 --

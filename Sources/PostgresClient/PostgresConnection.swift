@@ -314,7 +314,9 @@ extension PostgresConnection {
 /// Where a queued statement's result arrives once it has been sent (see `queue`). Used by the
 /// thread that uses the connection, like the connection itself.
 public final class PostgresPending: @unchecked Sendable {
-    fileprivate(set) var result: PostgresResult?
+    /// Set once the statement went out: its result, or its own error (or "skipped" when an
+    /// earlier statement of the flush failed).
+    fileprivate(set) var outcome: Result<PostgresResult, PostgresError>?
 }
 
 /// One statement of a pipeline: SQL text and its parameters, bound as `query` binds them.
@@ -334,6 +336,13 @@ extension PostgresConnection {
     /// `query` would run them; the server skips the statements after a failing one, and the
     /// first error is thrown once every result has been read.
     public func pipeline(_ statements: [PostgresStatement]) throws -> [PostgresResult] {
+        let outcomes = try pipelineOutcomes(statements)
+        return try outcomes.map { try $0.get() }
+    }
+
+    /// `pipeline`, with each statement's own outcome: a failing statement's error, and the
+    /// statements after it "skipped" (25P02). Throws only when nothing could be sent.
+    func pipelineOutcomes(_ statements: [PostgresStatement]) throws -> [Result<PostgresResult, PostgresError>] {
         try throwIfCancelled()
         let texts = statements.map { $0.parameters.map(\.postgresText) }
         for values in texts { try validate(parameters: values) }
@@ -362,26 +371,27 @@ extension PostgresConnection {
             guard sent == 1 else { throw failure(.connection(handle)) }
         }
         guard PQpipelineSync(handle) == 1 else { throw failure(.connection(handle)) }
-        var results: [PostgresResult] = []
-        var firstError: PostgresError?
+        var outcomes: [Result<PostgresResult, PostgresError>] = []
         for (statement, newName) in zip(statements, preparing) {
+            // A statement whose PREPARE failed reports that error as its own.
+            var prepareError: PostgresError?
             if let newName {
                 switch readPipelinedStatement() {
                 case .success?: prepared[statement.sql] = newName
-                case .failure(let error)?: firstError = firstError ?? error
-                case nil: firstError = firstError ?? failure(.connection(handle))
+                case .failure(let error)?: prepareError = error
+                case nil: prepareError = failure(.connection(handle))
                 }
             }
-            switch readPipelinedStatement() {
-            case .success(let result)?: results.append(result)
-            case .failure(let error)?: firstError = firstError ?? error
-            case nil: firstError = firstError ?? failure(.connection(handle))
+            let outcome = readPipelinedStatement() ?? .failure(failure(.connection(handle)))
+            if let prepareError, case .failure(let error) = outcome, error.sqlState == "25P02" {
+                outcomes.append(.failure(prepareError))
+            } else {
+                outcomes.append(outcome)
             }
         }
         // The Sync's own result ends the pipeline.
         if let sync = nextResult(resendingCancel: true) { PQclear(sync) }
-        if let firstError { throw firstError }
-        return results
+        return outcomes
     }
 
     /// Queues a statement to go out in the same flush as the next `query` (or a transaction's
@@ -395,22 +405,28 @@ extension PostgresConnection {
     }
 
     /// A queued statement's result; sends what is queued now if it has not gone out yet.
+    /// Its own error when that statement failed, even if the flush it went out in failed at a
+    /// later statement (so a caller can tell which statement of a flush refused).
     public func result(of pending: PostgresPending) throws -> PostgresResult {
-        if pending.result == nil { try sendQueued() }
-        guard let result = pending.result else {
+        if pending.outcome == nil {
+            do { try sendQueued() } catch where pending.outcome != nil {}
+        }
+        guard let outcome = pending.outcome else {
             throw PostgresError(kind: .server, message: "the queued statement was discarded before it was sent", sqlState: "25P02")
         }
-        return result
+        return try outcome.get()
     }
 
     /// Sends the queued statements, and `last` after them, in one flush; returns `last`'s result.
+    /// Throws the first error of the flush, after every queued statement got its own outcome.
     @discardableResult
     private func sendQueued(with last: PostgresStatement? = nil) throws -> PostgresResult? {
         guard !queued.isEmpty else { return try last.map { try query($0.sql, $0.parameters) } }
         let sending = queued
         queued.removeAll()
-        let results = try pipeline(sending.map(\.statement) + (last.map { [$0] } ?? []))
-        for (entry, result) in zip(sending, results) { entry.pending.result = result }
+        let outcomes = try pipelineOutcomes(sending.map(\.statement) + (last.map { [$0] } ?? []))
+        for (entry, outcome) in zip(sending, outcomes) { entry.pending.outcome = outcome }
+        let results = try outcomes.map { try $0.get() }
         return last == nil ? nil : results.last
     }
 

@@ -69,10 +69,12 @@ extension CallContext {
     public func authorize(_ target: AccessTarget?) throws -> Set<Role> {
         guard let target else { return Set(eligibleGrants.map(\.role)) }
         let roles = Set(eligibleGrants.filter { target.allows($0) }.map(\.role))
-        guard !roles.isEmpty else {
-            throw CallError(.permissionDenied, "OUT_OF_SCOPE", "\(declaration.name) on this object is outside your grants' scope")
-        }
+        guard !roles.isEmpty else { throw outOfScope }
         return roles
+    }
+
+    var outOfScope: CallError {
+        CallError(.permissionDenied, "OUT_OF_SCOPE", "\(declaration.name) on this object is outside your grants' scope")
     }
 
     /// The treasury codes a caller's grants of the eligible roles name (for list filters).

@@ -24,6 +24,7 @@ enum SchemaRule {
         .merging(RevenueRules.meanings) { first, _ in first }
 
     static let ledgerMeanings: [String: Meaning] = [
+        "account_not_found": Meaning("ACCOUNT_NOT_FOUND", "the account does not exist", code: .notFound),
         "account_non_negative": Meaning("INSUFFICIENT_FUNDS", "the account does not hold enough for this posting"),
         "account_not_active": Meaning("ACCOUNT_NOT_ACTIVE", "the account is not active"),
         "account_currency_mismatch": Meaning("CURRENCY_MISMATCH", "the accounts' currencies differ"),
@@ -38,8 +39,15 @@ enum SchemaRule {
         guard error.kind == .server, error.sqlState == "23514", let constraint = error.constraint,
               let meaning = meanings[constraint] else { return nil }
         // The rule's own message says what was refused (accounts, amounts, the period); it is
-        // written for people and holds nothing secret.
-        return CallError(meaning.code, meaning.reason, error.message.isEmpty ? meaning.message : error.message)
+        // written for people and holds nothing secret. Its DETAIL, when set, is a JSON object of
+        // the figures involved (raise_rule's p_details): the error's details.
+        let details = error.detail.flatMap { try? JSON.parse($0).objectValue }
+        return CallError(meaning.code, meaning.reason, error.message.isEmpty ? meaning.message : error.message, details: details)
+    }
+
+    /// The schema's scope refusal (require_scope), for calls whose scope is checked in SQL.
+    static func isOutOfScope(_ error: PostgresError) -> Bool {
+        error.kind == .server && error.sqlState == "42501" && error.constraint == "out_of_scope"
     }
 
     /// The terminal error for a failure that is not the method's own decision.

@@ -164,3 +164,99 @@ enum StoredOutcome {
         throw CallError(.internal, "INTERNAL", "a stored outcome is unreadable")
     }
 }
+
+extension Execution {
+    /// A call whose scope check and effects are SQL (`OneFlush`): BEGIN and its deadline, the
+    /// idempotency lock and lookup, the scope check, the effects with the outcome record and
+    /// audit row, and COMMIT go out in one flush: one round trip and one commit.
+    ///
+    /// The server skips the statements after a failing one and the transaction rolls back, so
+    /// the answer is read off which statement failed (`answer(after:)`). A refusal is then
+    /// stored for replay by a transaction of its own through `mutating`, which takes the
+    /// idempotency lock again, so a concurrent call with the same key still answers first.
+    static func inOneFlush(_ context: CallContext, _ plan: OneFlush) async throws -> CallOutcome {
+        let call = Idempotency.Finished(
+            userID: context.caller.userID, key: context.call.metadata["idempotency-key"] ?? "", request: requestText(context),
+            outcome: "", auditDetails: JSON.object(context.params.object).serialized())
+        let method = context.declaration.name, grants = context.eligibleGrants.map(\.scope)
+        let answer: FlushAnswer = try await context.core.pool.withConnection { connection in
+            var flush: Flush?
+            do {
+                try connection.transaction(deadline: context.call.deadline) { connection in
+                    flush = Flush(
+                        connection: connection,
+                        lookup: Idempotency.begin(connection, method: method, calls: [(call.userID, call.key, call.request)]),
+                        scope: connection.queue(PostgresStatement(
+                            "SELECT require_scope(\(plan.scopes.sql), $\(plan.scopes.parameters.count + 1))",
+                            plan.scopes.parameters + [grants])),
+                        effects: connection.queue(Idempotency.finishing(method: method, call, effects: plan.effects)))
+                }
+                guard let result = try flush.map({ try connection.result(of: $0.effects) })?.first?["result"] else {
+                    throw CallError(.internal, "INTERNAL", "the database did not return the call's result")
+                }
+                return .outcome(.result(result))
+            } catch let error as PostgresError {
+                guard let flush else { throw error }
+                return try flush.answer(after: error, context)
+            }
+        }
+        switch answer {
+        case .outcome(let outcome):
+            return outcome
+        case .refused(let refusal):
+            return try await mutating(context) { _, _ in Staged(target: nil) { throw refusal } }
+        }
+    }
+
+    enum FlushAnswer: Sendable {
+        case outcome(CallOutcome)
+        /// A business refusal, to be stored for replay.
+        case refused(CallError)
+    }
+
+    /// The statements of a one-flush call, each with its own outcome once the flush went out.
+    struct Flush {
+        let connection: PostgresConnection
+        let lookup: Idempotency.Lookup
+        let scope: PostgresPending
+        let effects: PostgresPending
+
+        /// What a flush that failed with `error` answers, in the order a call alone decides:
+        /// the scope before any replay, a stored outcome before the effects' own refusal (the
+        /// effects ran again only to be rolled back), then the effects, then COMMIT.
+        func answer(after error: PostgresError, _ context: CallContext) throws -> FlushAnswer {
+            let stored = try lookup.stored()[0]
+            do {
+                _ = try connection.result(of: scope)
+            } catch let refused as PostgresError {
+                if SchemaRule.isOutOfScope(refused) { throw context.outOfScope }
+                guard let notFound = SchemaRule.businessError(for: refused) else { throw refused }
+                return try stored.map { .outcome(try $0.get()) } ?? .refused(notFound)
+            }
+            if let stored { return .outcome(try stored.get()) }
+            do {
+                _ = try connection.result(of: effects)
+            } catch let refused as PostgresError {
+                guard let refusal = SchemaRule.businessError(for: refused) else { throw refused }
+                return .refused(refusal)
+            }
+            guard let refusal = SchemaRule.businessError(for: error) else { throw error }
+            return .refused(refusal)
+        }
+    }
+}
+
+extension Idempotency {
+    /// A one-flush call's effects with its outcome record and audit row, in one statement: the
+    /// effects run once (a MATERIALIZED CTE), and calls_finish stores `{"result":<their value>}`,
+    /// the form `StoredOutcome` replays. The effects' parameters come first.
+    static func finishing(method: String, _ call: Finished, effects: SQLExpression) -> PostgresStatement {
+        let n = effects.parameters.count
+        return PostgresStatement("""
+            WITH effects AS MATERIALIZED (SELECT (\(effects.sql))::text AS result)
+            SELECT effects.result FROM effects
+            CROSS JOIN LATERAL calls_finish($\(n + 1), ARRAY[$\(n + 2)::bigint], ARRAY[$\(n + 3)::text], ARRAY[$\(n + 4)::text],
+                ARRAY['{"result":' || effects.result || '}'], ARRAY[$\(n + 2)::bigint], ARRAY[$\(n + 5)::jsonb])
+            """, effects.parameters + [method, call.userID, call.key, call.request, call.auditDetails ?? "{}"])
+    }
+}

@@ -52,10 +52,40 @@ public struct GroupMember: Sendable {
     public var input: JSON
 }
 
+/// A SQL expression and its parameters (`$1`... numbered within the expression).
+public struct SQLExpression: Sendable {
+    public var sql: String
+    public var parameters: [any PostgresEncodable]
+
+    public init(_ sql: String, _ parameters: [any PostgresEncodable]) {
+        self.sql = sql
+        self.parameters = parameters
+    }
+}
+
+/// A mutating call whose whole database work is decided in SQL, so that it goes out in one
+/// flush with BEGIN, the idempotency lookup, the outcome record and COMMIT
+/// (`Execution.inOneFlush`, docs/decisions.md "One round trip").
+public struct OneFlush: Sendable {
+    /// text[]: the grant scopes that cover what the call acts on (e.g. `account_scopes($1)`);
+    /// it raises the schema's not-found rule for an object that does not exist.
+    public var scopes: SQLExpression
+    /// jsonb: the effects; its value is the call's result. A refusal is a schema rule
+    /// (`SchemaRule.meanings`), which is stored for replay like any business refusal.
+    public var effects: SQLExpression
+
+    public init(scopes: SQLExpression, effects: SQLExpression) {
+        self.scopes = scopes
+        self.effects = effects
+    }
+}
+
 /// How a method runs.
 public enum MethodHandler: Sendable {
     /// Changes state: one transaction holding the scope check, the idempotency record and the effects.
     case mutating(@Sendable (CallContext, PostgresConnection) throws -> Staged)
+    /// Changes state like `mutating`, with the scope check and the effects in SQL: one round trip.
+    case inOneFlush(@Sendable (CallContext) throws -> OneFlush)
     /// Reads in one transaction (one snapshot).
     case read(@Sendable (CallContext, PostgresConnection) throws -> Staged)
     /// Streams items; the handler authorizes and pages through the database itself.
@@ -82,8 +112,10 @@ public struct MethodDeclaration: Sendable {
     public var grouping: Grouping?
 
     public var isMutating: Bool {
-        if case .mutating = handler { return true }
-        return false
+        switch handler {
+        case .mutating, .inOneFlush: return true
+        default: return false
+        }
     }
 
     public var isStreaming: Bool {
@@ -106,6 +138,9 @@ public struct MethodDeclaration: Sendable {
         self.redactedInStoredOutcome = redactedInStoredOutcome
         self.handler = handler
         self.grouping = grouping
+        if case .inOneFlush = handler {
+            precondition(redactedInStoredOutcome.isEmpty && grouping == nil, "\(name): a one-flush method stores its result as SQL returns it, alone")
+        }
         for reason in reasons {
             precondition(Reasons.codes[reason] != nil, "\(name) declares \(reason), which TreasuryProtocol's Reasons does not register")
         }

@@ -92,6 +92,8 @@ public final class TreasuryService: CallDispatcher {
                 return try await batches.withPermit { try await Execution.mutating(context, stage: stage) }
             }
             return try await Execution.mutating(context, stage: stage)
+        case .inOneFlush(let plan):
+            return try await Execution.inOneFlush(context, try plan(context))
         case .read(let stage):
             return try await Execution.read(context, stage: stage)
         case .streaming(let body):

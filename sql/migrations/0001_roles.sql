@@ -58,15 +58,19 @@ GRANT SELECT ON public.treasury_schema_migrations TO treasury_readonly;
 
 -- Raises the standard rule violation. Used by every rule trigger so that the
 -- SQLSTATE and the CONSTRAINT field are always the same shape.
-CREATE FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text DEFAULT NULL)
+CREATE FUNCTION treasury.raise_rule(p_constraint text, p_message text, p_table text DEFAULT NULL, p_details jsonb DEFAULT NULL)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    IF p_details IS NULL THEN
+        RAISE EXCEPTION '%', p_message
+            USING ERRCODE = 'check_violation', CONSTRAINT = p_constraint, SCHEMA = 'treasury', TABLE = coalesce(p_table, '');
+    END IF;
     RAISE EXCEPTION '%', p_message
-        USING ERRCODE = 'check_violation', CONSTRAINT = p_constraint,
-              SCHEMA = 'treasury', TABLE = coalesce(p_table, '');
+        USING ERRCODE = 'check_violation', CONSTRAINT = p_constraint, SCHEMA = 'treasury', TABLE = coalesce(p_table, ''),
+              DETAIL = p_details::text;
 END
 $$;
-COMMENT ON FUNCTION treasury.raise_rule(text, text, text) IS 'Raises check_violation (23514) with CONSTRAINT = the rule name and the given plain-words message; the single shape of every rule violation.';
+COMMENT ON FUNCTION treasury.raise_rule(text, text, text, jsonb) IS 'Raises check_violation (23514) with CONSTRAINT = the rule name and the given plain-words message, and DETAIL = p_details (a JSON object of the figures involved, which the service passes on as the error''s details); the single shape of every rule violation.';
 
 -- Shared by every append-only table: any UPDATE, DELETE or TRUNCATE is refused.
 CREATE FUNCTION treasury.refuse_change() RETURNS trigger

@@ -160,5 +160,19 @@ GRANT UPDATE (revoked_at) ON treasury.api_tokens TO treasury_app;
 GRANT DELETE ON treasury.grants TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.users_id_seq, treasury.api_tokens_id_seq, treasury.audit_log_id_seq TO treasury_app;
 GRANT SELECT ON treasury.users, treasury.grants, treasury.idempotency_outcomes, treasury.audit_log TO treasury_readonly;
-GRANT EXECUTE ON FUNCTION treasury.calls_begin(text, bigint[], text[], text[]),
+-- The scope check of a call whose whole database work goes out in one flush (the service
+-- cannot look at the object first): which scopes cover the object is the object's function
+-- (account_scopes), which grants the caller holds for the method is the service's.
+CREATE FUNCTION treasury.require_scope(p_object_scopes text[], p_grant_scopes text[]) RETURNS void
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF NOT coalesce(p_object_scopes && p_grant_scopes, false) THEN
+        RAISE EXCEPTION 'the object is outside the caller''s grants'' scope'
+            USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'out_of_scope', SCHEMA = 'treasury';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION treasury.require_scope(text[], text[]) IS 'Refuses (42501, CONSTRAINT out_of_scope) unless one of the caller''s grant scopes (e.g. U:5900001, T:0101, *) is among the scopes that cover the object (e.g. account_scopes); the service maps it to PERMISSION_DENIED/OUT_OF_SCOPE.';
+
+GRANT EXECUTE ON FUNCTION treasury.calls_begin(text, bigint[], text[], text[]), treasury.require_scope(text[], text[]),
     treasury.calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[]) TO treasury_app;

@@ -481,17 +481,20 @@ BEGIN
     END IF;
     IF v_account.status <> 'ACTIVE' THEN
         PERFORM treasury.raise_rule('account_not_active',
-            format('account %s is %s: only an ACTIVE account takes debits or credits', v_account.account_no, v_account.status), 'journal_lines');
+            format('account %s is %s: only an ACTIVE account takes debits or credits', v_account.account_no, v_account.status), 'journal_lines',
+            jsonb_build_object('account', v_account.account_no, 'status', v_account.status));
     END IF;
     IF NEW.currency <> v_account.currency THEN
         PERFORM treasury.raise_rule('account_currency_mismatch',
-            format('line currency %s differs from account %s currency %s', NEW.currency, v_account.account_no, v_account.currency), 'journal_lines');
+            format('line currency %s differs from account %s currency %s', NEW.currency, v_account.account_no, v_account.currency), 'journal_lines',
+            jsonb_build_object('account', v_account.account_no, 'currency', NEW.currency, 'account_currency', v_account.currency));
     END IF;
     v_new_balance := v_account.balance + NEW.credit - NEW.debit;
     IF v_new_balance < 0 THEN
         PERFORM treasury.raise_rule('account_non_negative',
             format('account %s would go to %s: a deposit balance never goes below zero (balance %s, debit %s)',
-                   v_account.account_no, v_new_balance, v_account.balance, NEW.debit), 'journal_lines');
+                   v_account.account_no, v_new_balance, v_account.balance, NEW.debit), 'journal_lines',
+            jsonb_build_object('account', v_account.account_no, 'balance', v_account.balance::text));
     END IF;
     UPDATE treasury.accounts SET balance = v_new_balance WHERE account_no = v_account.account_no;
     NEW.balance_after := v_new_balance;
@@ -649,6 +652,62 @@ COMMENT ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, js
 'Posts one journal entry and its lines in one round trip. p_lines: JSON array of {gl_account, account_no?, currency? (VND), debit?, credit? (whole minor units, number or decimal string), fund?, economic_code?, budget_level?, unit_code?, area_code?, chapter?, sector?, program?, treasury_code?, source?, reserve?, bank_code?}; line_no = position in the array; lines are inserted in account_no order (locks in sorted order, no deadlocks). Returns {"entry_id": "<id>", "posted_at": "<RFC 3339 UTC, Z>", "balances": {"<account_no>": "<balance after>"}}. Every ledger rule applies (entry_balanced at commit).';
 
 ------------------------------------------------------------------------------
+-- Accounts/Transfer: its whole database work in one statement
+------------------------------------------------------------------------------
+-- The grant scopes that cover an account: every grant is checked against these (the service
+-- reads them with the account; require_scope checks them in a one-flush call).
+CREATE FUNCTION treasury.account_scopes(p_account_no text) RETURNS text[]
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_scopes text[];
+BEGIN
+    SELECT ARRAY['*', 'U:' || a.unit_code] || ARRAY(SELECT 'T:' || t FROM unnest(treasury.treasury_ancestors(a.treasury_code)) AS t)
+    INTO v_scopes
+    FROM treasury.accounts a WHERE a.account_no = p_account_no;
+    IF NOT FOUND THEN
+        PERFORM treasury.raise_rule('account_not_found', format('account %s does not exist', p_account_no), 'accounts',
+                                    jsonb_build_object('account', p_account_no));
+    END IF;
+    RETURN v_scopes;
+END
+$$;
+COMMENT ON FUNCTION treasury.account_scopes(text) IS 'The grant scopes that cover an account: *, U:<its unit>, and T:<treasury> for its treasury and each one above it (a treasury grant covers the treasuries under it). Raises account_not_found for an unknown account.';
+
+-- Reads both accounts without locking them: post_entry locks them in account-number order,
+-- and the line trigger refuses an account that is not ACTIVE or would go below zero.
+CREATE FUNCTION treasury.transfer(
+    p_from text, p_to text, p_amount bigint, p_memo text, p_created_by bigint, p_accounting_date date
+) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_from   treasury.accounts%ROWTYPE;
+    v_to     treasury.accounts%ROWTYPE;
+    v_posted jsonb;
+BEGIN
+    SELECT * INTO v_from FROM treasury.accounts a WHERE a.account_no = p_from;
+    SELECT * INTO v_to FROM treasury.accounts a WHERE a.account_no = p_to;
+    IF v_from.account_no IS NULL OR v_to.account_no IS NULL THEN
+        PERFORM treasury.raise_rule('account_not_found',
+            format('account %s does not exist', CASE WHEN v_from.account_no IS NULL THEN p_from ELSE p_to END), 'accounts',
+            jsonb_build_object('account', CASE WHEN v_from.account_no IS NULL THEN p_from ELSE p_to END));
+    END IF;
+    IF v_from.currency <> v_to.currency THEN
+        PERFORM treasury.raise_rule('account_currency_mismatch',
+            format('account %s holds %s, %s holds %s', p_from, v_from.currency, p_to, v_to.currency), 'journal_lines',
+            jsonb_build_object('from_currency', v_from.currency, 'to_currency', v_to.currency));
+    END IF;
+    v_posted := treasury.post_entry(p_accounting_date, 'TRANSFER', NULL, v_from.treasury_code, p_memo, p_created_by, jsonb_build_array(
+        jsonb_build_object('gl_account', '3711', 'account_no', p_from, 'currency', v_from.currency, 'debit', p_amount,
+                           'unit_code', v_from.unit_code, 'treasury_code', v_from.treasury_code),
+        jsonb_build_object('gl_account', '3711', 'account_no', p_to, 'currency', v_to.currency, 'credit', p_amount,
+                           'unit_code', v_to.unit_code, 'treasury_code', v_to.treasury_code)));
+    RETURN jsonb_build_object('entry_id', v_posted->'entry_id',
+                              'from_balance', v_posted->'balances'->p_from, 'to_balance', v_posted->'balances'->p_to);
+END
+$$;
+COMMENT ON FUNCTION treasury.transfer(text, text, bigint, text, bigint, date) IS 'Accounts/Transfer''s effects: debits p_from and credits p_to by p_amount (GL 3711, each line with its account''s unit and treasury) in one entry dated p_accounting_date. Refuses account_not_found and account_currency_mismatch itself; the ledger''s rules refuse the rest (account_not_active, account_non_negative, period_closed). Returns {"entry_id", "from_balance", "to_balance"} (decimal strings).';
+
+------------------------------------------------------------------------------
 -- Bank transactions
 ------------------------------------------------------------------------------
 CREATE TABLE treasury.bank_transactions (
@@ -695,6 +754,7 @@ GRANT INSERT ON treasury.accounts, treasury.journal_entries, treasury.journal_li
 GRANT UPDATE ON treasury.accounts, treasury.periods TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.account_no_seq, treasury.journal_entries_id_seq, treasury.journal_lines_id_seq TO treasury_app;
 GRANT EXECUTE ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, jsonb), treasury.next_account_no(),
+    treasury.account_scopes(text), treasury.transfer(text, text, bigint, text, bigint, date),
     treasury.entry_problem(bigint), treasury.json_amount(jsonb, text) TO treasury_app;
 -- arm_deferred_check runs as its owner (it writes deferred_checks, which no caller may write):
 -- only the role whose inserts arm the checks may call it, not every role (PostgreSQL's default).

@@ -12,11 +12,12 @@ struct AccountRecord: Sendable {
     var status: String
     var balance: Int64
     var openedAt: String
-    var treasuryChain: [String]
+    /// The grant scopes that cover it (the schema's account_scopes, which a one-flush call checks too).
+    var scopes: [String]
 
     static let columns = """
         a.account_no, a.unit_code, a.treasury_code, a.currency, a.status, a.balance,
-        \(SQL.timestamp("a.opened_at", as: "opened_at")), treasury_ancestors(a.treasury_code) AS chain
+        \(SQL.timestamp("a.opened_at", as: "opened_at")), account_scopes(a.account_no) AS scopes
         """
 
     init(_ row: PostgresRow) throws {
@@ -27,10 +28,10 @@ struct AccountRecord: Sendable {
         status = try row.decode(String.self, "status")
         balance = try row.decode(Int64.self, "balance")
         openedAt = try row.decode(String.self, "opened_at")
-        treasuryChain = SQL.codes(row["chain"])
+        scopes = SQL.codes(row["scopes"])
     }
 
-    var target: AccessTarget { .treasury(treasuryChain, unit: unitCode) }
+    var target: AccessTarget { AccessTarget(scopes: Set(scopes)) }
 
     var json: JSON {
         .object([
@@ -215,46 +216,19 @@ enum AccountMethods {
         params: [Field("from_account", accountNo), Field("to_account", accountNo), Field("amount", .money),
                  .optional("memo", .string(.text, maximumLength: 500))],
         reasons: ["ACCOUNT_NOT_FOUND", "INSUFFICIENT_FUNDS", "ACCOUNT_NOT_ACTIVE", "CURRENCY_MISMATCH", "PERIOD_CLOSED"],
-        handler: .mutating { context, connection in
+        // The whole of it is SQL (treasury.transfer): one round trip. The schema's rules refuse
+        // what is wrong with the accounts (account_not_active, account_non_negative, period_closed).
+        handler: .inOneFlush { context in
             let fromNo = context.params.string("from_account"), toNo = context.params.string("to_account")
             guard fromNo != toNo else {
                 throw CallError.field("params.to_account", "FIELD_INVALID", "a transfer needs two different accounts")
             }
-            // Read without locking: the posting locks both accounts (in account-number order)
-            // only for its own statement and the COMMIT, and the schema refuses what a
-            // concurrent change made wrong meanwhile (account_non_negative, account_not_active,
-            // mapped to the same reasons as the checks below).
-            let accounts = try AccountRecord.load(connection, [fromNo, toNo])
-            guard let from = accounts[fromNo] else { return Staged(target: nil) { throw AccountRecord.notFound(fromNo) } }
-            return Staged(target: from.target) {
-                guard let to = accounts[toNo] else { throw AccountRecord.notFound(toNo) }
-                return try performTransfer(context, connection, from: from, to: to)
-            }
+            return OneFlush(
+                scopes: SQLExpression("account_scopes($1)", [fromNo]),
+                effects: SQLExpression("transfer($1, $2, $3, $4, $5, $6::date)", [
+                    fromNo, toNo, context.params.money("amount"), context.params.optionalString("memo"),
+                    context.caller.userID, context.today.description]))
         })
-
-    static func performTransfer(_ context: CallContext, _ connection: PostgresConnection, from: AccountRecord, to: AccountRecord) throws -> JSON {
-        try from.requireActive()
-        try to.requireActive()
-        guard from.currency == to.currency else {
-            throw CallError(.failedPrecondition, "CURRENCY_MISMATCH", "account \(from.accountNo) holds \(from.currency), \(to.accountNo) holds \(to.currency)",
-                            details: ["from_currency": .string(from.currency), "to_currency": .string(to.currency)])
-        }
-        let amount = context.params.money("amount")
-        guard from.balance >= amount else {
-            throw CallError(.failedPrecondition, "INSUFFICIENT_FUNDS", "account \(from.accountNo) holds \(from.balance), transfer needs \(amount)",
-                            details: ["account": .string(from.accountNo), "balance": .money(from.balance)])
-        }
-        // A closed period is the schema's decision (period_closed, mapped to PERIOD_CLOSED).
-        let posted = try Ledger.post(connection, context, sourceKind: "TRANSFER", sourceID: nil, treasury: from.treasuryCode,
-                                     memo: context.params.optionalString("memo"), lines: [
-            Ledger.Line(glAccount: "3711", accountNo: from.accountNo, debit: amount, currency: from.currency,
-                        segments: ["unit_code": from.unitCode, "treasury_code": from.treasuryCode]),
-            Ledger.Line(glAccount: "3711", accountNo: to.accountNo, credit: amount, currency: to.currency,
-                        segments: ["unit_code": to.unitCode, "treasury_code": to.treasuryCode]),
-        ])
-        return .object(["entry_id": .string(posted.entryID), "from_balance": .money(posted.balances[from.accountNo] ?? 0),
-                        "to_balance": .money(posted.balances[to.accountNo] ?? 0)])
-    }
 
     static let freeze = MethodDeclaration(
         "treasury.v1.Accounts/Freeze", "Freezes an active account: it then takes no debit and no credit.",

@@ -166,9 +166,10 @@ struct LedgerModel: Sendable {
 
     /// A transfer from one of the client's accounts to another of its own (`to`) or to another
     /// client's inbox (`to` nil: the inbox's owner books the credit once the server confirms it).
+    /// The schema decides both refusals: the entry's date (period_closed) before its lines' balances.
     mutating func transfer(from: String, to: String?, _ amount: Int64) -> Predicted {
-        if balances[from, default: 0] < amount { return .refused("INSUFFICIENT_FUNDS") }
         if periodClosed { return .refused("PERIOD_CLOSED") }
+        if balances[from, default: 0] < amount { return .refused("INSUFFICIENT_FUNDS") }
         balances[from, default: 0] -= amount
         if let to { balances[to, default: 0] += amount }
         post(debit: "3711", credit: "3711", amount)
