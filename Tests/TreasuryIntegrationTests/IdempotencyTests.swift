@@ -31,6 +31,28 @@ import TreasuryProtocol
         #expect(try await world.balance(from) == 1_010)
     }
 
+    /// Transfer decides its scope in the same flush as the replay lookup: a stored outcome is
+    /// still answered only to a caller whose grants cover the account (PROTOCOL.md).
+    @Test func aStoredOutcomeIsNotReplayedOnceTheCallersGrantsNoLongerCoverTheAccount() async throws {
+        let world = try await World.make(try await TestEnvironment.get())
+        let from = try await world.account(balance: 1_000), to = try await world.account()
+        let params: JSONObject = ["from_account": .string(from), "to_account": .string(to), "amount": .string("300")]
+        let key = UUID().uuidString
+        let first = try await world.accountant.mutate("treasury.v1.Accounts/Transfer", params, key: key)
+        #expect(first.error == nil)
+        // World names its accountant unit_accountant-<n>, its unit 9<n, six digits>.
+        let accountant = "unit_accountant-\(Int(world.unit.dropFirst())!)"
+        try await world.admin.must("treasury.v1.Admin/Grant", [
+            "username": .string(accountant), "role": .string("UNIT_ACCOUNTANT"), "scope": .string("U:0000000")])
+        try await world.admin.must("treasury.v1.Admin/Revoke", [
+            "username": .string(accountant), "role": .string("UNIT_ACCOUNTANT"), "scope": .string("U:\(world.unit)")])
+        let second = try await world.accountant.mutate("treasury.v1.Accounts/Transfer", params, key: key)
+        #expect(second.code == "PERMISSION_DENIED")
+        #expect(second.reason == "OUT_OF_SCOPE")
+        #expect(try await world.balance(from) == 700)
+        #expect(try await world.balance(to) == 300)
+    }
+
     @Test func aKeyReusedWithOtherParamsIsRefusedAndHasNoEffect() async throws {
         let world = try await World.make(try await TestEnvironment.get())
         let from = try await world.account(balance: 1_000), to = try await world.account()
