@@ -758,13 +758,18 @@ BEGIN
     FROM (SELECT DISTINCT hashtextextended(u || E'\n' || p_method || E'\n' || k, 0) AS lock_hash
           FROM unnest(p_user_ids, p_keys) AS call(u, k) ORDER BY 1 OFFSET 0) AS locks;
 
-    -- One primary-key probe per call (LATERAL ... OFFSET 0 cannot become a join): a cached
-    -- plan made while the table was small would otherwise hash-join every stored outcome.
-    RETURN QUERY
-    SELECT call.ord, stored.outcome, stored.request_hash = sha256(convert_to(call.request, 'UTF8'))
-    FROM unnest(p_user_ids, p_keys, p_requests) WITH ORDINALITY AS call(user_id, key, request, ord)
-    JOIN LATERAL (SELECT o.outcome, o.request_hash FROM treasury.idempotency_outcomes o
-                  WHERE o.user_id = call.user_id AND o.method = p_method AND o.key = call.key OFFSET 0) AS stored ON true;
+    -- One primary-key probe per call, a statement with a generic plan: a set-returning query
+    -- over the arrays would be planned anew on every call (its custom plans look cheaper).
+    FOR i IN 1 .. coalesce(cardinality(p_user_ids), 0) LOOP
+        SELECT o.outcome, o.request_hash = sha256(convert_to(p_requests[i], 'UTF8'))
+        INTO outcome, same_request
+        FROM treasury.idempotency_outcomes o
+        WHERE o.user_id = p_user_ids[i] AND o.method = p_method AND o.key = p_keys[i];
+        IF FOUND THEN
+            ord := i;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
 END
 $$;
 
@@ -992,7 +997,7 @@ CREATE FUNCTION treasury.collections_arm_shares_check() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM new_rows) THEN
+    IF EXISTS (SELECT 1 FROM new_rows) AND NOT treasury.deferred_check_armed('collection_shares_sum') THEN
         PERFORM treasury.arm_deferred_check('collection_shares_sum');
     END IF;
     RETURN NULL;
@@ -1016,6 +1021,7 @@ COMMENT ON FUNCTION treasury.collections_arm_shares_check() IS 'Statement trigge
 CREATE FUNCTION treasury.collections_shares_check() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET enable_seqscan TO 'off'
     AS $$
 DECLARE
     v_id bigint;
@@ -1178,6 +1184,28 @@ COMMENT ON FUNCTION treasury.commitments_guard() IS 'Trigger function on commitm
 
 
 --
+-- Name: deferred_check_armed(text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.deferred_check_armed(p_rule text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM treasury.deferred_checks d WHERE d.txid = pg_current_xact_id() AND d.rule = p_rule);
+END
+$$;
+
+
+ALTER FUNCTION treasury.deferred_check_armed(p_rule text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION deferred_check_armed(p_rule text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.deferred_check_armed(p_rule text) IS 'True when the deferred check p_rule is queued for the current transaction and has not run yet (its deferred_checks row exists); the statement triggers call arm_deferred_check only otherwise.';
+
+
+--
 -- Name: deferred_checks_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -1259,6 +1287,7 @@ COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: 
 CREATE FUNCTION treasury.entries_balanced_check() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET enable_seqscan TO 'off'
     AS $$
 DECLARE
     v_id bigint;
@@ -1378,7 +1407,7 @@ BEGIN
             format('accounting date %s falls in closed period %s: nothing posts into a closed month', v_date,
                    to_char(v_date, 'YYYY-MM')), 'journal_entries');
     END IF;
-    IF EXISTS (SELECT 1 FROM new_entries) THEN
+    IF EXISTS (SELECT 1 FROM new_entries) AND NOT treasury.deferred_check_armed('entry_balanced') THEN
         PERFORM treasury.arm_deferred_check('entry_balanced');
     END IF;
     RETURN NULL;
@@ -1450,7 +1479,7 @@ BEGIN
         PERFORM treasury.raise_rule('line_subledger',
             format('a line on GL %s %s an account_no', v_gl, CASE WHEN v_sub THEN 'needs' ELSE 'must not have' END), 'journal_lines');
     END IF;
-    IF EXISTS (SELECT 1 FROM new_lines) THEN
+    IF EXISTS (SELECT 1 FROM new_lines) AND NOT treasury.deferred_check_armed('entry_balanced') THEN
         PERFORM treasury.arm_deferred_check('entry_balanced');
     END IF;
     RETURN NULL;
@@ -1475,53 +1504,37 @@ CREATE FUNCTION treasury.journal_lines_before_insert() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    v_created_txid xid8;
-    v_subledger    boolean;
-    v_account      treasury.accounts%ROWTYPE;
-    v_new_balance  bigint;
+    v_status   text;
+    v_currency text;
+    v_balance  bigint;
 BEGIN
-    SELECT e.created_txid INTO v_created_txid FROM treasury.journal_entries e WHERE e.id = NEW.entry_id;
-    IF FOUND AND v_created_txid <> pg_current_xact_id() THEN
-        PERFORM treasury.raise_rule('entry_closed_for_lines',
-            format('journal entry %s was posted by an earlier transaction: it cannot gain lines (post a new entry instead)', NEW.entry_id), 'journal_lines');
-    END IF;
-
-    SELECT g.subledger INTO v_subledger FROM treasury.gl_accounts g WHERE g.code = NEW.gl_account;
-    IF FOUND AND v_subledger <> (NEW.account_no IS NOT NULL) THEN
-        PERFORM treasury.raise_rule('line_subledger',
-            format('a line on GL %s %s an account_no', NEW.gl_account,
-                   CASE WHEN v_subledger THEN 'needs' ELSE 'must not have' END), 'journal_lines');
-    END IF;
-
     IF NEW.account_no IS NULL THEN
         NEW.balance_after := NULL;
         RETURN NEW;
     END IF;
-
-    -- The lock serialises every posting to this account.
-    SELECT * INTO v_account FROM treasury.accounts a WHERE a.account_no = NEW.account_no FOR UPDATE;
+    UPDATE treasury.accounts a SET balance = a.balance + NEW.credit - NEW.debit
+    WHERE a.account_no = NEW.account_no
+    RETURNING a.status, a.currency, a.balance INTO v_status, v_currency, v_balance;
     IF NOT FOUND THEN
         RETURN NEW; -- the foreign key reports the unknown account
     END IF;
-    IF v_account.status <> 'ACTIVE' THEN
+    IF v_status <> 'ACTIVE' THEN
         PERFORM treasury.raise_rule('account_not_active',
-            format('account %s is %s: only an ACTIVE account takes debits or credits', v_account.account_no, v_account.status), 'journal_lines',
-            jsonb_build_object('account', v_account.account_no, 'status', v_account.status));
+            format('account %s is %s: only an ACTIVE account takes debits or credits', NEW.account_no, v_status), 'journal_lines',
+            jsonb_build_object('account', NEW.account_no, 'status', v_status));
     END IF;
-    IF NEW.currency <> v_account.currency THEN
+    IF NEW.currency <> v_currency THEN
         PERFORM treasury.raise_rule('account_currency_mismatch',
-            format('line currency %s differs from account %s currency %s', NEW.currency, v_account.account_no, v_account.currency), 'journal_lines',
-            jsonb_build_object('account', v_account.account_no, 'currency', NEW.currency, 'account_currency', v_account.currency));
+            format('line currency %s differs from account %s currency %s', NEW.currency, NEW.account_no, v_currency), 'journal_lines',
+            jsonb_build_object('account', NEW.account_no, 'currency', NEW.currency, 'account_currency', v_currency));
     END IF;
-    v_new_balance := v_account.balance + NEW.credit - NEW.debit;
-    IF v_new_balance < 0 THEN
+    IF v_balance < 0 THEN
         PERFORM treasury.raise_rule('account_non_negative',
             format('account %s would go to %s: a deposit balance never goes below zero (balance %s, debit %s)',
-                   v_account.account_no, v_new_balance, v_account.balance, NEW.debit), 'journal_lines',
-            jsonb_build_object('account', v_account.account_no, 'balance', v_account.balance::text));
+                   NEW.account_no, v_balance, v_balance - NEW.credit + NEW.debit, NEW.debit), 'journal_lines',
+            jsonb_build_object('account', NEW.account_no, 'balance', (v_balance - NEW.credit + NEW.debit)::text));
     END IF;
-    UPDATE treasury.accounts SET balance = v_new_balance WHERE account_no = v_account.account_no;
-    NEW.balance_after := v_new_balance;
+    NEW.balance_after := v_balance;
     -- Taken after the lock, so id order is posting order for this account.
     NEW.id := nextval('treasury.journal_lines_id_seq');
     RETURN NEW;
@@ -1535,7 +1548,7 @@ ALTER FUNCTION treasury.journal_lines_before_insert() OWNER TO treasury_owner;
 -- Name: FUNCTION journal_lines_before_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.journal_lines_before_insert() IS 'Trigger function: a line only joins an entry of the same transaction (entry_closed_for_lines); subledger GL lines name an account (line_subledger); for an account line: lock the account, require ACTIVE, same currency, non-negative result, update the balance, set balance_after.';
+COMMENT ON FUNCTION treasury.journal_lines_before_insert() IS 'Trigger function for an account line: moves the account''s balance (its row lock serialises postings to the account) and refuses unless the account is ACTIVE (account_not_active), in the line''s currency (account_currency_mismatch) and not below zero after it (account_non_negative); sets balance_after and takes the line id after the lock.';
 
 
 --
@@ -2139,10 +2152,8 @@ CREATE FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, 
     AS $$
 DECLARE
     v_entry    treasury.journal_entries%ROWTYPE;
-    v_line     record;
     v_unknown  text;
-    v_balances jsonb := '{}'::jsonb;
-    v_after    bigint;
+    v_balances jsonb;
 BEGIN
     IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) < 2 THEN
         RAISE EXCEPTION 'p_lines must be a JSON array of at least 2 line objects' USING ERRCODE = 'invalid_parameter_value';
@@ -2161,27 +2172,25 @@ BEGIN
     VALUES (p_accounting_date, p_source_kind, p_source_id, p_treasury_code, p_memo, p_created_by)
     RETURNING * INTO v_entry;
 
-    -- Sorted by account_no so that concurrent postings lock accounts in one order.
-    INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, account_no, currency, debit, credit,
-        fund, economic_code, budget_level, unit_code, area_code, chapter, sector, program, treasury_code,
-        source, reserve, bank_code)
-    SELECT v_entry.id, e.ord::int, e.obj->>'gl_account', e.obj->>'account_no', coalesce(e.obj->>'currency', 'VND'),
-        treasury.json_amount(e.obj->'debit', format('line %s debit', e.ord)),
-        treasury.json_amount(e.obj->'credit', format('line %s credit', e.ord)),
-        e.obj->>'fund', e.obj->>'economic_code', e.obj->>'budget_level', e.obj->>'unit_code', e.obj->>'area_code',
-        e.obj->>'chapter', e.obj->>'sector', e.obj->>'program', e.obj->>'treasury_code', e.obj->>'source',
-        e.obj->>'reserve', e.obj->>'bank_code'
-    FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e(obj, ord)
-    ORDER BY e.obj->>'account_no' NULLS LAST, e.ord;
-
-    FOR v_line IN
-        SELECT DISTINCT ON (l.account_no) l.account_no, l.balance_after
-        FROM treasury.journal_lines l
-        WHERE l.entry_id = v_entry.id AND l.account_no IS NOT NULL
-        ORDER BY l.account_no, l.id DESC
-    LOOP
-        v_balances := v_balances || jsonb_build_object(v_line.account_no, v_line.balance_after::text);
-    END LOOP;
+    -- Sorted by account_no so that concurrent postings lock accounts in one order. Each
+    -- account's balance after its last line of the entry comes back with the insert.
+    WITH inserted AS (
+        INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, account_no, currency, debit, credit,
+            fund, economic_code, budget_level, unit_code, area_code, chapter, sector, program, treasury_code,
+            source, reserve, bank_code)
+        SELECT v_entry.id, e.ord::int, e.obj->>'gl_account', e.obj->>'account_no', coalesce(e.obj->>'currency', 'VND'),
+            treasury.json_amount(e.obj->'debit', format('line %s debit', e.ord)),
+            treasury.json_amount(e.obj->'credit', format('line %s credit', e.ord)),
+            e.obj->>'fund', e.obj->>'economic_code', e.obj->>'budget_level', e.obj->>'unit_code', e.obj->>'area_code',
+            e.obj->>'chapter', e.obj->>'sector', e.obj->>'program', e.obj->>'treasury_code', e.obj->>'source',
+            e.obj->>'reserve', e.obj->>'bank_code'
+        FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e(obj, ord)
+        ORDER BY e.obj->>'account_no' NULLS LAST, e.ord
+        RETURNING id, account_no, balance_after
+    )
+    SELECT coalesce(jsonb_object_agg(last.account_no, last.balance_after::text), '{}'::jsonb) INTO v_balances
+    FROM (SELECT DISTINCT ON (i.account_no) i.account_no, i.balance_after
+          FROM inserted i WHERE i.account_no IS NOT NULL ORDER BY i.account_no, i.id DESC) AS last;
 
     RETURN jsonb_build_object(
         'entry_id', v_entry.id::text,
@@ -3002,16 +3011,20 @@ COMMENT ON FUNCTION treasury.transfer(p_from text, p_to text, p_amount bigint, p
 CREATE FUNCTION treasury.treasury_ancestors(p_code text) RETURNS text[]
     LANGUAGE plpgsql STABLE
     AS $$
+DECLARE
+    v_chain  text[] := ARRAY[]::text[];
+    v_code   text := p_code;
+    v_parent text;
 BEGIN
-    RETURN (
-        WITH RECURSIVE chain (code, parent_code, depth) AS (
-            SELECT t.code, t.parent_code, 1 FROM treasury.treasuries t WHERE t.code = p_code
-            UNION ALL
-            SELECT t.code, t.parent_code, c.depth + 1
-            FROM chain c JOIN treasury.treasuries t ON t.code = c.parent_code
-            WHERE c.depth < 1000
-        )
-        SELECT coalesce(array_agg(code ORDER BY depth), ARRAY[]::text[]) FROM chain);
+    -- One primary-key probe per level, up to the root (refuse_tree_cycle keeps the tree a tree;
+    -- the depth bound only guards against a damaged one).
+    WHILE v_code IS NOT NULL AND cardinality(v_chain) < 1000 LOOP
+        SELECT t.parent_code INTO v_parent FROM treasury.treasuries t WHERE t.code = v_code;
+        EXIT WHEN NOT FOUND;
+        v_chain := v_chain || v_code;
+        v_code := v_parent;
+    END LOOP;
+    RETURN v_chain;
 END
 $$;
 
@@ -8565,6 +8578,14 @@ GRANT ALL ON FUNCTION treasury.collection_content(p_collected_on text, p_payer_t
 --
 
 GRANT ALL ON FUNCTION treasury.collection_results(p_items treasury.collection_batch_item[], p_recorded integer[]) TO treasury_app;
+
+
+--
+-- Name: FUNCTION deferred_check_armed(p_rule text); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.deferred_check_armed(p_rule text) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.deferred_check_armed(p_rule text) TO treasury_readonly;
 
 
 --

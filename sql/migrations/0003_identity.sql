@@ -126,13 +126,18 @@ BEGIN
     FROM (SELECT DISTINCT hashtextextended(u || E'\n' || p_method || E'\n' || k, 0) AS lock_hash
           FROM unnest(p_user_ids, p_keys) AS call(u, k) ORDER BY 1 OFFSET 0) AS locks;
 
-    -- One primary-key probe per call (LATERAL ... OFFSET 0 cannot become a join): a cached
-    -- plan made while the table was small would otherwise hash-join every stored outcome.
-    RETURN QUERY
-    SELECT call.ord, stored.outcome, stored.request_hash = sha256(convert_to(call.request, 'UTF8'))
-    FROM unnest(p_user_ids, p_keys, p_requests) WITH ORDINALITY AS call(user_id, key, request, ord)
-    JOIN LATERAL (SELECT o.outcome, o.request_hash FROM treasury.idempotency_outcomes o
-                  WHERE o.user_id = call.user_id AND o.method = p_method AND o.key = call.key OFFSET 0) AS stored ON true;
+    -- One primary-key probe per call, a statement with a generic plan: a set-returning query
+    -- over the arrays would be planned anew on every call (its custom plans look cheaper).
+    FOR i IN 1 .. coalesce(cardinality(p_user_ids), 0) LOOP
+        SELECT o.outcome, o.request_hash = sha256(convert_to(p_requests[i], 'UTF8'))
+        INTO outcome, same_request
+        FROM treasury.idempotency_outcomes o
+        WHERE o.user_id = p_user_ids[i] AND o.method = p_method AND o.key = p_keys[i];
+        IF FOUND THEN
+            ord := i;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION treasury.calls_begin(text, bigint[], text[], text[]) IS 'Starts mutating calls of one method (one per array position): takes each call''s idempotency lock (user, method, key) until the end of the transaction and returns, for calls that already have a stored outcome, their position (ord, from 1), the outcome and whether the stored request is the same (false: the key was used with other params).';

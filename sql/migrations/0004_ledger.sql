@@ -345,6 +345,20 @@ END
 $$;
 COMMENT ON FUNCTION treasury.arm_deferred_check(text) IS 'Inserts (current transaction, p_rule) into deferred_checks if absent, which queues the deferred constraint trigger p_rule once for the transaction. Called by the statement triggers, as the inserting role; calling it by hand only adds a check.';
 
+-- Whether the check is queued and has not run yet: only arm_deferred_check writes the row and
+-- only the check itself removes it, so its presence means exactly that. A probe is cheaper
+-- than a second arm_deferred_check call in the same transaction (its owner switch and
+-- search_path).
+-- PL/pgSQL: an SQL function with a sub-select is not inlined, so it would be parsed and
+-- planned on every call.
+CREATE FUNCTION treasury.deferred_check_armed(p_rule text) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM treasury.deferred_checks d WHERE d.txid = pg_current_xact_id() AND d.rule = p_rule);
+END
+$$;
+COMMENT ON FUNCTION treasury.deferred_check_armed(text) IS 'True when the deferred check p_rule is queued for the current transaction and has not run yet (its deferred_checks row exists); the statement triggers call arm_deferred_check only otherwise.';
+
 ------------------------------------------------------------------------------
 -- entry_balanced: one set-based check per transaction, at COMMIT
 ------------------------------------------------------------------------------
@@ -364,9 +378,11 @@ $$;
 COMMENT ON FUNCTION treasury.entry_problem(bigint) IS 'NULL when the entry has at least 2 lines and balances per currency; otherwise a sentence saying what is wrong.';
 
 -- Each entry's lines are read by index (LATERAL): the cost depends on the
--- transaction's entries, not on the size of journal_lines.
+-- transaction's entries, not on the size of journal_lines. enable_seqscan = off: a plan
+-- cached while deferred_checks or journal_entries was nearly empty would otherwise keep
+-- scanning them whole (deferred_checks holds a dead row per transaction between vacuums).
 CREATE FUNCTION treasury.entries_balanced_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off AS $$
 DECLARE
     v_id bigint;
 BEGIN
@@ -430,7 +446,7 @@ BEGIN
             format('accounting date %s falls in closed period %s: nothing posts into a closed month', v_date,
                    to_char(v_date, 'YYYY-MM')), 'journal_entries');
     END IF;
-    IF EXISTS (SELECT 1 FROM new_entries) THEN
+    IF EXISTS (SELECT 1 FROM new_entries) AND NOT treasury.deferred_check_armed('entry_balanced') THEN
         PERFORM treasury.arm_deferred_check('entry_balanced');
     END IF;
     RETURN NULL;
@@ -448,65 +464,52 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.journal_e
 ------------------------------------------------------------------------------
 -- journal_lines: per-row trigger only for account lines, the rest per statement
 ------------------------------------------------------------------------------
+-- One statement per account line: the UPDATE takes the account's row lock (which serialises
+-- every posting to the account) and moves the balance; the checks then read what it returned,
+-- and a refusal undoes it with the statement. Which entry a line may join and which GL needs an
+-- account are checked per statement (journal_lines_after_insert), for every line alike.
 CREATE FUNCTION treasury.journal_lines_before_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_created_txid xid8;
-    v_subledger    boolean;
-    v_account      treasury.accounts%ROWTYPE;
-    v_new_balance  bigint;
+    v_status   text;
+    v_currency text;
+    v_balance  bigint;
 BEGIN
-    SELECT e.created_txid INTO v_created_txid FROM treasury.journal_entries e WHERE e.id = NEW.entry_id;
-    IF FOUND AND v_created_txid <> pg_current_xact_id() THEN
-        PERFORM treasury.raise_rule('entry_closed_for_lines',
-            format('journal entry %s was posted by an earlier transaction: it cannot gain lines (post a new entry instead)', NEW.entry_id), 'journal_lines');
-    END IF;
-
-    SELECT g.subledger INTO v_subledger FROM treasury.gl_accounts g WHERE g.code = NEW.gl_account;
-    IF FOUND AND v_subledger <> (NEW.account_no IS NOT NULL) THEN
-        PERFORM treasury.raise_rule('line_subledger',
-            format('a line on GL %s %s an account_no', NEW.gl_account,
-                   CASE WHEN v_subledger THEN 'needs' ELSE 'must not have' END), 'journal_lines');
-    END IF;
-
     IF NEW.account_no IS NULL THEN
         NEW.balance_after := NULL;
         RETURN NEW;
     END IF;
-
-    -- The lock serialises every posting to this account.
-    SELECT * INTO v_account FROM treasury.accounts a WHERE a.account_no = NEW.account_no FOR UPDATE;
+    UPDATE treasury.accounts a SET balance = a.balance + NEW.credit - NEW.debit
+    WHERE a.account_no = NEW.account_no
+    RETURNING a.status, a.currency, a.balance INTO v_status, v_currency, v_balance;
     IF NOT FOUND THEN
         RETURN NEW; -- the foreign key reports the unknown account
     END IF;
-    IF v_account.status <> 'ACTIVE' THEN
+    IF v_status <> 'ACTIVE' THEN
         PERFORM treasury.raise_rule('account_not_active',
-            format('account %s is %s: only an ACTIVE account takes debits or credits', v_account.account_no, v_account.status), 'journal_lines',
-            jsonb_build_object('account', v_account.account_no, 'status', v_account.status));
+            format('account %s is %s: only an ACTIVE account takes debits or credits', NEW.account_no, v_status), 'journal_lines',
+            jsonb_build_object('account', NEW.account_no, 'status', v_status));
     END IF;
-    IF NEW.currency <> v_account.currency THEN
+    IF NEW.currency <> v_currency THEN
         PERFORM treasury.raise_rule('account_currency_mismatch',
-            format('line currency %s differs from account %s currency %s', NEW.currency, v_account.account_no, v_account.currency), 'journal_lines',
-            jsonb_build_object('account', v_account.account_no, 'currency', NEW.currency, 'account_currency', v_account.currency));
+            format('line currency %s differs from account %s currency %s', NEW.currency, NEW.account_no, v_currency), 'journal_lines',
+            jsonb_build_object('account', NEW.account_no, 'currency', NEW.currency, 'account_currency', v_currency));
     END IF;
-    v_new_balance := v_account.balance + NEW.credit - NEW.debit;
-    IF v_new_balance < 0 THEN
+    IF v_balance < 0 THEN
         PERFORM treasury.raise_rule('account_non_negative',
             format('account %s would go to %s: a deposit balance never goes below zero (balance %s, debit %s)',
-                   v_account.account_no, v_new_balance, v_account.balance, NEW.debit), 'journal_lines',
-            jsonb_build_object('account', v_account.account_no, 'balance', v_account.balance::text));
+                   NEW.account_no, v_balance, v_balance - NEW.credit + NEW.debit, NEW.debit), 'journal_lines',
+            jsonb_build_object('account', NEW.account_no, 'balance', (v_balance - NEW.credit + NEW.debit)::text));
     END IF;
-    UPDATE treasury.accounts SET balance = v_new_balance WHERE account_no = v_account.account_no;
-    NEW.balance_after := v_new_balance;
+    NEW.balance_after := v_balance;
     -- Taken after the lock, so id order is posting order for this account.
     NEW.id := nextval('treasury.journal_lines_id_seq');
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.journal_lines_before_insert() IS 'Trigger function: a line only joins an entry of the same transaction (entry_closed_for_lines); subledger GL lines name an account (line_subledger); for an account line: lock the account, require ACTIVE, same currency, non-negative result, update the balance, set balance_after.';
--- The row trigger runs only where it has work: an account line (lock, status,
--- currency, non-negative balance, balance_after, id after the lock), or a line
--- without account that names a balance_after (which it forces back to NULL).
+COMMENT ON FUNCTION treasury.journal_lines_before_insert() IS 'Trigger function for an account line: moves the account''s balance (its row lock serialises postings to the account) and refuses unless the account is ACTIVE (account_not_active), in the line''s currency (account_currency_mismatch) and not below zero after it (account_non_negative); sets balance_after and takes the line id after the lock.';
+-- The row trigger runs only where it has work: an account line, or a line without account
+-- that names a balance_after (which it forces back to NULL).
 CREATE TRIGGER journal_lines_before_insert BEFORE INSERT ON treasury.journal_lines
     FOR EACH ROW WHEN (NEW.account_no IS NOT NULL OR NEW.balance_after IS NOT NULL)
     EXECUTE FUNCTION treasury.journal_lines_before_insert();
@@ -540,7 +543,7 @@ BEGIN
         PERFORM treasury.raise_rule('line_subledger',
             format('a line on GL %s %s an account_no', v_gl, CASE WHEN v_sub THEN 'needs' ELSE 'must not have' END), 'journal_lines');
     END IF;
-    IF EXISTS (SELECT 1 FROM new_lines) THEN
+    IF EXISTS (SELECT 1 FROM new_lines) AND NOT treasury.deferred_check_armed('entry_balanced') THEN
         PERFORM treasury.arm_deferred_check('entry_balanced');
     END IF;
     RETURN NULL;
@@ -598,10 +601,8 @@ CREATE FUNCTION treasury.post_entry(
 LANGUAGE plpgsql AS $$
 DECLARE
     v_entry    treasury.journal_entries%ROWTYPE;
-    v_line     record;
     v_unknown  text;
-    v_balances jsonb := '{}'::jsonb;
-    v_after    bigint;
+    v_balances jsonb;
 BEGIN
     IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) < 2 THEN
         RAISE EXCEPTION 'p_lines must be a JSON array of at least 2 line objects' USING ERRCODE = 'invalid_parameter_value';
@@ -620,27 +621,25 @@ BEGIN
     VALUES (p_accounting_date, p_source_kind, p_source_id, p_treasury_code, p_memo, p_created_by)
     RETURNING * INTO v_entry;
 
-    -- Sorted by account_no so that concurrent postings lock accounts in one order.
-    INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, account_no, currency, debit, credit,
-        fund, economic_code, budget_level, unit_code, area_code, chapter, sector, program, treasury_code,
-        source, reserve, bank_code)
-    SELECT v_entry.id, e.ord::int, e.obj->>'gl_account', e.obj->>'account_no', coalesce(e.obj->>'currency', 'VND'),
-        treasury.json_amount(e.obj->'debit', format('line %s debit', e.ord)),
-        treasury.json_amount(e.obj->'credit', format('line %s credit', e.ord)),
-        e.obj->>'fund', e.obj->>'economic_code', e.obj->>'budget_level', e.obj->>'unit_code', e.obj->>'area_code',
-        e.obj->>'chapter', e.obj->>'sector', e.obj->>'program', e.obj->>'treasury_code', e.obj->>'source',
-        e.obj->>'reserve', e.obj->>'bank_code'
-    FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e(obj, ord)
-    ORDER BY e.obj->>'account_no' NULLS LAST, e.ord;
-
-    FOR v_line IN
-        SELECT DISTINCT ON (l.account_no) l.account_no, l.balance_after
-        FROM treasury.journal_lines l
-        WHERE l.entry_id = v_entry.id AND l.account_no IS NOT NULL
-        ORDER BY l.account_no, l.id DESC
-    LOOP
-        v_balances := v_balances || jsonb_build_object(v_line.account_no, v_line.balance_after::text);
-    END LOOP;
+    -- Sorted by account_no so that concurrent postings lock accounts in one order. Each
+    -- account's balance after its last line of the entry comes back with the insert.
+    WITH inserted AS (
+        INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, account_no, currency, debit, credit,
+            fund, economic_code, budget_level, unit_code, area_code, chapter, sector, program, treasury_code,
+            source, reserve, bank_code)
+        SELECT v_entry.id, e.ord::int, e.obj->>'gl_account', e.obj->>'account_no', coalesce(e.obj->>'currency', 'VND'),
+            treasury.json_amount(e.obj->'debit', format('line %s debit', e.ord)),
+            treasury.json_amount(e.obj->'credit', format('line %s credit', e.ord)),
+            e.obj->>'fund', e.obj->>'economic_code', e.obj->>'budget_level', e.obj->>'unit_code', e.obj->>'area_code',
+            e.obj->>'chapter', e.obj->>'sector', e.obj->>'program', e.obj->>'treasury_code', e.obj->>'source',
+            e.obj->>'reserve', e.obj->>'bank_code'
+        FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e(obj, ord)
+        ORDER BY e.obj->>'account_no' NULLS LAST, e.ord
+        RETURNING id, account_no, balance_after
+    )
+    SELECT coalesce(jsonb_object_agg(last.account_no, last.balance_after::text), '{}'::jsonb) INTO v_balances
+    FROM (SELECT DISTINCT ON (i.account_no) i.account_no, i.balance_after
+          FROM inserted i WHERE i.account_no IS NOT NULL ORDER BY i.account_no, i.id DESC) AS last;
 
     RETURN jsonb_build_object(
         'entry_id', v_entry.id::text,
@@ -760,3 +759,4 @@ GRANT EXECUTE ON FUNCTION treasury.post_entry(date, text, text, text, text, bigi
 -- only the role whose inserts arm the checks may call it, not every role (PostgreSQL's default).
 REVOKE EXECUTE ON FUNCTION treasury.arm_deferred_check(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION treasury.arm_deferred_check(text) TO treasury_app;
+GRANT EXECUTE ON FUNCTION treasury.deferred_check_armed(text) TO treasury_app, treasury_readonly;

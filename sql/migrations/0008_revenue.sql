@@ -371,8 +371,9 @@ COMMENT ON FUNCTION treasury.collection_shares_verify(bigint) IS 'Checks one col
 -- smaller rank, which is unique) and compared with the stored shares by a full
 -- join; shares and rule levels are read by index (LATERAL ... OFFSET 0), so the
 -- cost does not grow with the tables.
+-- enable_seqscan = off for the reason entries_balanced_check gives (0004).
 CREATE FUNCTION treasury.collections_shares_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off AS $$
 DECLARE
     v_id bigint;
 BEGIN
@@ -421,7 +422,7 @@ CREATE CONSTRAINT TRIGGER collection_shares_sum AFTER INSERT ON treasury.deferre
 CREATE FUNCTION treasury.collections_arm_shares_check() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM new_rows) THEN
+    IF EXISTS (SELECT 1 FROM new_rows) AND NOT treasury.deferred_check_armed('collection_shares_sum') THEN
         PERFORM treasury.arm_deferred_check('collection_shares_sum');
     END IF;
     RETURN NULL;
