@@ -1232,6 +1232,77 @@ COMMENT ON FUNCTION treasury.deferred_checks_guard() IS 'Trigger function on def
 
 
 --
+-- Name: deposit(text, bigint, text, text, text, bigint, date); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.deposit(p_account_no text, p_amount bigint, p_bank_code text, p_bank_ref text, p_memo text, p_created_by bigint, p_accounting_date date) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_content text := concat_ws(E'\n', 'DEPOSIT', p_account_no, p_amount::text, coalesce(p_memo, ''));
+    v_key     jsonb := jsonb_build_object('bank_code', p_bank_code, 'bank_ref', p_bank_ref);
+    v_seen    treasury.bank_transactions%ROWTYPE;
+    v_account treasury.accounts%ROWTYPE;
+    v_posted  jsonb;
+    v_result  jsonb;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended(concat_ws(E'\n', 'bank_transaction', p_bank_code, p_bank_ref), 1));
+
+    -- A reference already recorded: the same deposit again replays its result.
+    SELECT * INTO v_seen FROM treasury.bank_transactions b WHERE b.bank_code = p_bank_code AND b.bank_ref = p_bank_ref;
+    IF FOUND THEN
+        IF v_seen.request_hash = sha256(convert_to(v_content, 'UTF8')) THEN
+            RETURN v_seen.result;
+        END IF;
+        PERFORM treasury.raise_rule('duplicate_bank_ref',
+            format('bank reference %s/%s was recorded with other content', p_bank_code, p_bank_ref), 'bank_transactions', v_key);
+    END IF;
+
+    SELECT * INTO v_account FROM treasury.accounts a WHERE a.account_no = p_account_no;
+    IF NOT FOUND THEN
+        PERFORM treasury.raise_rule('account_not_found', format('account %s does not exist', p_account_no), 'accounts',
+                                    jsonb_build_object('account', p_account_no));
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM treasury.banks b WHERE b.code = p_bank_code) THEN
+        PERFORM treasury.raise_rule('bank_not_found', format('bank %s does not exist', p_bank_code), 'banks',
+                                    jsonb_build_object('bank_code', p_bank_code));
+    END IF;
+
+    -- Cash in transit at the bank (1130) against the unit's deposit (3711); the ledger's rules
+    -- refuse an account that is not ACTIVE and a closed month.
+    v_posted := treasury.post_entry(p_accounting_date, 'DEPOSIT', p_bank_code || '/' || p_bank_ref, v_account.treasury_code,
+        p_memo, p_created_by, jsonb_build_array(
+        jsonb_build_object('gl_account', '1130', 'currency', v_account.currency, 'debit', p_amount,
+                           'bank_code', p_bank_code, 'treasury_code', v_account.treasury_code),
+        jsonb_build_object('gl_account', '3711', 'account_no', p_account_no, 'currency', v_account.currency, 'credit', p_amount,
+                           'unit_code', v_account.unit_code, 'treasury_code', v_account.treasury_code)));
+    v_result := jsonb_build_object('entry_id', v_posted->'entry_id', 'balance', v_posted->'balances'->p_account_no);
+
+    -- A collection may take the same reference meanwhile (collections do not take the lock
+    -- above): then the reference is another's, and the posting is undone with the refusal.
+    INSERT INTO treasury.bank_transactions (bank_code, bank_ref, kind, account_no, amount, request_hash, result, entry_id)
+    VALUES (p_bank_code, p_bank_ref, 'DEPOSIT', p_account_no, p_amount, sha256(convert_to(v_content, 'UTF8')), v_result,
+            (v_posted->>'entry_id')::bigint)
+    ON CONFLICT (bank_code, bank_ref) DO NOTHING;
+    IF NOT FOUND THEN
+        PERFORM treasury.raise_rule('duplicate_bank_ref',
+            format('bank reference %s/%s was recorded with other content', p_bank_code, p_bank_ref), 'bank_transactions', v_key);
+    END IF;
+    RETURN v_result;
+END
+$$;
+
+
+ALTER FUNCTION treasury.deposit(p_account_no text, p_amount bigint, p_bank_code text, p_bank_ref text, p_memo text, p_created_by bigint, p_accounting_date date) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION deposit(p_account_no text, p_amount bigint, p_bank_code text, p_bank_ref text, p_memo text, p_created_by bigint, p_accounting_date date); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.deposit(p_account_no text, p_amount bigint, p_bank_code text, p_bank_ref text, p_memo text, p_created_by bigint, p_accounting_date date) IS 'Accounts/Deposit''s effects: credits the account with p_amount received through the bank (1130 debit, 3711 credit) and records (bank_code, bank_ref) in bank_transactions with the result. The same reference with the same content (account, amount, memo) returns the first result; other content is duplicate_bank_ref. Refuses account_not_found and bank_not_found itself; the ledger''s rules refuse the rest (account_not_active, period_closed). Returns {"entry_id", "balance"} (decimal strings).';
+
+
+--
 -- Name: dossiers_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8586,6 +8657,13 @@ GRANT ALL ON FUNCTION treasury.collection_results(p_items treasury.collection_ba
 
 GRANT ALL ON FUNCTION treasury.deferred_check_armed(p_rule text) TO treasury_app;
 GRANT ALL ON FUNCTION treasury.deferred_check_armed(p_rule text) TO treasury_readonly;
+
+
+--
+-- Name: FUNCTION deposit(p_account_no text, p_amount bigint, p_bank_code text, p_bank_ref text, p_memo text, p_created_by bigint, p_accounting_date date); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT ALL ON FUNCTION treasury.deposit(p_account_no text, p_amount bigint, p_bank_code text, p_bank_ref text, p_memo text, p_created_by bigint, p_accounting_date date) TO treasury_app;
 
 
 --

@@ -25,6 +25,8 @@ enum SchemaRule {
 
     static let ledgerMeanings: [String: Meaning] = [
         "account_not_found": Meaning("ACCOUNT_NOT_FOUND", "the account does not exist", code: .notFound),
+        "bank_not_found": Meaning("BANK_NOT_FOUND", "the bank does not exist", code: .notFound),
+        "duplicate_bank_ref": Meaning("DUPLICATE_BANK_REF", "the bank reference was recorded with other content", code: .alreadyExists),
         "account_non_negative": Meaning("INSUFFICIENT_FUNDS", "the account does not hold enough for this posting"),
         "account_not_active": Meaning("ACCOUNT_NOT_ACTIVE", "the account is not active"),
         "account_currency_mismatch": Meaning("CURRENCY_MISMATCH", "the accounts' currencies differ"),

@@ -178,7 +178,7 @@ extension Execution {
         let call = Idempotency.Finished(
             userID: context.caller.userID, key: context.call.metadata["idempotency-key"] ?? "", request: requestText(context),
             outcome: "", auditDetails: JSON.object(context.params.object).serialized())
-        let method = context.declaration.name, grants = context.eligibleGrants.map(\.scope)
+        let method = context.declaration.name, grants = plan.grants ?? context.eligibleGrants.map(\.scope)
         let answer: FlushAnswer = try await context.core.pool.withConnection { connection in
             var flush: Flush?
             do {

@@ -73,10 +73,15 @@ public struct OneFlush: Sendable {
     /// jsonb: the effects; its value is the call's result. A refusal is a schema rule
     /// (`SchemaRule.meanings`), which is stored for replay like any business refusal.
     public var effects: SQLExpression
+    /// The caller's grant scopes that `scopes` must meet; nil: every grant of a role that may
+    /// call the method. A method whose rule for some role is decided by the params alone (a
+    /// bank reaches a deposit only through its own bank code) passes `["*"]` when that decides it.
+    public var grants: [String]?
 
-    public init(scopes: SQLExpression, effects: SQLExpression) {
+    public init(scopes: SQLExpression, effects: SQLExpression, grants: [String]? = nil) {
         self.scopes = scopes
         self.effects = effects
+        self.grants = grants
     }
 }
 

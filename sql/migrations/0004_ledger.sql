@@ -743,6 +743,72 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.bank_tran
     FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
 
 ------------------------------------------------------------------------------
+-- Accounts/Deposit: its whole database work in one statement
+------------------------------------------------------------------------------
+-- (bank_code, bank_ref) is the business key: deposits of one reference run one after the
+-- other (the advisory lock), whatever their idempotency keys and accounts, so the later one
+-- finds the earlier one's row and replays its result (same content) or is refused.
+CREATE FUNCTION treasury.deposit(
+    p_account_no text, p_amount bigint, p_bank_code text, p_bank_ref text, p_memo text,
+    p_created_by bigint, p_accounting_date date
+) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_content text := concat_ws(E'\n', 'DEPOSIT', p_account_no, p_amount::text, coalesce(p_memo, ''));
+    v_key     jsonb := jsonb_build_object('bank_code', p_bank_code, 'bank_ref', p_bank_ref);
+    v_seen    treasury.bank_transactions%ROWTYPE;
+    v_account treasury.accounts%ROWTYPE;
+    v_posted  jsonb;
+    v_result  jsonb;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended(concat_ws(E'\n', 'bank_transaction', p_bank_code, p_bank_ref), 1));
+
+    -- A reference already recorded: the same deposit again replays its result.
+    SELECT * INTO v_seen FROM treasury.bank_transactions b WHERE b.bank_code = p_bank_code AND b.bank_ref = p_bank_ref;
+    IF FOUND THEN
+        IF v_seen.request_hash = sha256(convert_to(v_content, 'UTF8')) THEN
+            RETURN v_seen.result;
+        END IF;
+        PERFORM treasury.raise_rule('duplicate_bank_ref',
+            format('bank reference %s/%s was recorded with other content', p_bank_code, p_bank_ref), 'bank_transactions', v_key);
+    END IF;
+
+    SELECT * INTO v_account FROM treasury.accounts a WHERE a.account_no = p_account_no;
+    IF NOT FOUND THEN
+        PERFORM treasury.raise_rule('account_not_found', format('account %s does not exist', p_account_no), 'accounts',
+                                    jsonb_build_object('account', p_account_no));
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM treasury.banks b WHERE b.code = p_bank_code) THEN
+        PERFORM treasury.raise_rule('bank_not_found', format('bank %s does not exist', p_bank_code), 'banks',
+                                    jsonb_build_object('bank_code', p_bank_code));
+    END IF;
+
+    -- Cash in transit at the bank (1130) against the unit's deposit (3711); the ledger's rules
+    -- refuse an account that is not ACTIVE and a closed month.
+    v_posted := treasury.post_entry(p_accounting_date, 'DEPOSIT', p_bank_code || '/' || p_bank_ref, v_account.treasury_code,
+        p_memo, p_created_by, jsonb_build_array(
+        jsonb_build_object('gl_account', '1130', 'currency', v_account.currency, 'debit', p_amount,
+                           'bank_code', p_bank_code, 'treasury_code', v_account.treasury_code),
+        jsonb_build_object('gl_account', '3711', 'account_no', p_account_no, 'currency', v_account.currency, 'credit', p_amount,
+                           'unit_code', v_account.unit_code, 'treasury_code', v_account.treasury_code)));
+    v_result := jsonb_build_object('entry_id', v_posted->'entry_id', 'balance', v_posted->'balances'->p_account_no);
+
+    -- A collection may take the same reference meanwhile (collections do not take the lock
+    -- above): then the reference is another's, and the posting is undone with the refusal.
+    INSERT INTO treasury.bank_transactions (bank_code, bank_ref, kind, account_no, amount, request_hash, result, entry_id)
+    VALUES (p_bank_code, p_bank_ref, 'DEPOSIT', p_account_no, p_amount, sha256(convert_to(v_content, 'UTF8')), v_result,
+            (v_posted->>'entry_id')::bigint)
+    ON CONFLICT (bank_code, bank_ref) DO NOTHING;
+    IF NOT FOUND THEN
+        PERFORM treasury.raise_rule('duplicate_bank_ref',
+            format('bank reference %s/%s was recorded with other content', p_bank_code, p_bank_ref), 'bank_transactions', v_key);
+    END IF;
+    RETURN v_result;
+END
+$$;
+COMMENT ON FUNCTION treasury.deposit(text, bigint, text, text, text, bigint, date) IS 'Accounts/Deposit''s effects: credits the account with p_amount received through the bank (1130 debit, 3711 credit) and records (bank_code, bank_ref) in bank_transactions with the result. The same reference with the same content (account, amount, memo) returns the first result; other content is duplicate_bank_ref. Refuses account_not_found and bank_not_found itself; the ledger''s rules refuse the rest (account_not_active, period_closed). Returns {"entry_id", "balance"} (decimal strings).';
+
+------------------------------------------------------------------------------
 -- Privileges
 ------------------------------------------------------------------------------
 GRANT SELECT ON treasury.gl_accounts, treasury.accounts, treasury.journal_entries, treasury.journal_lines, treasury.periods,
@@ -754,6 +820,7 @@ GRANT UPDATE ON treasury.accounts, treasury.periods TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.account_no_seq, treasury.journal_entries_id_seq, treasury.journal_lines_id_seq TO treasury_app;
 GRANT EXECUTE ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, jsonb), treasury.next_account_no(),
     treasury.account_scopes(text), treasury.transfer(text, text, bigint, text, bigint, date),
+    treasury.deposit(text, bigint, text, text, text, bigint, date),
     treasury.entry_problem(bigint), treasury.json_amount(jsonb, text) TO treasury_app;
 -- arm_deferred_check runs as its owner (it writes deferred_checks, which no caller may write):
 -- only the role whose inserts arm the checks may call it, not every role (PostgreSQL's default).

@@ -155,60 +155,21 @@ enum AccountMethods {
         params: [Field("account_no", accountNo), Field("amount", .money), Field("bank_code", .string(.upperAlphanumeric(2...11), maximumLength: 11)),
                  Field("bank_ref", .string(.text, maximumLength: 64)), .optional("memo", .string(.text, maximumLength: 500))],
         reasons: ["ACCOUNT_NOT_FOUND", "BANK_NOT_FOUND", "ACCOUNT_NOT_ACTIVE", "DUPLICATE_BANK_REF", "PERIOD_CLOSED"],
-        handler: .mutating { context, connection in
-            let number = context.params.string("account_no")
-            let bank = context.params.string("bank_code")
-            // Read without locking, as for a transfer: the posting locks the account, and
-            // deposits of one bank reference wait for each other on the reference itself.
-            guard let account = try AccountRecord.load(connection, [number])[number] else {
-                return Staged(target: nil) { throw AccountRecord.notFound(number) }
-            }
-            let target = account.target.only(["B:\(bank)"], for: .bank)
-            return Staged(target: target) { try performDeposit(context, connection, account: account) }
+        // The whole of it is SQL (treasury.deposit): one round trip.
+        handler: .inOneFlush { context in
+            let number = context.params.string("account_no"), bank = context.params.string("bank_code")
+            // A bank reaches a deposit only through its own bank code (decided by the params);
+            // an officer through the account's scopes (decided in SQL).
+            let banks = context.eligibleGrants.filter { $0.role == .bank }
+            let others = context.eligibleGrants.filter { $0.role != .bank }.map(\.scope)
+            let bankCovers = banks.contains { $0.scope == "B:\(bank)" || $0.scope == "*" }
+            return OneFlush(
+                scopes: SQLExpression("account_scopes($1)", [number]),
+                effects: SQLExpression("deposit($1, $2, $3, $4, $5, $6, $7::date)", [
+                    number, context.params.money("amount"), bank, context.params.string("bank_ref"),
+                    context.params.optionalString("memo"), context.caller.userID, context.today.description]),
+                grants: bankCovers ? ["*"] : others)
         })
-
-    static func performDeposit(_ context: CallContext, _ connection: PostgresConnection, account: AccountRecord) throws -> JSON {
-        let bank = context.params.string("bank_code"), reference = context.params.string("bank_ref")
-        let amount = context.params.money("amount")
-        let content = "DEPOSIT\n\(account.accountNo)\n\(amount)\n\(context.params.optionalString("memo") ?? "")"
-        // Deposits of one bank reference run one after the other, whatever their idempotency
-        // keys and accounts: the later one finds the earlier one's row and replays or refuses.
-        try connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", ["bank_transaction\n\(bank)\n\(reference)"])
-        if let existing = try connection.query(
-            "SELECT result::text AS result, request_hash = sha256(convert_to($3, 'UTF8')) AS same FROM bank_transactions WHERE bank_code = $1 AND bank_ref = $2",
-            [bank, reference, content]).first {
-            guard try existing.decode(Bool.self, "same") else {
-                throw CallError(.alreadyExists, "DUPLICATE_BANK_REF", "bank reference \(bank)/\(reference) was recorded with other content",
-                                details: ["bank_code": .string(bank), "bank_ref": .string(reference)])
-            }
-            return try JSON.parse(existing.decode(String.self, "result"))
-        }
-        guard try connection.query("SELECT 1 FROM banks WHERE code = $1", [bank]).first != nil else {
-            throw CallError(.notFound, "BANK_NOT_FOUND", "bank \(bank) does not exist", details: ["bank_code": .string(bank)])
-        }
-        try account.requireActive()
-        // A closed period is the schema's decision (period_closed, mapped to PERIOD_CLOSED).
-        let posted = try Ledger.post(connection, context, sourceKind: "DEPOSIT", sourceID: "\(bank)/\(reference)", treasury: account.treasuryCode,
-                                     memo: context.params.optionalString("memo"), lines: [
-            Ledger.Line(glAccount: "1130", debit: amount, currency: account.currency, segments: ["bank_code": bank, "treasury_code": account.treasuryCode]),
-            Ledger.Line(glAccount: "3711", accountNo: account.accountNo, credit: amount, currency: account.currency,
-                        segments: ["unit_code": account.unitCode, "treasury_code": account.treasuryCode]),
-        ])
-        let result = JSON.object(["entry_id": .string(posted.entryID), "balance": .money(posted.balances[account.accountNo] ?? 0)])
-        // A collection may take the same reference meanwhile (collections do not take the lock
-        // above): then the reference is another's, and the posting is undone with the refusal.
-        let recorded = try connection.query(
-            """
-            INSERT INTO bank_transactions (bank_code, bank_ref, kind, account_no, amount, request_hash, result, entry_id)
-            VALUES ($1, $2, 'DEPOSIT', $3, $4, sha256(convert_to($5, 'UTF8')), $6::jsonb, $7)
-            ON CONFLICT (bank_code, bank_ref) DO NOTHING RETURNING 1 AS recorded
-            """, [bank, reference, account.accountNo, amount, content, result.serialized(), Int64(posted.entryID) ?? 0])
-        guard recorded.first != nil else {
-            throw CallError(.alreadyExists, "DUPLICATE_BANK_REF", "bank reference \(bank)/\(reference) was recorded with other content",
-                            details: ["bank_code": .string(bank), "bank_ref": .string(reference)])
-        }
-        return result
-    }
 
     static let transfer = MethodDeclaration(
         "treasury.v1.Accounts/Transfer", "Moves money from one of the unit's accounts to another account.",
