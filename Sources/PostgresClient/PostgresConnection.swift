@@ -1,4 +1,5 @@
 import CLibPQ
+import Synchronization
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
@@ -23,7 +24,21 @@ public enum IsolationLevel: String, Sendable {
 ///
 /// Only `cancel()`, `clearCancellation()` and `isCancelled` may be called from another thread
 /// while a query runs; they share state under `cancelLock`.
+/// Counts the network round trips of the connections that share it (a pool's): each query,
+/// PREPARE, script or pipeline flush is one exchange with the server.
+public final class PostgresRoundTrips: Sendable {
+    private let count = Atomic<Int>(0)
+
+    public init() {}
+
+    public var total: Int { count.load(ordering: .relaxed) }
+
+    func add() { count.add(1, ordering: .relaxed) }
+}
+
 public final class PostgresConnection: @unchecked Sendable {
+    /// Where this connection counts its round trips (set by the pool that opened it).
+    public var roundTrips: PostgresRoundTrips?
     /// The PGconn; touched only by the thread that currently uses the connection.
     let handle: OpaquePointer
     /// Set when an error showed the connection is unusable, so the pool reconnects before reuse.
@@ -222,6 +237,7 @@ extension PostgresConnection {
 
     /// Reads every result of what was sent, keeping the first error, else the last result.
     private func collectResults(resendingCancel: Bool) throws -> PostgresResult {
+        roundTrips?.add()
         var outcome: Result<PostgresResult, PostgresError>?
         while let result = nextResult(resendingCancel: resendingCancel) {
             defer { PQclear(result) }
@@ -371,6 +387,7 @@ extension PostgresConnection {
             guard sent == 1 else { throw failure(.connection(handle)) }
         }
         guard PQpipelineSync(handle) == 1 else { throw failure(.connection(handle)) }
+        roundTrips?.add()
         var outcomes: [Result<PostgresResult, PostgresError>] = []
         for (statement, newName) in zip(statements, preparing) {
             // A statement whose PREPARE failed reports that error as its own.

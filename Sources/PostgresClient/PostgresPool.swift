@@ -11,6 +11,8 @@ import NIOPosix
 public final class PostgresPool: Sendable {
     private let configuration: PostgresPoolConfiguration
     private let logger: Logger
+    /// Network round trips of every connection of the pool, since it started.
+    public let roundTrips = PostgresRoundTrips()
     private let threadPool: NIOThreadPool
     private let state: NIOLockedValueBox<PoolState>
 
@@ -203,6 +205,7 @@ extension PostgresPool {
                 connection = slot
             } else {
                 connection = try PostgresConnection(conninfo: configuration.conninfo)
+                connection.roundTrips = roundTrips
             }
             for statement in configuration.connectionSetup {
                 try connection.execute(script: statement)
