@@ -71,6 +71,29 @@ COMMENT ON TYPE treasury.collection_batch_item IS 'Working row of record_collect
 
 
 --
+-- Name: acceptances_before_insert(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.acceptances_before_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.created_at := now();
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.acceptances_before_insert() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION acceptances_before_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.acceptances_before_insert() IS 'Trigger function: forces created_at of a new acceptance. Its limits are checked when its payment order is submitted (payment_orders_investment_guard).';
+
+
+--
 -- Name: account_scopes(text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -247,6 +270,40 @@ ALTER FUNCTION treasury.advance_settlements_guard() OWNER TO treasury_owner;
 --
 
 COMMENT ON FUNCTION treasury.advance_settlements_guard() IS 'Trigger function: locks the allocation, then the order; only a PAID ADVANCE is settled, never beyond its outstanding amount; forces created_at.';
+
+
+--
+-- Name: advance_settlements_recovery(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.advance_settlements_recovery() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_advance_contract  bigint := (SELECT o.contract_id FROM treasury.payment_orders o WHERE o.id = NEW.order_id);
+    v_recovery_contract bigint := (SELECT o.contract_id FROM treasury.payment_orders o WHERE o.id = NEW.recovery_order_id AND o.kind = 'PAYMENT');
+BEGIN
+    IF v_advance_contract IS NULL AND NEW.recovery_order_id IS NULL THEN
+        RETURN NEW; -- a regular advance, settled by Spending/SettleAdvance
+    END IF;
+    -- Depth 1 is a direct INSERT; payment_orders_book_recovery inserts from depth 2.
+    IF pg_trigger_depth() <= 1 OR v_recovery_contract IS DISTINCT FROM v_advance_contract THEN
+        PERFORM treasury.raise_rule('advance_recovery_by_payment',
+            format('advance %s (contract %s) is recovered only by deduction from a payment of its contract, booked when that payment is paid',
+                   NEW.order_id, coalesce(v_advance_contract::text, 'none')), 'advance_settlements');
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.advance_settlements_recovery() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION advance_settlements_recovery(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.advance_settlements_recovery() IS 'Trigger function: a settlement of a contract advance, or one naming a recovery_order_id, is only the booking of a payment''s recovery (written by payment_orders_book_recovery, pg_trigger_depth() > 1, the payment of the same contract): advance_recovery_by_payment.';
 
 
 --
@@ -665,6 +722,36 @@ COMMENT ON FUNCTION treasury.allocations_guard_update(p_old treasury.allocations
 
 
 --
+-- Name: allocations_plan_within_total(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.allocations_plan_within_total() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_project_code text;
+    v_total        bigint;
+BEGIN
+    SELECT p.project_code INTO v_project_code FROM treasury.capital_plans p WHERE p.allocation_id = NEW.id;
+    IF FOUND THEN
+        SELECT pr.total_investment INTO v_total FROM treasury.projects pr WHERE pr.project_code = v_project_code FOR UPDATE;
+        PERFORM treasury.project_check_total(v_project_code, v_total);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.allocations_plan_within_total() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION allocations_plan_within_total(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.allocations_plan_within_total() IS 'Trigger function: after an allocation''s amount is raised, if it is a capital plan, locks the project and refuses plans of all years above total_investment (plans_exceed_total_investment, via project_check_total).';
+
+
+--
 -- Name: api_token_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -807,6 +894,55 @@ ALTER FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys 
 --
 
 COMMENT ON FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) IS 'Finishes mutating calls of one method: stores each call''s outcome for replay (same array positions as calls_begin) and one audit row per call that changed something (the audit arrays: the calls whose outcome is a result).';
+
+
+--
+-- Name: capital_plans_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.capital_plans_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_allocation treasury.allocations%ROWTYPE;
+    v_project    treasury.projects%ROWTYPE;
+    v_planned    numeric;
+BEGIN
+    NEW.created_at := now();
+    SELECT * INTO v_allocation FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
+    SELECT * INTO v_project FROM treasury.projects p WHERE p.project_code = NEW.project_code FOR UPDATE;
+    IF v_allocation.id IS NULL OR v_project.project_code IS NULL THEN
+        RETURN NEW; -- the foreign keys report it
+    END IF;
+    NEW.fiscal_year := coalesce(NEW.fiscal_year, v_allocation.fiscal_year);
+    IF v_allocation.purpose <> 'INVESTMENT' OR v_allocation.unit_code IS DISTINCT FROM v_project.investor_unit_code
+       OR NEW.fiscal_year <> v_allocation.fiscal_year
+       OR v_allocation.committed <> 0 OR v_allocation.pending <> 0 OR v_allocation.spent <> 0 OR v_allocation.advanced <> 0 THEN
+        PERFORM treasury.raise_rule('capital_plan_allocation',
+            format('allocation %s (%s %s to unit %s, committed %s, pending %s, spent %s, advanced %s) cannot be the %s plan of project %s: a plan is an unused INVESTMENT allocation of that year to the investor %s',
+                   v_allocation.id, v_allocation.purpose, v_allocation.fiscal_year, v_allocation.unit_code, v_allocation.committed,
+                   v_allocation.pending, v_allocation.spent, v_allocation.advanced, NEW.fiscal_year, NEW.project_code, v_project.investor_unit_code),
+            'capital_plans');
+    END IF;
+    v_planned := treasury.project_planned(NEW.project_code) + v_allocation.amount;
+    IF v_planned > v_project.total_investment THEN
+        PERFORM treasury.raise_rule('plans_exceed_total_investment',
+            format('project %s: with plan %s of %s its capital plans would add up to %s, more than the total investment %s',
+                   NEW.project_code, NEW.fiscal_year, v_allocation.amount, v_planned, v_project.total_investment), 'capital_plans',
+            jsonb_build_object('project_code', NEW.project_code, 'total_investment', v_project.total_investment::text, 'planned', v_planned::text));
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.capital_plans_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION capital_plans_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.capital_plans_guard() IS 'Trigger function: before a plan is stored, locks its allocation, then the project; fills fiscal_year; the allocation is INVESTMENT, of that year, to the investor and unused (capital_plan_allocation); the plans of all years stay within total_investment (plans_exceed_total_investment); forces created_at.';
 
 
 --
@@ -1181,6 +1317,340 @@ ALTER FUNCTION treasury.commitments_guard() OWNER TO treasury_owner;
 --
 
 COMMENT ON FUNCTION treasury.commitments_guard() IS 'Trigger function on commitments: starts OPEN with remaining = amount, locks the allocation; immutable fields; remaining only from the order triggers; OPEN -> CLOSED | CANCELLED only and not with orders in flight; no delete; sets created_at/closed_at.';
+
+
+--
+-- Name: commitments_not_on_plan(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.commitments_not_on_plan() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM treasury.capital_plans p WHERE p.allocation_id = NEW.allocation_id) THEN
+        PERFORM treasury.raise_rule('capital_plan_contract_only',
+            format('allocation %s is a capital plan: it is spent only by orders under the project''s contracts, not by commitments', NEW.allocation_id),
+            'commitments');
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.commitments_not_on_plan() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION commitments_not_on_plan(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.commitments_not_on_plan() IS 'Trigger function: refuses a commitment on a capital plan''s allocation (capital_plan_contract_only): a plan is spent only by contract orders.';
+
+
+--
+-- Name: contracts; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.contracts (
+    id bigint NOT NULL,
+    project_code text NOT NULL,
+    contract_no text NOT NULL,
+    contractor_name text NOT NULL,
+    contractor_tax_id text NOT NULL,
+    contractor_bank_code text NOT NULL,
+    contractor_account_no text NOT NULL,
+    value bigint NOT NULL,
+    advance_rate_bp integer NOT NULL,
+    signed_on date NOT NULL,
+    effective_on date NOT NULL,
+    ends_on date NOT NULL,
+    guarantee_amount bigint,
+    guarantee_bank_code text,
+    guarantee_expires_on date,
+    retention_bp integer DEFAULT 0 NOT NULL,
+    dossier_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    CONSTRAINT contract_advance_rate_range CHECK (((advance_rate_bp >= 0) AND (advance_rate_bp <= 3000))),
+    CONSTRAINT contract_dates_in_order CHECK (((signed_on <= effective_on) AND (effective_on <= ends_on))),
+    CONSTRAINT contract_guarantee_shape CHECK ((((guarantee_amount IS NULL) = (guarantee_bank_code IS NULL)) AND ((guarantee_amount IS NULL) = (guarantee_expires_on IS NULL)) AND ((guarantee_amount IS NULL) OR ((guarantee_amount > 0) AND (guarantee_amount <= '1000000000000000000'::bigint))))),
+    CONSTRAINT contract_no_present CHECK (((length(btrim(contract_no)) >= 1) AND (length(btrim(contract_no)) <= 64))),
+    CONSTRAINT contract_retention_range CHECK (((retention_bp >= 0) AND (retention_bp <= 10000))),
+    CONSTRAINT contract_value_range CHECK (((value > 0) AND (value <= '1000000000000000000'::bigint))),
+    CONSTRAINT contractor_account_no_format CHECK ((contractor_account_no ~ '^[0-9A-Za-z]{1,34}$'::text)),
+    CONSTRAINT contractor_name_present CHECK (((length(btrim(contractor_name)) >= 1) AND (length(btrim(contractor_name)) <= 500))),
+    CONSTRAINT contractor_tax_id_format CHECK ((contractor_tax_id ~ '^[0-9A-Z-]{1,20}$'::text))
+);
+
+
+ALTER TABLE treasury.contracts OWNER TO treasury_owner;
+
+--
+-- Name: TABLE contracts; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.contracts IS 'Contracts of a project: the investment form of a commitment. Its advances and payments are payment orders with contract_id, charged to the project''s capital plans. Rule 8 per contract: accepted <= value (contract_value_exceeded), outstanding advance <= advance_rate_bp x value (contract_advance_limit_exceeded), recovery <= advances paid (recovery_exceeds_advance). Immutable but dossier_id (set once); never deleted (contract_no_delete).';
+
+
+--
+-- Name: COLUMN contracts.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.id IS 'Contract id (contract_id in the API).';
+
+
+--
+-- Name: COLUMN contracts.project_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.project_code IS 'The project.';
+
+
+--
+-- Name: COLUMN contracts.contract_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.contract_no IS 'Contract number, unique per project (contracts_contract_no_unique).';
+
+
+--
+-- Name: COLUMN contracts.contractor_name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.contractor_name IS 'Contractor name.';
+
+
+--
+-- Name: COLUMN contracts.contractor_tax_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.contractor_tax_id IS 'Contractor tax id.';
+
+
+--
+-- Name: COLUMN contracts.contractor_bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.contractor_bank_code IS 'Contractor''s bank; advances and payments go there.';
+
+
+--
+-- Name: COLUMN contracts.contractor_account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.contractor_account_no IS 'Contractor''s account number at that bank.';
+
+
+--
+-- Name: COLUMN contracts.value; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.value IS 'Contract value, dong, 1..10^18: the cumulative accepted value never passes it (contract_value_exceeded).';
+
+
+--
+-- Name: COLUMN contracts.advance_rate_bp; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.advance_rate_bp IS 'Advance rate in basis points, 0..3000 (contract_advance_rate_range: the legal 30% cap, for every writer; the service answers ADVANCE_RATE_TOO_HIGH first). Outstanding advance <= floor(value x advance_rate_bp / 10000).';
+
+
+--
+-- Name: COLUMN contracts.signed_on; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.signed_on IS 'Date signed.';
+
+
+--
+-- Name: COLUMN contracts.effective_on; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.effective_on IS 'Date the contract takes effect (>= signed_on); no advance before it (checked by the service: CONTRACT_NOT_EFFECTIVE).';
+
+
+--
+-- Name: COLUMN contracts.ends_on; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.ends_on IS 'End date (>= effective_on); an advance still outstanding 3 months after it is overdue.';
+
+
+--
+-- Name: COLUMN contracts.guarantee_amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.guarantee_amount IS 'Advance guarantee (bank guarantee) amount, or NULL without one; set with guarantee_bank_code and guarantee_expires_on (contract_guarantee_shape). The service requires it over 1,000,000,000 dong outstanding (GUARANTEE_REQUIRED).';
+
+
+--
+-- Name: COLUMN contracts.guarantee_bank_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.guarantee_bank_code IS 'Bank that issued the guarantee.';
+
+
+--
+-- Name: COLUMN contracts.guarantee_expires_on; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.guarantee_expires_on IS 'Last day the guarantee is valid.';
+
+
+--
+-- Name: COLUMN contracts.retention_bp; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.retention_bp IS 'Retention (warranty money kept back from each payment''s net) in basis points, 0..10000; default 0.';
+
+
+--
+-- Name: COLUMN contracts.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.dossier_id IS 'Dossier of the registration; may be set once from NULL.';
+
+
+--
+-- Name: COLUMN contracts.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.created_at IS 'When it was registered (forced to now()).';
+
+
+--
+-- Name: COLUMN contracts.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contracts.created_by IS 'User (the investor''s accountant) who registered it.';
+
+
+--
+-- Name: contract_check_advance(treasury.contracts, bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.contract_check_advance(p_contract treasury.contracts, p_amount bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_outstanding numeric;
+    v_limit       numeric := div(p_contract.value::numeric * p_contract.advance_rate_bp, 10000);
+BEGIN
+    -- settled is what recoveries took back; it is non-zero only on PAID advances.
+    SELECT coalesce(sum(o.amount - o.settled), 0) INTO v_outstanding FROM treasury.payment_orders o
+    WHERE o.contract_id = p_contract.id AND o.kind = 'ADVANCE' AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID');
+    IF v_outstanding + p_amount > v_limit THEN
+        PERFORM treasury.raise_rule('contract_advance_limit_exceeded',
+            format('contract %s: advance %s would take the outstanding advance from %s to %s, over %s (%s bp of the value %s)',
+                   p_contract.id, p_amount, v_outstanding, v_outstanding + p_amount, v_limit, p_contract.advance_rate_bp, p_contract.value),
+            'payment_orders',
+            jsonb_build_object('contract_id', p_contract.id::text, 'limit', v_limit::text, 'outstanding', v_outstanding::text, 'requested', p_amount::text));
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION treasury.contract_check_advance(p_contract treasury.contracts, p_amount bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION contract_check_advance(p_contract treasury.contracts, p_amount bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.contract_check_advance(p_contract treasury.contracts, p_amount bigint) IS 'Step of payment_orders_investment_guard for a new ADVANCE: refuses when the contract''s advances SUBMITTED, APPROVED and PAID, less what was recovered (settled), plus p_amount pass floor(value x advance_rate_bp / 10000) (contract_advance_limit_exceeded).';
+
+
+--
+-- Name: contract_check_payment(treasury.contracts, bigint, bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.contract_check_payment(p_contract treasury.contracts, p_acceptance_id bigint, p_amount bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_acceptance treasury.acceptances%ROWTYPE;
+    v_accepted   numeric;
+    v_recovered  numeric;
+    v_advanced   numeric;
+BEGIN
+    SELECT * INTO v_acceptance FROM treasury.acceptances a WHERE a.id = p_acceptance_id;
+    IF NOT FOUND THEN
+        RETURN; -- the foreign key reports it
+    END IF;
+    IF v_acceptance.contract_id <> p_contract.id OR p_amount <> v_acceptance.accepted_value - v_acceptance.recovery THEN
+        PERFORM treasury.raise_rule('contract_payment_matches_acceptance',
+            format('a payment of %s under contract %s cannot pay acceptance %s (contract %s, accepted %s, recovery %s): it pays accepted_value - recovery of an acceptance of its own contract',
+                   p_amount, p_contract.id, v_acceptance.id, v_acceptance.contract_id, v_acceptance.accepted_value, v_acceptance.recovery), 'payment_orders');
+    END IF;
+    SELECT coalesce(sum(a.accepted_value), 0), coalesce(sum(a.recovery), 0) INTO v_accepted, v_recovered
+    FROM treasury.payment_orders o JOIN treasury.acceptances a ON a.id = o.acceptance_id
+    WHERE o.contract_id = p_contract.id AND o.kind = 'PAYMENT' AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID');
+    IF v_accepted + v_acceptance.accepted_value > p_contract.value THEN
+        PERFORM treasury.raise_rule('contract_value_exceeded',
+            format('contract %s: accepting %s more would take the accepted value from %s to %s, over the contract value %s',
+                   p_contract.id, v_acceptance.accepted_value, v_accepted, v_accepted + v_acceptance.accepted_value, p_contract.value), 'payment_orders',
+            jsonb_build_object('contract_id', p_contract.id::text, 'value', p_contract.value::text, 'accepted', v_accepted::text, 'requested', v_acceptance.accepted_value::text));
+    END IF;
+    -- Only money advanced can be recovered: PAID advances (PAID is final, so this never falls).
+    SELECT coalesce(sum(o.amount), 0) INTO v_advanced FROM treasury.payment_orders o
+    WHERE o.contract_id = p_contract.id AND o.kind = 'ADVANCE' AND o.status = 'PAID';
+    IF v_recovered + v_acceptance.recovery > v_advanced THEN
+        PERFORM treasury.raise_rule('recovery_exceeds_advance',
+            format('contract %s: recovering %s more would take the recoveries from %s to %s, over the advances paid %s',
+                   p_contract.id, v_acceptance.recovery, v_recovered, v_recovered + v_acceptance.recovery, v_advanced), 'payment_orders',
+            jsonb_build_object('contract_id', p_contract.id::text, 'advanced', v_advanced::text, 'recovered', v_recovered::text, 'requested', v_acceptance.recovery::text));
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION treasury.contract_check_payment(p_contract treasury.contracts, p_acceptance_id bigint, p_amount bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION contract_check_payment(p_contract treasury.contracts, p_acceptance_id bigint, p_amount bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.contract_check_payment(p_contract treasury.contracts, p_acceptance_id bigint, p_amount bigint) IS 'Step of payment_orders_investment_guard for a new PAYMENT: the acceptance is of the contract and amount = accepted_value - recovery (contract_payment_matches_acceptance); accepted values of the contract''s payments SUBMITTED, APPROVED and PAID stay within its value (contract_value_exceeded); their recoveries within its PAID advances (recovery_exceeds_advance).';
+
+
+--
+-- Name: contracts_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.contracts_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('contract_no_delete',
+            format('contract %s cannot be deleted: it is part of the project''s legal file', OLD.id), 'contracts');
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        NEW.created_at := now();
+        RETURN NEW;
+    END IF;
+    -- UPDATE: the limits of rule 8 read value and advance_rate_bp, so nothing but the dossier changes.
+    IF (NEW.id, NEW.project_code, NEW.contract_no, NEW.contractor_name, NEW.contractor_tax_id, NEW.contractor_bank_code,
+        NEW.contractor_account_no, NEW.value, NEW.advance_rate_bp, NEW.signed_on, NEW.effective_on, NEW.ends_on,
+        NEW.guarantee_amount, NEW.guarantee_bank_code, NEW.guarantee_expires_on, NEW.retention_bp, NEW.created_at, NEW.created_by)
+       IS DISTINCT FROM
+       (OLD.id, OLD.project_code, OLD.contract_no, OLD.contractor_name, OLD.contractor_tax_id, OLD.contractor_bank_code,
+        OLD.contractor_account_no, OLD.value, OLD.advance_rate_bp, OLD.signed_on, OLD.effective_on, OLD.ends_on,
+        OLD.guarantee_amount, OLD.guarantee_bank_code, OLD.guarantee_expires_on, OLD.retention_bp, OLD.created_at, OLD.created_by)
+       OR (OLD.dossier_id IS NOT NULL AND NEW.dossier_id IS DISTINCT FROM OLD.dossier_id) THEN
+        PERFORM treasury.raise_rule('contract_immutable_fields',
+            format('contract %s: only dossier_id changes, once, from NULL', OLD.id), 'contracts');
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.contracts_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION contracts_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.contracts_guard() IS 'Trigger function on contracts: forces created_at; nothing changes but dossier_id, once (contract_immutable_fields); no delete (contract_no_delete).';
 
 
 --
@@ -1776,6 +2246,53 @@ COMMENT ON FUNCTION treasury.payment_orders_book() IS 'Trigger function: after a
 
 
 --
+-- Name: payment_orders_book_recovery(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.payment_orders_book_recovery() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_left    bigint := (SELECT a.recovery FROM treasury.acceptances a WHERE a.id = NEW.acceptance_id);
+    v_advance record;
+    v_take    bigint;
+BEGIN
+    IF v_left = 0 THEN
+        RETURN NULL;
+    END IF;
+    PERFORM 1 FROM treasury.allocations a
+    WHERE a.id IN (SELECT o.allocation_id FROM treasury.payment_orders o
+                   WHERE o.contract_id = NEW.contract_id AND o.kind = 'ADVANCE' AND o.status = 'PAID' AND o.settled < o.amount)
+    ORDER BY a.id FOR UPDATE;
+    FOR v_advance IN SELECT o.id, o.amount - o.settled AS outstanding FROM treasury.payment_orders o
+                     WHERE o.contract_id = NEW.contract_id AND o.kind = 'ADVANCE' AND o.status = 'PAID' AND o.settled < o.amount
+                     ORDER BY o.id FOR UPDATE LOOP
+        v_take := least(v_left, v_advance.outstanding);
+        INSERT INTO treasury.advance_settlements (order_id, amount, economic_code, entry_id, created_by, recovery_order_id)
+        VALUES (v_advance.id, v_take, NEW.economic_code, NEW.entry_id, NEW.authorized_by, NEW.id);
+        v_left := v_left - v_take;
+        EXIT WHEN v_left = 0;
+    END LOOP;
+    IF v_left > 0 THEN
+        PERFORM treasury.raise_rule('recovery_exceeds_advance',
+            format('payment order %s: %s of its recovery is more than the advances of contract %s still outstanding', NEW.id, v_left, NEW.contract_id),
+            'payment_orders');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.payment_orders_book_recovery() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION payment_orders_book_recovery(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.payment_orders_book_recovery() IS 'Trigger function: when a contract PAYMENT becomes PAID, books its acceptance''s recovery as advance_settlements rows (recovery_order_id = the payment, its entry and economic code) against the contract''s PAID advances still outstanding, oldest first; locks their allocations, then the advances.';
+
+
+--
 -- Name: payment_orders_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -1880,8 +2397,11 @@ CREATE TABLE treasury.payment_orders (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     paid_at timestamp with time zone,
     settled bigint DEFAULT 0 NOT NULL,
+    contract_id bigint,
+    acceptance_id bigint,
     CONSTRAINT advance_settlement_within_advance CHECK (((settled >= 0) AND (settled <= amount) AND ((settled = 0) OR ((kind = 'ADVANCE'::text) AND (status = 'PAID'::text))))),
     CONSTRAINT payment_order_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT payment_order_contract_shape CHECK ((((contract_id IS NULL) AND (acceptance_id IS NULL)) OR ((contract_id IS NOT NULL) AND (commitment_id IS NULL) AND ((kind = 'PAYMENT'::text) = (acceptance_id IS NOT NULL))))),
     CONSTRAINT payment_order_four_eyes CHECK (((authorized_by IS NULL) OR (approved_by IS NULL) OR (authorized_by <> approved_by))),
     CONSTRAINT payment_order_status_fields CHECK ((((status = 'PAID'::text) = ((authorized_by IS NOT NULL) AND (entry_id IS NOT NULL) AND (paid_at IS NOT NULL))) AND ((status <> ALL (ARRAY['APPROVED'::text, 'PAID'::text])) OR (approved_by IS NOT NULL)) AND ((status = ANY (ARRAY['APPROVED'::text, 'PAID'::text, 'REJECTED'::text])) OR (approved_by IS NULL)) AND ((status = 'REJECTED'::text) = (reject_reason_code IS NOT NULL)) AND ((status = 'REJECTED'::text) OR (rejected_by IS NULL)) AND ((status = 'CANCELLED'::text) OR (cancelled_by IS NULL)))),
     CONSTRAINT payment_orders_beneficiary_account_no_check CHECK ((beneficiary_account_no ~ '^[0-9A-Za-z]{1,34}$'::text)),
@@ -2064,6 +2584,20 @@ COMMENT ON COLUMN treasury.payment_orders.settled IS 'For a PAID advance: the pa
 
 
 --
+-- Name: COLUMN payment_orders.contract_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.contract_id IS 'Public investment: the contract (contracts) this advance or payment is made under, or NULL for regular spending. A contract order is charged to a capital plan of the contract''s project and checked against rule 8 when submitted (payment_orders_investment_guard); it has no commitment (payment_order_contract_shape). Immutable.';
+
+
+--
+-- Name: COLUMN payment_orders.acceptance_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.acceptance_id IS 'Public investment: for a contract PAYMENT, the acceptance (completed-volume statement) it pays, with its recovery and retention; the order''s amount is accepted_value - recovery. NULL for an ADVANCE and for regular spending. At most one order per acceptance (payment_orders_acceptance_unique). Immutable.';
+
+
+--
 -- Name: payment_orders_guard_commitment(treasury.payment_orders, text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -2128,6 +2662,7 @@ BEGIN
        OR p_new.beneficiary_name IS DISTINCT FROM p_old.beneficiary_name OR p_new.beneficiary_bank_code IS DISTINCT FROM p_old.beneficiary_bank_code
        OR p_new.beneficiary_account_no IS DISTINCT FROM p_old.beneficiary_account_no OR p_new.description IS DISTINCT FROM p_old.description
        OR p_new.submitted_by IS DISTINCT FROM p_old.submitted_by OR p_new.created_at IS DISTINCT FROM p_old.created_at
+       OR p_new.contract_id IS DISTINCT FROM p_old.contract_id OR p_new.acceptance_id IS DISTINCT FROM p_old.acceptance_id
        OR (p_old.approved_by IS NOT NULL AND p_new.approved_by IS DISTINCT FROM p_old.approved_by)
        OR (p_old.authorized_by IS NOT NULL AND p_new.authorized_by IS DISTINCT FROM p_old.authorized_by)
        OR (p_old.rejected_by IS NOT NULL AND p_new.rejected_by IS DISTINCT FROM p_old.rejected_by)
@@ -2154,7 +2689,59 @@ ALTER FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_order
 -- Name: FUNCTION payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
+COMMENT ON FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content, contract_id and acceptance_id included, never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
+
+
+--
+-- Name: payment_orders_investment_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.payment_orders_investment_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_contract treasury.contracts%ROWTYPE;
+    v_project  treasury.projects%ROWTYPE;
+BEGIN
+    IF NEW.contract_id IS NULL THEN
+        IF EXISTS (SELECT 1 FROM treasury.capital_plans p WHERE p.allocation_id = NEW.allocation_id) THEN
+            PERFORM treasury.raise_rule('capital_plan_contract_only',
+                format('allocation %s is a capital plan: it is spent only by orders under the project''s contracts (contract_id)', NEW.allocation_id),
+                'payment_orders');
+        END IF;
+        RETURN NEW;
+    END IF;
+    SELECT * INTO v_contract FROM treasury.contracts c WHERE c.id = NEW.contract_id;
+    IF NOT FOUND THEN
+        RETURN NEW; -- the foreign key reports it
+    END IF;
+    -- Lock order: allocation (payment_orders_guard holds it already), then project.
+    -- Every sum below is over this project's orders.
+    PERFORM 1 FROM treasury.allocations a WHERE a.id = NEW.allocation_id FOR UPDATE;
+    SELECT * INTO v_project FROM treasury.projects p WHERE p.project_code = v_contract.project_code FOR UPDATE;
+    IF NOT EXISTS (SELECT 1 FROM treasury.capital_plans p WHERE p.allocation_id = NEW.allocation_id AND p.project_code = v_contract.project_code) THEN
+        PERFORM treasury.raise_rule('contract_order_on_plan',
+            format('an order under contract %s is charged to a capital plan of project %s; allocation %s is not one', v_contract.id, v_contract.project_code, NEW.allocation_id),
+            'payment_orders');
+    END IF;
+    IF NEW.kind = 'ADVANCE' THEN
+        PERFORM treasury.contract_check_advance(v_contract, NEW.amount);
+    ELSE
+        PERFORM treasury.contract_check_payment(v_contract, NEW.acceptance_id, NEW.amount);
+    END IF;
+    PERFORM treasury.project_check_order(v_project, NEW.allocation_id, NEW.amount);
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.payment_orders_investment_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION payment_orders_investment_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.payment_orders_investment_guard() IS 'Trigger function, before a payment order is stored (after payment_orders_guard locked its allocation): an order without contract is refused on a capital plan (capital_plan_contract_only); a contract order locks the project, is charged to one of its plans (contract_order_on_plan) and passes rule 8: contract_check_advance or contract_check_payment, then project_check_order.';
 
 
 --
@@ -2278,6 +2865,289 @@ ALTER FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, p
 --
 
 COMMENT ON FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb) IS 'Posts one journal entry and its lines in one round trip. p_lines: JSON array of {gl_account, account_no?, currency? (VND), debit?, credit? (whole minor units, number or decimal string), fund?, economic_code?, budget_level?, unit_code?, area_code?, chapter?, sector?, program?, treasury_code?, source?, reserve?, bank_code?}; line_no = position in the array; lines are inserted in account_no order (locks in sorted order, no deadlocks). Returns {"entry_id": "<id>", "posted_at": "<RFC 3339 UTC, Z>", "balances": {"<account_no>": "<balance after>"}}. Every ledger rule applies (entry_balanced at commit).';
+
+
+--
+-- Name: projects; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.projects (
+    project_code text NOT NULL,
+    name text NOT NULL,
+    investor_unit_code text NOT NULL,
+    total_investment bigint NOT NULL,
+    decision_no text NOT NULL,
+    decision_date date NOT NULL,
+    project_group text NOT NULL,
+    source text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by bigint,
+    CONSTRAINT project_code_format CHECK ((project_code ~ '^[0-9A-Z][0-9A-Z._-]{0,31}$'::text)),
+    CONSTRAINT project_decision_no_present CHECK (((length(btrim(decision_no)) >= 1) AND (length(btrim(decision_no)) <= 64))),
+    CONSTRAINT project_group_known CHECK ((project_group = ANY (ARRAY['NATIONAL'::text, 'A'::text, 'B'::text, 'C'::text]))),
+    CONSTRAINT project_name_present CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 500))),
+    CONSTRAINT project_source_format CHECK ((source ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT project_total_investment_range CHECK (((total_investment > 0) AND (total_investment <= '1000000000000000000'::bigint)))
+);
+
+
+ALTER TABLE treasury.projects OWNER TO treasury_owner;
+
+--
+-- Name: TABLE projects; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.projects IS 'Public investment projects: the legal file, registered once before the first payment (Decree 254 Art 8). Rule 8: the orders of its contracts never reserve more than total_investment (total_investment_exceeded), nor do its capital plans of all years add up to more (plans_exceed_total_investment). Only name, total_investment, decision, group and source change; never deleted (project_no_delete).';
+
+
+--
+-- Name: COLUMN projects.project_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.project_code IS 'Project code (project_code in the API): upper-case letters, digits, . _ -, 1..32 characters. Immutable.';
+
+
+--
+-- Name: COLUMN projects.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.name IS 'Project name.';
+
+
+--
+-- Name: COLUMN projects.investor_unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.investor_unit_code IS 'The investor (chu dau tu): a budget unit; its capital plans are allocations to this unit. Immutable.';
+
+
+--
+-- Name: COLUMN projects.total_investment; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.total_investment IS 'Total investment approved by the investment decision, dong, 1..10^18. Lowered only down to what the plans and the orders already take (projects_guard).';
+
+
+--
+-- Name: COLUMN projects.decision_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.decision_no IS 'Number of the investment decision (or of the latest adjusting decision).';
+
+
+--
+-- Name: COLUMN projects.decision_date; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.decision_date IS 'Date of that decision.';
+
+
+--
+-- Name: COLUMN projects.project_group; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.project_group IS 'Project group under the Public Investment Law: NATIONAL (national important), A, B or C (group in the API).';
+
+
+--
+-- Name: COLUMN projects.source; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.source IS 'Capital source code (nguon von), the segment the Disbursement report groups by.';
+
+
+--
+-- Name: COLUMN projects.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.created_at IS 'When it was registered (forced to now()). Immutable.';
+
+
+--
+-- Name: COLUMN projects.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.created_by IS 'User who registered it. Immutable.';
+
+
+--
+-- Name: COLUMN projects.updated_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.updated_at IS 'When it last changed (forced to now()).';
+
+
+--
+-- Name: COLUMN projects.updated_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.projects.updated_by IS 'User who last changed it.';
+
+
+--
+-- Name: project_check_order(treasury.projects, bigint, bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.project_check_order(p_project treasury.projects, p_allocation_id bigint, p_amount bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_plan      treasury.allocations%ROWTYPE;
+    v_available numeric;
+    v_reserved  numeric := treasury.project_reserved(p_project.project_code);
+BEGIN
+    SELECT * INTO v_plan FROM treasury.allocations a WHERE a.id = p_allocation_id;
+    v_available := v_plan.amount::numeric - v_plan.sub_allocated - v_plan.committed - v_plan.pending - v_plan.spent - v_plan.advanced;
+    IF p_amount > v_available THEN
+        PERFORM treasury.raise_rule('plan_exceeded',
+            format('project %s: %s is more than what is left of its %s capital plan (allocation %s: amount %s, available %s)',
+                   p_project.project_code, p_amount, v_plan.fiscal_year, v_plan.id, v_plan.amount, v_available), 'payment_orders',
+            jsonb_build_object('project_code', p_project.project_code, 'fiscal_year', v_plan.fiscal_year, 'allocation_id', v_plan.id::text,
+                               'plan', v_plan.amount::text, 'available', v_available::text, 'requested', p_amount::text));
+    END IF;
+    -- Implied by the plans (each within its amount, all within the total), and checked
+    -- anyway: it is the rule the law states, and it must not hang on the plans' bookkeeping.
+    IF v_reserved + p_amount > p_project.total_investment THEN
+        PERFORM treasury.raise_rule('total_investment_exceeded',
+            format('project %s: %s more would take its contract orders from %s to %s, over the total investment %s',
+                   p_project.project_code, p_amount, v_reserved, v_reserved + p_amount, p_project.total_investment), 'payment_orders',
+            jsonb_build_object('project_code', p_project.project_code, 'total_investment', p_project.total_investment::text,
+                               'reserved', v_reserved::text, 'requested', p_amount::text));
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION treasury.project_check_order(p_project treasury.projects, p_allocation_id bigint, p_amount bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION project_check_order(p_project treasury.projects, p_allocation_id bigint, p_amount bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.project_check_order(p_project treasury.projects, p_allocation_id bigint, p_amount bigint) IS 'Step of payment_orders_investment_guard: refuses a contract order beyond the available of its plan''s allocation (plan_exceeded) or taking the project''s orders SUBMITTED, APPROVED and PAID over total_investment (total_investment_exceeded).';
+
+
+--
+-- Name: project_check_total(text, bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.project_check_total(p_project_code text, p_total bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_reserved numeric := treasury.project_reserved(p_project_code);
+    v_planned  numeric := treasury.project_planned(p_project_code);
+BEGIN
+    -- Disbursed first: it is the money rule, the plans are the planning rule.
+    IF v_reserved > p_total THEN
+        PERFORM treasury.raise_rule('total_investment_exceeded',
+            format('project %s: its contract orders take %s (disbursed or in flight), more than the total investment %s',
+                   p_project_code, v_reserved, p_total), 'projects',
+            jsonb_build_object('project_code', p_project_code, 'total_investment', p_total::text, 'reserved', v_reserved::text));
+    END IF;
+    IF v_planned > p_total THEN
+        PERFORM treasury.raise_rule('plans_exceed_total_investment',
+            format('project %s: its capital plans of all years add up to %s, more than the total investment %s',
+                   p_project_code, v_planned, p_total), 'projects',
+            jsonb_build_object('project_code', p_project_code, 'total_investment', p_total::text, 'planned', v_planned::text));
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION treasury.project_check_total(p_project_code text, p_total bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION project_check_total(p_project_code text, p_total bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.project_check_total(p_project_code text, p_total bigint) IS 'Rule 8 for a project: refuses when its contract orders SUBMITTED, APPROVED or PAID take more than p_total (total_investment_exceeded) or its capital plans of all years add up to more (plans_exceed_total_investment). The caller holds the project row (FOR UPDATE).';
+
+
+--
+-- Name: project_planned(text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.project_planned(p_project_code text) RETURNS numeric
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(sum(a.amount), 0)
+    FROM treasury.capital_plans p JOIN treasury.allocations a ON a.id = p.allocation_id
+    WHERE p.project_code = p_project_code
+$$;
+
+
+ALTER FUNCTION treasury.project_planned(p_project_code text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION project_planned(p_project_code text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.project_planned(p_project_code text) IS 'Sum of the amounts of the project''s capital plans (their allocations), all years and extended plans included.';
+
+
+--
+-- Name: project_reserved(text); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.project_reserved(p_project_code text) RETURNS numeric
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(sum(o.amount), 0)
+    FROM treasury.contracts c JOIN treasury.payment_orders o ON o.contract_id = c.id
+    WHERE c.project_code = p_project_code AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID')
+$$;
+
+
+ALTER FUNCTION treasury.project_reserved(p_project_code text) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION project_reserved(p_project_code text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.project_reserved(p_project_code text) IS 'Sum of the amounts of the project''s contract orders SUBMITTED, APPROVED or PAID: what they reserve of total_investment (the PAID part is the disbursed).';
+
+
+--
+-- Name: projects_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.projects_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('project_no_delete',
+            format('project %s cannot be deleted: the legal file is kept forever', OLD.project_code), 'projects');
+    END IF;
+    NEW.updated_at := now();
+    IF TG_OP = 'INSERT' THEN
+        NEW.created_at := now();
+        RETURN NEW;
+    END IF;
+    -- UPDATE: the row is locked by the statement itself.
+    IF NEW.project_code IS DISTINCT FROM OLD.project_code OR NEW.investor_unit_code IS DISTINCT FROM OLD.investor_unit_code
+       OR NEW.created_at IS DISTINCT FROM OLD.created_at OR NEW.created_by IS DISTINCT FROM OLD.created_by THEN
+        PERFORM treasury.raise_rule('project_immutable_fields',
+            format('project %s: the code, the investor and who registered it never change', OLD.project_code), 'projects');
+    END IF;
+    IF NEW.total_investment < OLD.total_investment THEN
+        PERFORM treasury.project_check_total(OLD.project_code, NEW.total_investment);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.projects_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION projects_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.projects_guard() IS 'Trigger function on projects: forces created_at and updated_at; code, investor and created_* immutable (project_immutable_fields); a lowered total_investment still covers the orders and plans (project_check_total); no delete (project_no_delete).';
 
 
 --
@@ -3336,6 +4206,119 @@ COMMENT ON COLUMN public.treasury_schema_migrations.applied_at IS 'When the file
 
 
 --
+-- Name: acceptances; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.acceptances (
+    id bigint NOT NULL,
+    contract_id bigint NOT NULL,
+    acceptance_no text NOT NULL,
+    accepted_on date NOT NULL,
+    accepted_value bigint NOT NULL,
+    recovery bigint DEFAULT 0 NOT NULL,
+    retention bigint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    CONSTRAINT acceptance_no_present CHECK (((length(btrim(acceptance_no)) >= 1) AND (length(btrim(acceptance_no)) <= 64))),
+    CONSTRAINT acceptance_split CHECK (((recovery >= 0) AND (retention >= 0) AND (recovery < accepted_value) AND (((recovery)::numeric + (retention)::numeric) <= (accepted_value)::numeric))),
+    CONSTRAINT acceptance_value_range CHECK (((accepted_value > 0) AND (accepted_value <= '1000000000000000000'::bigint)))
+);
+
+
+ALTER TABLE treasury.acceptances OWNER TO treasury_owner;
+
+--
+-- Name: TABLE acceptances; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.acceptances IS 'Completed-volume statements (form 03.a) filed for payment, each with the advance recovery and retention of the one payment order that pays it (payment_orders.acceptance_id): gross = accepted_value, order amount = gross - recovery, net = that - retention. A statement counts (accepted, rule 8) while its order is SUBMITTED, APPROVED or PAID; after a rejection it is filed again as a new row. Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN acceptances.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.acceptances.id IS 'Acceptance id.';
+
+
+--
+-- Name: COLUMN acceptances.contract_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.acceptances.contract_id IS 'The contract.';
+
+
+--
+-- Name: COLUMN acceptances.acceptance_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.acceptances.acceptance_no IS 'Number of the statement; not unique: a statement whose payment was rejected is filed again.';
+
+
+--
+-- Name: COLUMN acceptances.accepted_on; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.acceptances.accepted_on IS 'Date the completed volume was accepted (decides the fiscal year in the adjustment period).';
+
+
+--
+-- Name: COLUMN acceptances.accepted_value; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.acceptances.accepted_value IS 'Value of the work accepted, dong: the payment''s gross. The accepted values of a contract''s orders in flight and paid never pass its value (contract_value_exceeded).';
+
+
+--
+-- Name: COLUMN acceptances.recovery; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.acceptances.recovery IS 'Advance recovered by deduction from this payment, 0 <= recovery < accepted_value (acceptance_split); the recoveries of a contract never pass its advances paid (recovery_exceeds_advance). Booked as advance settlements when the payment is PAID.';
+
+
+--
+-- Name: COLUMN acceptances.retention; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.acceptances.retention IS 'Part of the payment kept back (to the investor''s deposit account); recovery + retention <= accepted_value. Counts as disbursed.';
+
+
+--
+-- Name: COLUMN acceptances.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.acceptances.created_at IS 'When it was filed (forced to now()).';
+
+
+--
+-- Name: COLUMN acceptances.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.acceptances.created_by IS 'User who filed it.';
+
+
+--
+-- Name: acceptances_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.acceptances_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.acceptances_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: acceptances_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.acceptances_id_seq OWNED BY treasury.acceptances.id;
+
+
+--
 -- Name: accounts; Type: TABLE; Schema: treasury; Owner: treasury_owner
 --
 
@@ -3759,6 +4742,7 @@ CREATE TABLE treasury.advance_settlements (
     dossier_id bigint,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by bigint,
+    recovery_order_id bigint,
     CONSTRAINT advance_settlements_amount_check CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
     CONSTRAINT advance_settlements_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text))
 );
@@ -3770,7 +4754,7 @@ ALTER TABLE treasury.advance_settlements OWNER TO treasury_owner;
 -- Name: TABLE advance_settlements; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON TABLE treasury.advance_settlements IS 'Settlements of PAID advances: each turns part of the outstanding advance into spending (allocation.advanced -> spent, order.settled grows); never beyond the advance (advance_settlement_within_advance). Append-only (ledger_append_only).';
+COMMENT ON TABLE treasury.advance_settlements IS 'Settlements of PAID advances: each turns part of the outstanding advance into spending (allocation.advanced -> spent, order.settled grows); never beyond the advance (advance_settlement_within_advance). A contract advance (public investment) is settled only by the recoveries of its contract''s payments, booked when each is paid (recovery_order_id). Append-only (ledger_append_only).';
 
 
 --
@@ -3827,6 +4811,13 @@ COMMENT ON COLUMN treasury.advance_settlements.created_at IS 'When (forced to no
 --
 
 COMMENT ON COLUMN treasury.advance_settlements.created_by IS 'User who settled.';
+
+
+--
+-- Name: COLUMN advance_settlements.recovery_order_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.advance_settlements.recovery_order_id IS 'Public investment: the contract PAYMENT whose advance recovery this row books (written only by payment_orders_book_recovery when that payment is PAID; entry_id is the payment''s entry). NULL for a regular settlement (Spending/SettleAdvance). A contract advance is settled only so (advance_recovery_by_payment).';
 
 
 --
@@ -4752,6 +5743,72 @@ COMMENT ON COLUMN treasury.budget_units.updated_at IS 'Last change (set by trigg
 
 
 --
+-- Name: capital_plans; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.capital_plans (
+    allocation_id bigint NOT NULL,
+    project_code text NOT NULL,
+    fiscal_year integer NOT NULL,
+    extended_from_year integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    CONSTRAINT capital_plan_extended_from_earlier CHECK (((extended_from_year IS NULL) OR ((extended_from_year >= 1900) AND (extended_from_year <= (fiscal_year - 1)))))
+);
+
+
+ALTER TABLE treasury.capital_plans OWNER TO treasury_owner;
+
+--
+-- Name: TABLE capital_plans; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.capital_plans IS 'Annual capital plans (ke hoach von): each row makes an INVESTMENT allocation to the project''s investor the project''s plan of that fiscal year, so rule 4 keeps holding and the allocation''s figures are the year''s disbursement. Its amount is the allocation''s and changes by allocation_adjustments; the plans of all years never exceed total_investment (plans_exceed_total_investment). Only contract orders of the project use a plan (capital_plan_contract_only). Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN capital_plans.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.capital_plans.allocation_id IS 'The plan''s allocation: INVESTMENT, allocated to the investor, unused when it becomes a plan (capital_plan_allocation); a plan of one project only.';
+
+
+--
+-- Name: COLUMN capital_plans.project_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.capital_plans.project_code IS 'The project.';
+
+
+--
+-- Name: COLUMN capital_plans.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.capital_plans.fiscal_year IS 'The allocation''s fiscal year (filled from it when NULL; capital_plan_allocation otherwise).';
+
+
+--
+-- Name: COLUMN capital_plans.extended_from_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.capital_plans.extended_from_year IS 'For a plan extended from a prior year (its unspent part carried into this year): that year; NULL for the year''s own plan. A project has at most one plan per (fiscal_year, extended_from_year) (capital_plans_key).';
+
+
+--
+-- Name: COLUMN capital_plans.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.capital_plans.created_at IS 'When the plan was registered (forced to now()).';
+
+
+--
+-- Name: COLUMN capital_plans.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.capital_plans.created_by IS 'User (budget authority) who registered it.';
+
+
+--
 -- Name: classification_codes; Type: TABLE; Schema: treasury; Owner: treasury_owner
 --
 
@@ -5231,6 +6288,27 @@ ALTER TABLE treasury.commitments_id_seq OWNER TO treasury_owner;
 --
 
 ALTER SEQUENCE treasury.commitments_id_seq OWNED BY treasury.commitments.id;
+
+
+--
+-- Name: contracts_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.contracts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.contracts_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: contracts_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.contracts_id_seq OWNED BY treasury.contracts.id;
 
 
 --
@@ -6636,6 +7714,13 @@ COMMENT ON COLUMN treasury.verify_checks.query IS 'SELECT returning a single tex
 
 
 --
+-- Name: acceptances id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.acceptances ALTER COLUMN id SET DEFAULT nextval('treasury.acceptances_id_seq'::regclass);
+
+
+--
 -- Name: advance_settlements id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -6689,6 +7774,13 @@ ALTER TABLE ONLY treasury.collections ALTER COLUMN id SET DEFAULT nextval('treas
 --
 
 ALTER TABLE ONLY treasury.commitments ALTER COLUMN id SET DEFAULT nextval('treasury.commitments_id_seq'::regclass);
+
+
+--
+-- Name: contracts id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.contracts ALTER COLUMN id SET DEFAULT nextval('treasury.contracts_id_seq'::regclass);
 
 
 --
@@ -6753,6 +7845,14 @@ ALTER TABLE ONLY treasury.users ALTER COLUMN id SET DEFAULT nextval('treasury.us
 
 ALTER TABLE ONLY public.treasury_schema_migrations
     ADD CONSTRAINT treasury_schema_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: acceptances acceptances_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.acceptances
+    ADD CONSTRAINT acceptances_pkey PRIMARY KEY (id);
 
 
 --
@@ -6884,6 +7984,22 @@ ALTER TABLE ONLY treasury.budget_units
 
 
 --
+-- Name: capital_plans capital_plans_key; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.capital_plans
+    ADD CONSTRAINT capital_plans_key UNIQUE NULLS NOT DISTINCT (project_code, fiscal_year, extended_from_year);
+
+
+--
+-- Name: capital_plans capital_plans_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.capital_plans
+    ADD CONSTRAINT capital_plans_pkey PRIMARY KEY (allocation_id);
+
+
+--
 -- Name: classification_codes classification_codes_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -6929,6 +8045,22 @@ ALTER TABLE ONLY treasury.commitments
 
 ALTER TABLE ONLY treasury.commitments
     ADD CONSTRAINT commitments_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: contracts contracts_contract_no_unique; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.contracts
+    ADD CONSTRAINT contracts_contract_no_unique UNIQUE (project_code, contract_no);
+
+
+--
+-- Name: contracts contracts_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.contracts
+    ADD CONSTRAINT contracts_pkey PRIMARY KEY (id);
 
 
 --
@@ -7012,6 +8144,14 @@ ALTER TABLE ONLY treasury.payment_order_events
 
 
 --
+-- Name: payment_orders payment_orders_acceptance_unique; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_acceptance_unique UNIQUE (acceptance_id);
+
+
+--
 -- Name: payment_orders payment_orders_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7025,6 +8165,14 @@ ALTER TABLE ONLY treasury.payment_orders
 
 ALTER TABLE ONLY treasury.periods
     ADD CONSTRAINT periods_pkey PRIMARY KEY (fiscal_year, month);
+
+
+--
+-- Name: projects projects_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.projects
+    ADD CONSTRAINT projects_pkey PRIMARY KEY (project_code);
 
 
 --
@@ -7108,6 +8256,13 @@ ALTER TABLE ONLY treasury.verify_checks
 
 
 --
+-- Name: acceptances_contract_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX acceptances_contract_idx ON treasury.acceptances USING btree (contract_id, acceptance_no);
+
+
+--
 -- Name: accounts_treasury_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7126,6 +8281,13 @@ CREATE INDEX accounts_unit_idx ON treasury.accounts USING btree (unit_code);
 --
 
 CREATE INDEX advance_settlements_order_idx ON treasury.advance_settlements USING btree (order_id);
+
+
+--
+-- Name: advance_settlements_recovery_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX advance_settlements_recovery_idx ON treasury.advance_settlements USING btree (recovery_order_id) WHERE (recovery_order_id IS NOT NULL);
 
 
 --
@@ -7248,6 +8410,13 @@ CREATE INDEX commitments_dossier_idx ON treasury.commitments USING btree (dossie
 
 
 --
+-- Name: contracts_dossier_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX contracts_dossier_idx ON treasury.contracts USING btree (dossier_id);
+
+
+--
 -- Name: dossiers_procedure_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7339,6 +8508,13 @@ CREATE INDEX payment_orders_commitment_idx ON treasury.payment_orders USING btre
 
 
 --
+-- Name: payment_orders_contract_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX payment_orders_contract_idx ON treasury.payment_orders USING btree (contract_id, kind, status) WHERE (contract_id IS NOT NULL);
+
+
+--
 -- Name: payment_orders_dossier_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7353,6 +8529,13 @@ CREATE INDEX payment_orders_entry_idx ON treasury.payment_orders USING btree (en
 
 
 --
+-- Name: projects_investor_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX projects_investor_idx ON treasury.projects USING btree (investor_unit_code);
+
+
+--
 -- Name: refunds_collection_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7364,6 +8547,13 @@ CREATE INDEX refunds_collection_idx ON treasury.refunds USING btree (collection_
 --
 
 CREATE INDEX treasuries_parent_idx ON treasury.treasuries USING btree (parent_code);
+
+
+--
+-- Name: acceptances acceptances_before_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER acceptances_before_insert BEFORE INSERT ON treasury.acceptances FOR EACH ROW EXECUTE FUNCTION treasury.acceptances_before_insert();
 
 
 --
@@ -7385,6 +8575,13 @@ CREATE TRIGGER advance_settlements_book AFTER INSERT ON treasury.advance_settlem
 --
 
 CREATE TRIGGER advance_settlements_guard BEFORE INSERT ON treasury.advance_settlements FOR EACH ROW EXECUTE FUNCTION treasury.advance_settlements_guard();
+
+
+--
+-- Name: advance_settlements advance_settlements_recovery; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER advance_settlements_recovery BEFORE INSERT ON treasury.advance_settlements FOR EACH ROW EXECUTE FUNCTION treasury.advance_settlements_recovery();
 
 
 --
@@ -7416,6 +8613,13 @@ CREATE TRIGGER allocations_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.a
 
 
 --
+-- Name: allocations allocations_plan_within_total; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER allocations_plan_within_total AFTER UPDATE OF amount ON treasury.allocations FOR EACH ROW WHEN ((new.amount > old.amount)) EXECUTE FUNCTION treasury.allocations_plan_within_total();
+
+
+--
 -- Name: api_tokens api_token_immutable; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7434,6 +8638,13 @@ CREATE TRIGGER area_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON tre
 --
 
 CREATE TRIGGER budget_unit_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON treasury.budget_units FOR EACH ROW EXECUTE FUNCTION treasury.refuse_tree_cycle('budget_unit_no_cycle');
+
+
+--
+-- Name: capital_plans capital_plans_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER capital_plans_guard BEFORE INSERT ON treasury.capital_plans FOR EACH ROW EXECUTE FUNCTION treasury.capital_plans_guard();
 
 
 --
@@ -7493,6 +8704,27 @@ CREATE TRIGGER commitments_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.c
 
 
 --
+-- Name: commitments commitments_not_on_plan; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER commitments_not_on_plan BEFORE INSERT ON treasury.commitments FOR EACH ROW EXECUTE FUNCTION treasury.commitments_not_on_plan();
+
+
+--
+-- Name: contracts contract_no_delete_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER contract_no_delete_truncate BEFORE TRUNCATE ON treasury.contracts FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('contract_no_delete');
+
+
+--
+-- Name: contracts contracts_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER contracts_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.contracts FOR EACH ROW EXECUTE FUNCTION treasury.contracts_guard();
+
+
+--
 -- Name: deferred_checks deferred_checks_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7549,6 +8781,13 @@ CREATE TRIGGER journal_lines_before_insert BEFORE INSERT ON treasury.journal_lin
 
 
 --
+-- Name: acceptances ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.acceptances FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
 -- Name: advance_settlements ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7588,6 +8827,13 @@ CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.bank_state
 --
 
 CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.bank_transactions FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: capital_plans ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.capital_plans FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
 
 
 --
@@ -7654,6 +8900,13 @@ CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.verify_che
 
 
 --
+-- Name: acceptances ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.acceptances FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
 -- Name: advance_settlements ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7693,6 +8946,13 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.bank_stat
 --
 
 CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.bank_transactions FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: capital_plans ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.capital_plans FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
 
 
 --
@@ -7773,6 +9033,13 @@ CREATE TRIGGER payment_orders_book_insert AFTER INSERT ON treasury.payment_order
 
 
 --
+-- Name: payment_orders payment_orders_book_recovery; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER payment_orders_book_recovery AFTER UPDATE OF status ON treasury.payment_orders FOR EACH ROW WHEN (((new.status = 'PAID'::text) AND (old.status IS DISTINCT FROM 'PAID'::text) AND (new.acceptance_id IS NOT NULL))) EXECUTE FUNCTION treasury.payment_orders_book_recovery();
+
+
+--
 -- Name: payment_orders payment_orders_book_status; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7787,10 +9054,31 @@ CREATE TRIGGER payment_orders_guard BEFORE INSERT OR DELETE OR UPDATE ON treasur
 
 
 --
+-- Name: payment_orders payment_orders_investment_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER payment_orders_investment_guard BEFORE INSERT ON treasury.payment_orders FOR EACH ROW EXECUTE FUNCTION treasury.payment_orders_investment_guard();
+
+
+--
 -- Name: periods periods_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
 CREATE TRIGGER periods_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.periods FOR EACH ROW EXECUTE FUNCTION treasury.periods_guard();
+
+
+--
+-- Name: projects project_no_delete_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER project_no_delete_truncate BEFORE TRUNCATE ON treasury.projects FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('project_no_delete');
+
+
+--
+-- Name: projects projects_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER projects_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.projects FOR EACH ROW EXECUTE FUNCTION treasury.projects_guard();
 
 
 --
@@ -7899,6 +9187,22 @@ CREATE TRIGGER treasury_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON
 
 
 --
+-- Name: acceptances acceptances_contract_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.acceptances
+    ADD CONSTRAINT acceptances_contract_fkey FOREIGN KEY (contract_id) REFERENCES treasury.contracts(id);
+
+
+--
+-- Name: acceptances acceptances_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.acceptances
+    ADD CONSTRAINT acceptances_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
 -- Name: accounts accounts_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7952,6 +9256,14 @@ ALTER TABLE ONLY treasury.advance_settlements
 
 ALTER TABLE ONLY treasury.advance_settlements
     ADD CONSTRAINT advance_settlements_order_id_fkey FOREIGN KEY (order_id) REFERENCES treasury.payment_orders(id);
+
+
+--
+-- Name: advance_settlements advance_settlements_recovery_order_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.advance_settlements
+    ADD CONSTRAINT advance_settlements_recovery_order_id_fkey FOREIGN KEY (recovery_order_id) REFERENCES treasury.payment_orders(id);
 
 
 --
@@ -8107,6 +9419,30 @@ ALTER TABLE ONLY treasury.budget_units
 
 
 --
+-- Name: capital_plans capital_plans_allocation_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.capital_plans
+    ADD CONSTRAINT capital_plans_allocation_fkey FOREIGN KEY (allocation_id) REFERENCES treasury.allocations(id);
+
+
+--
+-- Name: capital_plans capital_plans_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.capital_plans
+    ADD CONSTRAINT capital_plans_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: capital_plans capital_plans_project_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.capital_plans
+    ADD CONSTRAINT capital_plans_project_fkey FOREIGN KEY (project_code) REFERENCES treasury.projects(project_code);
+
+
+--
 -- Name: collection_shares collection_shares_budget_level_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8216,6 +9552,46 @@ ALTER TABLE ONLY treasury.commitments
 
 ALTER TABLE ONLY treasury.commitments
     ADD CONSTRAINT commitments_supplier_bank_code_fkey FOREIGN KEY (supplier_bank_code) REFERENCES treasury.banks(code);
+
+
+--
+-- Name: contracts contracts_contractor_bank_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.contracts
+    ADD CONSTRAINT contracts_contractor_bank_fkey FOREIGN KEY (contractor_bank_code) REFERENCES treasury.banks(code);
+
+
+--
+-- Name: contracts contracts_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.contracts
+    ADD CONSTRAINT contracts_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: contracts contracts_dossier_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.contracts
+    ADD CONSTRAINT contracts_dossier_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossiers(id);
+
+
+--
+-- Name: contracts contracts_guarantee_bank_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.contracts
+    ADD CONSTRAINT contracts_guarantee_bank_fkey FOREIGN KEY (guarantee_bank_code) REFERENCES treasury.banks(code);
+
+
+--
+-- Name: contracts contracts_project_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.contracts
+    ADD CONSTRAINT contracts_project_fkey FOREIGN KEY (project_code) REFERENCES treasury.projects(project_code);
 
 
 --
@@ -8355,6 +9731,14 @@ ALTER TABLE ONLY treasury.payment_order_events
 
 
 --
+-- Name: payment_orders payment_orders_acceptance_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_acceptance_fkey FOREIGN KEY (acceptance_id) REFERENCES treasury.acceptances(id);
+
+
+--
 -- Name: payment_orders payment_orders_allocation_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8403,6 +9787,14 @@ ALTER TABLE ONLY treasury.payment_orders
 
 
 --
+-- Name: payment_orders payment_orders_contract_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.payment_orders
+    ADD CONSTRAINT payment_orders_contract_fkey FOREIGN KEY (contract_id) REFERENCES treasury.contracts(id);
+
+
+--
 -- Name: payment_orders payment_orders_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8440,6 +9832,30 @@ ALTER TABLE ONLY treasury.payment_orders
 
 ALTER TABLE ONLY treasury.periods
     ADD CONSTRAINT periods_closed_by_fkey FOREIGN KEY (closed_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: projects projects_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.projects
+    ADD CONSTRAINT projects_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: projects projects_investor_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.projects
+    ADD CONSTRAINT projects_investor_fkey FOREIGN KEY (investor_unit_code) REFERENCES treasury.budget_units(code);
+
+
+--
+-- Name: projects projects_updated_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.projects
+    ADD CONSTRAINT projects_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES treasury.users(id);
 
 
 --
@@ -8652,6 +10068,21 @@ GRANT ALL ON FUNCTION treasury.collection_results(p_items treasury.collection_ba
 
 
 --
+-- Name: TABLE contracts; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.contracts TO treasury_app;
+GRANT SELECT ON TABLE treasury.contracts TO treasury_readonly;
+
+
+--
+-- Name: COLUMN contracts.dossier_id; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(dossier_id) ON TABLE treasury.contracts TO treasury_app;
+
+
+--
 -- Name: FUNCTION deferred_check_armed(p_rule text); Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8794,6 +10225,63 @@ GRANT ALL ON FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind 
 
 
 --
+-- Name: TABLE projects; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.projects TO treasury_app;
+GRANT SELECT ON TABLE treasury.projects TO treasury_readonly;
+
+
+--
+-- Name: COLUMN projects.name; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(name) ON TABLE treasury.projects TO treasury_app;
+
+
+--
+-- Name: COLUMN projects.total_investment; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(total_investment) ON TABLE treasury.projects TO treasury_app;
+
+
+--
+-- Name: COLUMN projects.decision_no; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(decision_no) ON TABLE treasury.projects TO treasury_app;
+
+
+--
+-- Name: COLUMN projects.decision_date; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(decision_date) ON TABLE treasury.projects TO treasury_app;
+
+
+--
+-- Name: COLUMN projects.project_group; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(project_group) ON TABLE treasury.projects TO treasury_app;
+
+
+--
+-- Name: COLUMN projects.source; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(source) ON TABLE treasury.projects TO treasury_app;
+
+
+--
+-- Name: COLUMN projects.updated_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(updated_by) ON TABLE treasury.projects TO treasury_app;
+
+
+--
 -- Name: FUNCTION reconcile_statement(p_statement_id bigint); Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8911,6 +10399,21 @@ GRANT ALL ON FUNCTION treasury.write_collections(p_items treasury.collection_bat
 --
 
 GRANT SELECT ON TABLE public.treasury_schema_migrations TO treasury_readonly;
+
+
+--
+-- Name: TABLE acceptances; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.acceptances TO treasury_app;
+GRANT SELECT ON TABLE treasury.acceptances TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE acceptances_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.acceptances_id_seq TO treasury_app;
 
 
 --
@@ -9089,6 +10592,14 @@ GRANT SELECT ON TABLE treasury.budget_units TO treasury_readonly;
 
 
 --
+-- Name: TABLE capital_plans; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.capital_plans TO treasury_app;
+GRANT SELECT ON TABLE treasury.capital_plans TO treasury_readonly;
+
+
+--
 -- Name: TABLE classification_codes; Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -9146,6 +10657,13 @@ GRANT UPDATE(dossier_id) ON TABLE treasury.commitments TO treasury_app;
 --
 
 GRANT USAGE ON SEQUENCE treasury.commitments_id_seq TO treasury_app;
+
+
+--
+-- Name: SEQUENCE contracts_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.contracts_id_seq TO treasury_app;
 
 
 --

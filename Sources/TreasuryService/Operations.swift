@@ -30,7 +30,8 @@ public enum Operations {
         }
     }
 
-    /// The invariant checks `treasury.verify_checks` must hold (sql/migrations/0010_verify.sql).
+    /// The invariant checks `treasury.verify_checks` must hold (sql/migrations/0010_verify.sql, and
+    /// 0012_investment.sql for public investment).
     /// The table refuses UPDATE, DELETE and TRUNCATE; this list also catches a check removed
     /// behind the schema's back (a superuser with triggers off), which would otherwise pass silently.
     public static let expectedChecks: Set<String> = [
@@ -40,6 +41,9 @@ public enum Operations {
         "deposit_non_negative", "entry_balanced", "ledger_total_balanced", "line_account_consistent",
         "payment_order_events_match", "payment_order_four_eyes", "refund_shares_sum", "refund_within_collection",
         "revenue_entries_match_shares", "sharing_rule_shares_sum",
+        // Public investment, rule 8 (sql/migrations/0012_investment.sql).
+        "contract_accepted_within_value", "contract_advance_within_limit", "contract_recovery_within_advance",
+        "plan_disbursed_within_plan", "project_disbursed_within_total", "project_plans_within_total", "recovery_booked",
     ]
 
     /// Every invariant violation `treasury.verify()` finds, and every expected check that is

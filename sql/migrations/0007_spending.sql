@@ -8,6 +8,10 @@
 --   order REJECTED/CANCELLED               -> the submit is reversed exactly
 --   order PAID                             -> pending -> spent (PAYMENT) or advanced (ADVANCE)
 --   settlement x of a PAID advance         -> advanced -= x, spent += x
+-- Public investment (0012_investment.sql) uses the same orders: an order with a
+-- contract_id is an advance or a payment under a contract, charged to that
+-- project's capital plan; its triggers there add the rule-8 limits and book a
+-- payment's advance recovery as settlements (recovery_order_id).
 -- The verify() checks of this area are in the verify file.
 SET LOCAL ROLE treasury_owner;
 
@@ -169,6 +173,10 @@ CREATE TABLE treasury.payment_orders (
     created_at             timestamptz NOT NULL DEFAULT now(),
     paid_at                timestamptz NULL,
     settled                bigint NOT NULL DEFAULT 0,
+    -- The foreign keys of these two are declared in 0012_investment.sql, once
+    -- their tables exist (payment_orders_contract_fkey, payment_orders_acceptance_fkey).
+    contract_id            bigint NULL,
+    acceptance_id          bigint NULL,
     CONSTRAINT payment_order_amount_range CHECK (amount > 0 AND amount <= 1000000000000000000),
     CONSTRAINT payment_order_four_eyes CHECK (authorized_by IS NULL OR approved_by IS NULL OR authorized_by <> approved_by),
     CONSTRAINT advance_settlement_within_advance CHECK (settled >= 0 AND settled <= amount AND (settled = 0 OR (kind = 'ADVANCE' AND status = 'PAID'))),
@@ -178,12 +186,19 @@ CREATE TABLE treasury.payment_orders (
         AND (status IN ('APPROVED', 'PAID', 'REJECTED') OR approved_by IS NULL)
         AND (status = 'REJECTED') = (reject_reason_code IS NOT NULL)
         AND (status = 'REJECTED' OR rejected_by IS NULL)
-        AND (status = 'CANCELLED' OR cancelled_by IS NULL))
+        AND (status = 'CANCELLED' OR cancelled_by IS NULL)),
+    -- A contract order pays no commitment (the contract is the investment form of one); an
+    -- advance names no acceptance, a payment names exactly one, and no acceptance is paid twice.
+    CONSTRAINT payment_order_contract_shape CHECK ((contract_id IS NULL AND acceptance_id IS NULL)
+        OR (contract_id IS NOT NULL AND commitment_id IS NULL AND (kind = 'PAYMENT') = (acceptance_id IS NOT NULL))),
+    CONSTRAINT payment_orders_acceptance_unique UNIQUE (acceptance_id)
 );
 CREATE INDEX payment_orders_allocation_idx ON treasury.payment_orders (allocation_id, status);
 CREATE INDEX payment_orders_commitment_idx ON treasury.payment_orders (commitment_id, status);
 CREATE INDEX payment_orders_entry_idx ON treasury.payment_orders (entry_id);
 CREATE INDEX payment_orders_dossier_idx ON treasury.payment_orders (dossier_id);
+-- Partial: the rule-8 sums read a contract's orders; other orders do not pay for the index.
+CREATE INDEX payment_orders_contract_idx ON treasury.payment_orders (contract_id, kind, status) WHERE contract_id IS NOT NULL;
 COMMENT ON TABLE treasury.payment_orders IS 'Payment orders and advances. Status SUBMITTED -> APPROVED | REJECTED | CANCELLED, APPROVED -> PAID | REJECTED, others terminal (payment_order_status_transition); authorizer <> approver (payment_order_four_eyes). Triggers move the allocation figures (pending, spent, advanced) and the commitment''s remaining, and write payment_order_events. Never deleted.';
 COMMENT ON COLUMN treasury.payment_orders.id IS 'Order id (order_id in the API).';
 COMMENT ON COLUMN treasury.payment_orders.allocation_id IS 'Allocation charged. Immutable.';
@@ -208,6 +223,8 @@ COMMENT ON COLUMN treasury.payment_orders.dossier_id IS 'PAYMENT_RECURRENT or PA
 COMMENT ON COLUMN treasury.payment_orders.created_at IS 'When it was submitted (forced to now()).';
 COMMENT ON COLUMN treasury.payment_orders.paid_at IS 'When it became PAID (set by trigger).';
 COMMENT ON COLUMN treasury.payment_orders.settled IS 'For a PAID advance: the part settled so far (sum of its advance_settlements), 0..amount (advance_settlement_within_advance); kept by the settlement trigger. Outstanding = amount - settled.';
+COMMENT ON COLUMN treasury.payment_orders.contract_id IS 'Public investment: the contract (contracts) this advance or payment is made under, or NULL for regular spending. A contract order is charged to a capital plan of the contract''s project and checked against rule 8 when submitted (payment_orders_investment_guard); it has no commitment (payment_order_contract_shape). Immutable.';
+COMMENT ON COLUMN treasury.payment_orders.acceptance_id IS 'Public investment: for a contract PAYMENT, the acceptance (completed-volume statement) it pays, with its recovery and retention; the order''s amount is accepted_value - recovery. NULL for an ADVANCE and for regular spending. At most one order per acceptance (payment_orders_acceptance_unique). Immutable.';
 
 -- The guard's steps are the functions below it, called as assignments,
 -- NEW := step(...), like the steps of allocations_guard (see there why not PERFORM).
@@ -321,6 +338,7 @@ BEGIN
        OR p_new.beneficiary_name IS DISTINCT FROM p_old.beneficiary_name OR p_new.beneficiary_bank_code IS DISTINCT FROM p_old.beneficiary_bank_code
        OR p_new.beneficiary_account_no IS DISTINCT FROM p_old.beneficiary_account_no OR p_new.description IS DISTINCT FROM p_old.description
        OR p_new.submitted_by IS DISTINCT FROM p_old.submitted_by OR p_new.created_at IS DISTINCT FROM p_old.created_at
+       OR p_new.contract_id IS DISTINCT FROM p_old.contract_id OR p_new.acceptance_id IS DISTINCT FROM p_old.acceptance_id
        OR (p_old.approved_by IS NOT NULL AND p_new.approved_by IS DISTINCT FROM p_old.approved_by)
        OR (p_old.authorized_by IS NOT NULL AND p_new.authorized_by IS DISTINCT FROM p_old.authorized_by)
        OR (p_old.rejected_by IS NOT NULL AND p_new.rejected_by IS DISTINCT FROM p_old.rejected_by)
@@ -339,7 +357,7 @@ BEGIN
     RETURN p_new;
 END
 $$;
-COMMENT ON FUNCTION treasury.payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
+COMMENT ON FUNCTION treasury.payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content, contract_id and acceptance_id included, never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
 
 CREATE FUNCTION treasury.payment_orders_book() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -423,10 +441,12 @@ CREATE TABLE treasury.advance_settlements (
     entry_id      bigint NOT NULL REFERENCES treasury.journal_entries (id),
     dossier_id    bigint NULL REFERENCES treasury.dossiers (id),
     created_at    timestamptz NOT NULL DEFAULT now(),
-    created_by    bigint NULL REFERENCES treasury.users (id)
+    created_by    bigint NULL REFERENCES treasury.users (id),
+    recovery_order_id bigint NULL REFERENCES treasury.payment_orders (id)
 );
 CREATE INDEX advance_settlements_order_idx ON treasury.advance_settlements (order_id);
-COMMENT ON TABLE treasury.advance_settlements IS 'Settlements of PAID advances: each turns part of the outstanding advance into spending (allocation.advanced -> spent, order.settled grows); never beyond the advance (advance_settlement_within_advance). Append-only (ledger_append_only).';
+CREATE INDEX advance_settlements_recovery_idx ON treasury.advance_settlements (recovery_order_id) WHERE recovery_order_id IS NOT NULL;
+COMMENT ON TABLE treasury.advance_settlements IS 'Settlements of PAID advances: each turns part of the outstanding advance into spending (allocation.advanced -> spent, order.settled grows); never beyond the advance (advance_settlement_within_advance). A contract advance (public investment) is settled only by the recoveries of its contract''s payments, booked when each is paid (recovery_order_id). Append-only (ledger_append_only).';
 COMMENT ON COLUMN treasury.advance_settlements.id IS 'Sequence number.';
 COMMENT ON COLUMN treasury.advance_settlements.order_id IS 'The advance (a PAID payment order of kind ADVANCE).';
 COMMENT ON COLUMN treasury.advance_settlements.amount IS 'Amount settled, 1..outstanding.';
@@ -435,6 +455,7 @@ COMMENT ON COLUMN treasury.advance_settlements.entry_id IS 'Journal entry posted
 COMMENT ON COLUMN treasury.advance_settlements.dossier_id IS 'ADVANCE_SETTLEMENT dossier, if any.';
 COMMENT ON COLUMN treasury.advance_settlements.created_at IS 'When (forced to now()).';
 COMMENT ON COLUMN treasury.advance_settlements.created_by IS 'User who settled.';
+COMMENT ON COLUMN treasury.advance_settlements.recovery_order_id IS 'Public investment: the contract PAYMENT whose advance recovery this row books (written only by payment_orders_book_recovery when that payment is PAID; entry_id is the payment''s entry). NULL for a regular settlement (Spending/SettleAdvance). A contract advance is settled only so (advance_recovery_by_payment).';
 
 CREATE FUNCTION treasury.advance_settlements_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

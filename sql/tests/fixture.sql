@@ -160,6 +160,75 @@ VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-child'), 'FIX
 UPDATE treasury.commitments SET status = 'CLOSED' WHERE contract_no = 'FIX-C-2';
 COMMIT;
 
+-- Public investment (0012_investment.sql), as treasury_app: project FIXP-1 (total
+-- investment 100,000,000) of unit 9900001; its 2030 plan 'fixture-plan-2030'
+-- (50,000,000, an allocation drawn from fixture-inv-root); contract HD-01
+-- (40,000,000, advance rate 2000 bp: at most 8,000,000 outstanding; retention 500 bp)
+-- with a paid advance 'fixture-inv-advance' (6,000,000, Dr 1310 / Cr 1110) and a paid
+-- payment 'fixture-inv-paid' of acceptance NT-01 (10,000,000, recovery 2,000,000,
+-- retention 500,000: the order is 8,000,000; Dr 8111 10,000,000 / Cr 1310 2,000,000 /
+-- Cr 1110 7,500,000 / Cr 3711 500,000 into the investor's account 3711990006, opened
+-- here); contract HD-02 (90,000,000, no advance) without
+-- orders. Disbursed: 14,000,000; outstanding advance 4,000,000; plan available 36,000,000.
+BEGIN;
+SET LOCAL ROLE treasury_app;
+INSERT INTO treasury.accounts (account_no, unit_code, treasury_code, status) VALUES ('3711990006', '9900001', '9901', 'ACTIVE');
+INSERT INTO treasury.projects (project_code, name, investor_unit_code, total_investment, decision_no, decision_date, project_group, source, created_by)
+VALUES ('FIXP-1', 'Fixture school building', '9900001', 100000000, 'QD-1/2030', DATE '2030-01-10', 'C', '10',
+        (SELECT id FROM treasury.users WHERE username = 'fixture'));
+INSERT INTO treasury.allocations (parent_id, unit_code, chapter, sector, amount, note)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-inv-root'), '9900001', '599', '341', 50000000, 'fixture-plan-2030');
+INSERT INTO treasury.capital_plans (allocation_id, project_code)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-plan-2030'), 'FIXP-1');
+INSERT INTO treasury.contracts (project_code, contract_no, contractor_name, contractor_tax_id, contractor_bank_code, contractor_account_no,
+                                value, advance_rate_bp, signed_on, effective_on, ends_on, retention_bp)
+VALUES ('FIXP-1', 'HD-01', 'Fixture builder', '0100000002', 'FIXBANK', '777', 40000000, 2000, DATE '2030-02-01', DATE '2030-02-01', DATE '2031-06-30', 500),
+       ('FIXP-1', 'HD-02', 'Fixture builder', '0100000002', 'FIXBANK', '777', 90000000, 0, DATE '2030-02-01', DATE '2030-02-01', DATE '2031-06-30', 0);
+INSERT INTO treasury.payment_orders (allocation_id, contract_id, kind, economic_code, amount, beneficiary_name, beneficiary_bank_code, beneficiary_account_no, description, submitted_by)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-plan-2030'), (SELECT id FROM treasury.contracts WHERE contract_no = 'HD-01'),
+        'ADVANCE', '9301', 6000000, 'Fixture builder', 'FIXBANK', '777', 'fixture-inv-advance', (SELECT id FROM treasury.users WHERE username = 'fixture'));
+UPDATE treasury.payment_orders SET status = 'APPROVED', approved_by = (SELECT id FROM treasury.users WHERE username = 'fixture-officer')
+WHERE description = 'fixture-inv-advance';
+SELECT treasury.post_entry(current_date, 'ADVANCE', 'fixture-inv-advance', '9901', 'fixture investment advance', NULL,
+    '[{"gl_account": "1310", "debit": "6000000", "unit_code": "9900001", "budget_level": "PROVINCE", "chapter": "599", "sector": "341", "treasury_code": "9901"},
+      {"gl_account": "1110", "credit": "6000000", "bank_code": "FIXBANK", "treasury_code": "9901"}]');
+UPDATE treasury.payment_orders SET status = 'PAID', authorized_by = (SELECT id FROM treasury.users WHERE username = 'fixture-chief'),
+       entry_id = (SELECT id FROM treasury.journal_entries WHERE source_id = 'fixture-inv-advance')
+WHERE description = 'fixture-inv-advance';
+INSERT INTO treasury.acceptances (contract_id, acceptance_no, accepted_on, accepted_value, recovery, retention)
+VALUES ((SELECT id FROM treasury.contracts WHERE contract_no = 'HD-01'), 'NT-01', DATE '2030-03-01', 10000000, 2000000, 500000);
+INSERT INTO treasury.payment_orders (allocation_id, contract_id, acceptance_id, kind, economic_code, amount, beneficiary_name, beneficiary_bank_code, beneficiary_account_no, description, submitted_by)
+VALUES ((SELECT id FROM treasury.allocations WHERE note = 'fixture-plan-2030'), (SELECT id FROM treasury.contracts WHERE contract_no = 'HD-01'),
+        (SELECT id FROM treasury.acceptances WHERE acceptance_no = 'NT-01'),
+        'PAYMENT', '9301', 8000000, 'Fixture builder', 'FIXBANK', '777', 'fixture-inv-paid', (SELECT id FROM treasury.users WHERE username = 'fixture'));
+UPDATE treasury.payment_orders SET status = 'APPROVED', approved_by = (SELECT id FROM treasury.users WHERE username = 'fixture-officer')
+WHERE description = 'fixture-inv-paid';
+SELECT treasury.post_entry(current_date, 'PAYMENT', 'fixture-inv-paid', '9901', 'fixture investment payment', NULL,
+    '[{"gl_account": "8111", "debit": "10000000", "economic_code": "9301", "budget_level": "PROVINCE", "unit_code": "9900001", "chapter": "599", "sector": "341", "treasury_code": "9901"},
+      {"gl_account": "1310", "credit": "2000000", "unit_code": "9900001", "budget_level": "PROVINCE", "chapter": "599", "sector": "341", "treasury_code": "9901"},
+      {"gl_account": "1110", "credit": "7500000", "bank_code": "FIXBANK", "treasury_code": "9901"},
+      {"gl_account": "3711", "account_no": "3711990006", "credit": "500000"}]');
+UPDATE treasury.payment_orders SET status = 'PAID', authorized_by = (SELECT id FROM treasury.users WHERE username = 'fixture-chief'),
+       entry_id = (SELECT id FROM treasury.journal_entries WHERE source_id = 'fixture-inv-paid')
+WHERE description = 'fixture-inv-paid';
+DO $$
+DECLARE
+    a treasury.allocations%ROWTYPE;
+BEGIN
+    SELECT * INTO a FROM treasury.allocations WHERE note = 'fixture-plan-2030';
+    ASSERT (a.pending, a.spent, a.advanced) = (0::bigint, 10000000::bigint, 4000000::bigint),
+        format('plan figures pending %s spent %s advanced %s', a.pending, a.spent, a.advanced);
+    ASSERT (SELECT settled FROM treasury.payment_orders WHERE description = 'fixture-inv-advance') = 2000000, 'advance recovered in part';
+    ASSERT (SELECT s.recovery_order_id FROM treasury.advance_settlements s JOIN treasury.payment_orders o ON o.id = s.order_id
+            WHERE o.description = 'fixture-inv-advance') = (SELECT id FROM treasury.payment_orders WHERE description = 'fixture-inv-paid'),
+        'the recovery is booked as a settlement naming the payment';
+    ASSERT treasury.project_reserved('FIXP-1') = 14000000, format('disbursed %s', treasury.project_reserved('FIXP-1'));
+    ASSERT treasury.project_planned('FIXP-1') = 50000000, format('planned %s', treasury.project_planned('FIXP-1'));
+    ASSERT (SELECT count(*) FROM treasury.verify()) = 0, 'verify() finds problems after the investment fixture';
+END
+$$;
+COMMIT;
+
 -- Revenue (0008_revenue.sql), as treasury_app. Sharing rules of the current fiscal
 -- year for economic code 1001: all areas CENTRAL 6000 / PROVINCE 4000 (put as
 -- 5000/5000, then replaced the way PutSharingRule does it), area 99001 CENTRAL
