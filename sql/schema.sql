@@ -3071,11 +3071,13 @@ COMMENT ON FUNCTION treasury.project_check_total(p_project_code text, p_total bi
 --
 
 CREATE FUNCTION treasury.project_planned(p_project_code text) RETURNS numeric
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT coalesce(sum(a.amount), 0)
-    FROM treasury.capital_plans p JOIN treasury.allocations a ON a.id = p.allocation_id
-    WHERE p.project_code = p_project_code
+BEGIN
+    RETURN (SELECT coalesce(sum(a.amount), 0)
+            FROM treasury.capital_plans p JOIN treasury.allocations a ON a.id = p.allocation_id
+            WHERE p.project_code = p_project_code);
+END
 $$;
 
 
@@ -3093,11 +3095,13 @@ COMMENT ON FUNCTION treasury.project_planned(p_project_code text) IS 'Sum of the
 --
 
 CREATE FUNCTION treasury.project_reserved(p_project_code text) RETURNS numeric
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT coalesce(sum(o.amount), 0)
-    FROM treasury.contracts c JOIN treasury.payment_orders o ON o.contract_id = c.id
-    WHERE c.project_code = p_project_code AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID')
+BEGIN
+    RETURN (SELECT coalesce(sum(o.amount), 0)
+            FROM treasury.contracts c JOIN treasury.payment_orders o ON o.contract_id = c.id
+            WHERE c.project_code = p_project_code AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID'));
+END
 $$;
 
 

@@ -379,24 +379,29 @@ ALTER TABLE treasury.payment_orders
 -- Contract orders: rule 8 when an advance or a payment is submitted
 ------------------------------------------------------------------------------
 
--- The two project sums of rule 8 (used by project_check_total above, and below);
--- SQL functions, so written once their tables exist.
+-- The two project sums of rule 8 (used by project_check_total above, and below), written
+-- once their tables exist. PL/pgSQL, not SQL: an SQL function with a FROM clause is not
+-- inlined, so it would be planned anew on every call.
 -- What a project's contract orders reserve: the amounts of its SUBMITTED,
 -- APPROVED and PAID contract orders (the PAID ones are the disbursed).
 CREATE FUNCTION treasury.project_reserved(p_project_code text) RETURNS numeric
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(sum(o.amount), 0)
-    FROM treasury.contracts c JOIN treasury.payment_orders o ON o.contract_id = c.id
-    WHERE c.project_code = p_project_code AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID')
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT coalesce(sum(o.amount), 0)
+            FROM treasury.contracts c JOIN treasury.payment_orders o ON o.contract_id = c.id
+            WHERE c.project_code = p_project_code AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID'));
+END
 $$;
 COMMENT ON FUNCTION treasury.project_reserved(text) IS 'Sum of the amounts of the project''s contract orders SUBMITTED, APPROVED or PAID: what they reserve of total_investment (the PAID part is the disbursed).';
 
 -- The plans of all years of a project, extended plans included.
 CREATE FUNCTION treasury.project_planned(p_project_code text) RETURNS numeric
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(sum(a.amount), 0)
-    FROM treasury.capital_plans p JOIN treasury.allocations a ON a.id = p.allocation_id
-    WHERE p.project_code = p_project_code
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT coalesce(sum(a.amount), 0)
+            FROM treasury.capital_plans p JOIN treasury.allocations a ON a.id = p.allocation_id
+            WHERE p.project_code = p_project_code);
+END
 $$;
 COMMENT ON FUNCTION treasury.project_planned(text) IS 'Sum of the amounts of the project''s capital plans (their allocations), all years and extended plans included.';
 
