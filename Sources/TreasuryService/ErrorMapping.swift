@@ -22,6 +22,7 @@ enum SchemaRule {
         .merging(BudgetRules.meanings) { first, _ in first }
         .merging(SpendingRules.meanings) { first, _ in first }
         .merging(RevenueRules.meanings) { first, _ in first }
+        .merging(InvestmentRules.meanings) { first, _ in first }
 
     static let ledgerMeanings: [String: Meaning] = [
         "account_not_found": Meaning("ACCOUNT_NOT_FOUND", "the account does not exist", code: .notFound),

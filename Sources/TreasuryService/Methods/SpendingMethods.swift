@@ -96,6 +96,8 @@ struct PaymentOrderRecord: Sendable {
     var approvedBy: Int64?
     var dossierID: Int64?
     var settled: Int64
+    /// The acceptance a contract payment pays (public investment), else nil.
+    var acceptanceID: Int64?
 
     var outstanding: Int64 { amount - settled }
 
@@ -103,7 +105,7 @@ struct PaymentOrderRecord: Sendable {
         guard let row = try connection.query(
             """
             SELECT id, allocation_id, commitment_id, kind, economic_code, amount, beneficiary_bank_code, status, submitted_by,
-                   approved_by, dossier_id, settled
+                   approved_by, dossier_id, settled, acceptance_id
             FROM payment_orders WHERE id = $1\(lock ? " FOR UPDATE" : "")
             """, [id]).first else { return nil }
         return PaymentOrderRecord(
@@ -112,7 +114,8 @@ struct PaymentOrderRecord: Sendable {
             economicCode: try row.decode(String.self, "economic_code"), amount: try row.decode(Int64.self, "amount"),
             beneficiaryBank: try row.decode(String.self, "beneficiary_bank_code"), status: try row.decode(String.self, "status"),
             submittedBy: try row.decode(Int64.self, "submitted_by"), approvedBy: try row.decodeIfPresent(Int64.self, "approved_by"),
-            dossierID: try row.decodeIfPresent(Int64.self, "dossier_id"), settled: try row.decode(Int64.self, "settled"))
+            dossierID: try row.decodeIfPresent(Int64.self, "dossier_id"), settled: try row.decode(Int64.self, "settled"),
+            acceptanceID: try row.decodeIfPresent(Int64.self, "acceptance_id"))
     }
 
     /// Refuses a status change the state machine does not allow from the current status.
@@ -422,7 +425,7 @@ enum SpendingMethods {
         "The chief accountant's second signature: posts the payment (Dr 8111 / Cr 1110) or advance (Dr 1310 / Cr 1110); pending becomes spent or advanced.",
         roles: [.chiefAccountant],
         params: [Field("order_id", Spending.identifier)],
-        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON", "PERIOD_CLOSED"],
+        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON", "PERIOD_CLOSED", "ACCOUNT_NOT_FOUND"],
         handler: .mutating { context, connection in
             try stageOrder(context, connection) { allocation, order in
                 try order.require(["APPROVED"], toBecome: "PAID")
@@ -436,17 +439,9 @@ enum SpendingMethods {
         })
 
     static func performAuthorize(_ context: CallContext, _ connection: PostgresConnection, _ allocation: SpendingAllocation, _ order: PaymentOrderRecord) throws -> JSON {
-        let cash = ["bank_code": order.beneficiaryBank, "treasury_code": allocation.treasuryCode]
-        let debit: Ledger.Line
-        if order.kind == "ADVANCE" {
-            debit = Ledger.Line(glAccount: "1310", debit: order.amount, segments: allocation.advanceSegments)
-        } else {
-            var segments = allocation.segments
-            segments["economic_code"] = order.economicCode
-            debit = Ledger.Line(glAccount: "8111", debit: order.amount, segments: segments)
-        }
+        let lines = try paymentLines(connection, allocation, order)
         let posted = try Ledger.post(connection, context, sourceKind: order.kind, sourceID: String(order.id), treasury: allocation.treasuryCode,
-                                     memo: "payment order \(order.id)", lines: [debit, Ledger.Line(glAccount: "1110", credit: order.amount, segments: cash)])
+                                     memo: "payment order \(order.id)", lines: lines)
         let paidAt = try connection.query(
             """
             UPDATE payment_orders SET status = 'PAID', authorized_by = $2, entry_id = $3 WHERE id = $1
@@ -457,6 +452,43 @@ enum SpendingMethods {
         result["entry_id"] = .string(posted.entryID)
         result["paid_at"] = .string(paidAt)
         return .object(result)
+    }
+
+    /// An advance: Dr 1310 / Cr 1110. A payment: Dr 8111 / Cr 1110. A payment of accepted
+    /// work under a contract (docs/investment.md): Dr 8111 the gross / Cr 1310 the advance it
+    /// recovers / Cr 1110 the net to the contractor / Cr 3711 the retention, into the investor's
+    /// account; lines of 0 are left out.
+    static func paymentLines(_ connection: PostgresConnection, _ allocation: SpendingAllocation, _ order: PaymentOrderRecord) throws -> [Ledger.Line] {
+        let cash = ["bank_code": order.beneficiaryBank, "treasury_code": allocation.treasuryCode]
+        if order.kind == "ADVANCE" {
+            return [Ledger.Line(glAccount: "1310", debit: order.amount, segments: allocation.advanceSegments),
+                    Ledger.Line(glAccount: "1110", credit: order.amount, segments: cash)]
+        }
+        var segments = allocation.segments
+        segments["economic_code"] = order.economicCode
+        guard let acceptance = order.acceptanceID, let split = try connection.query(
+            "SELECT accepted_value, recovery, retention FROM acceptances WHERE id = $1", [acceptance]).first else {
+            return [Ledger.Line(glAccount: "8111", debit: order.amount, segments: segments),
+                    Ledger.Line(glAccount: "1110", credit: order.amount, segments: cash)]
+        }
+        let gross = try split.decode(Int64.self, "accepted_value"), recovery = try split.decode(Int64.self, "recovery")
+        let retention = try split.decode(Int64.self, "retention")
+        var lines = [Ledger.Line(glAccount: "8111", debit: gross, segments: segments)]
+        if recovery > 0 { lines.append(Ledger.Line(glAccount: "1310", credit: recovery, segments: allocation.advanceSegments)) }
+        if gross - recovery - retention > 0 {
+            lines.append(Ledger.Line(glAccount: "1110", credit: gross - recovery - retention, segments: cash))
+        }
+        if retention > 0 {
+            guard let unit = allocation.unitCode, let account = try connection.query(
+                "SELECT account_no, unit_code, treasury_code FROM accounts WHERE unit_code = $1 AND status = 'ACTIVE' ORDER BY account_no LIMIT 1",
+                [unit]).first else {
+                throw CallError(.notFound, "ACCOUNT_NOT_FOUND", "the investor \(allocation.unitCode ?? "") has no active account to keep the retention in",
+                                details: ["unit_code": .string(allocation.unitCode ?? "")])
+            }
+            lines.append(Ledger.Line(glAccount: "3711", accountNo: account["account_no"], credit: retention,
+                                     segments: ["unit_code": unit, "treasury_code": account["treasury_code"] ?? allocation.treasuryCode]))
+        }
+        return lines
     }
 
     static let rejectPaymentOrder = MethodDeclaration(
