@@ -104,3 +104,141 @@ import TreasuryService
         #expect(try Operations.verify(try world.environment.database()).map { "\($0.check): \($0.problem)" } == [])
     }
 }
+
+/// Every reason of the Investment methods, each refusal leaving the project, its plan, its
+/// orders, dossiers and ledger exactly as they were.
+@Suite struct InvestmentRefusalTests {
+    static let billion: Int64 = 1_000_000_000
+
+    struct Setup {
+        let spending: SpendingWorld
+        let project: String
+        let plan: String
+        let root: String
+        let contracts: [String: String]
+    }
+
+    /// A project of 15 bn with a 2030 plan of 9 bn (from a 10 bn appropriation) and three
+    /// contracts: HD-A 12 bn at 20% with a 2.4 bn guarantee, HD-B not effective before 2040,
+    /// HD-C 10 bn at 30% without a guarantee.
+    static func setUp() async throws -> Setup {
+        let spending = try await SpendingWorld.make(try await TestEnvironment.get())
+        let world = spending.world
+        let project = "REF-\(world.unit)"
+        _ = try await world.account()
+        let root = try await spending.budget.must("treasury.v1.Budget/Appropriate", [
+            "fiscal_year": .integer(2030), "budget_level": .string("PROVINCE"), "treasury_code": .string(world.treasury),
+            "amount": .money(10 * billion), "purpose": .string("INVESTMENT")])["allocation_id"]?.stringValue ?? ""
+        try await spending.accountant.must("treasury.v1.Investment/PutProject", projectParams(project, world.unit, total: 15 * billion))
+        let plan = try await spending.budget.must("treasury.v1.Investment/PutCapitalPlan", [
+            "project_code": .string(project), "fiscal_year": .integer(2030), "parent_id": .string(root), "amount": .money(9 * billion),
+            "sector": .string("341")])["allocation_id"]?.stringValue ?? ""
+        var contracts: [String: String] = [:]
+        for (number, value, rate, effective, guarantee) in [("HD-A", 12 * billion, 2000, "2026-01-05", Int64(2_400_000_000)),
+                                                             ("HD-B", billion, 1000, "2040-01-01", nil), ("HD-C", 10 * billion, 3000, "2026-01-05", nil)] {
+            contracts[number] = try await spending.accountant.must("treasury.v1.Investment/RegisterContract",
+                contractParams(project, number, value: value, rate: rate, effective: effective, guarantee: guarantee))["contract_id"]?.stringValue ?? ""
+        }
+        return Setup(spending: spending, project: project, plan: plan, root: root, contracts: contracts)
+    }
+
+    static func projectParams(_ code: String, _ unit: String, total: Int64) -> JSONObject {
+        ["project_code": .string(code), "name": .string("Refusals"), "investor_unit_code": .string(unit), "total_investment": .money(total),
+         "decision_no": .string("QD-1/2030"), "decision_date": .string("2030-01-10"), "group": .string("B"), "source": .string("10")]
+    }
+
+    static func contractParams(_ project: String, _ number: String, value: Int64, rate: Int, effective: String = "2026-01-05",
+                               guarantee: Int64? = nil, bank: String = "VCB") -> JSONObject {
+        var params: JSONObject = [
+            "project_code": .string(project), "contract_no": .string(number),
+            "contractor": .object(["name": .string("Builder"), "tax_id": .string("0100100100"), "bank_code": .string(bank),
+                                   "account_no": .string("0011000999999")]),
+            "value": .money(value), "advance_rate_bp": .integer(Int64(rate)), "signed_on": .string("2026-01-05"),
+            "effective_on": .string(effective), "ends_on": .string("2045-12-31")]
+        if let guarantee {
+            params["guarantee"] = .object(["amount": .money(guarantee), "bank_code": .string("BIDV"), "expires_on": .string("2045-12-31")])
+        }
+        return params
+    }
+
+    /// The call answers `reason` and leaves everything as it was.
+    static func expectRefused(_ setup: Setup, _ session: Session, _ method: String, _ params: JSONObject, _ reason: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let before = try await state(setup)
+        let response = try await session.mutate("treasury.v1.Investment/\(method)", params)
+        #expect(response.reason == reason, "\(method): \(response.terminalLine)", sourceLocation: sourceLocation)
+        #expect(try await state(setup) == before, "\(method) refused with \(reason) changed something", sourceLocation: sourceLocation)
+    }
+
+    static func state(_ setup: Setup) async throws -> [String] {
+        let snapshot = try await setup.spending.snapshot(setup.plan)
+        let project = try await setup.spending.accountant.mustRead("treasury.v1.Investment/GetProject", ["project_code": .string(setup.project)])
+        let database = try setup.spending.world.environment.database()
+        let rows = try database.query(
+            """
+            SELECT (SELECT count(*) FROM acceptances a JOIN contracts c ON c.id = a.contract_id WHERE c.project_code = $1)
+                || '/' || (SELECT count(*) FROM contracts WHERE project_code = $1)
+                || '/' || (SELECT count(*) FROM capital_plans WHERE project_code = $1) AS counts
+            """, [setup.project]).first?["counts"] ?? ""
+        return ["\(snapshot.figures)", snapshot.orders.joined(separator: ","), "\(snapshot.dossiers)", snapshot.ledger.joined(separator: ","),
+                JSON.object(project).serialized(sortedKeys: true), rows]
+    }
+
+    @Test func everyReasonOfProjectsPlansAndContractsRefusesAndChangesNothing() async throws {
+        let setup = try await Self.setUp()
+        let accountant = setup.spending.accountant, budget = setup.spending.budget, unit = setup.spending.world.unit
+        try await Self.expectRefused(setup, accountant, "PutProject", Self.projectParams(setup.project, "9999999", total: 15 * Self.billion), "UNIT_NOT_FOUND")
+        try await Self.expectRefused(setup, accountant, "PutProject", Self.projectParams(setup.project, unit, total: 9 * Self.billion - 1),
+                                     "TOTAL_INVESTMENT_EXCEEDED")
+        func plan(_ project: String, _ year: Int, _ parent: String, _ amount: Int64) -> JSONObject {
+            ["project_code": .string(project), "fiscal_year": .integer(Int64(year)), "parent_id": .string(parent), "amount": .money(amount),
+             "sector": .string("341")]
+        }
+        try await Self.expectRefused(setup, budget, "PutCapitalPlan", plan("NO-SUCH-PROJECT", 2030, setup.root, 1), "PROJECT_NOT_FOUND")
+        try await Self.expectRefused(setup, budget, "PutCapitalPlan", plan(setup.project, 2030, "999999999999", 1), "ALLOCATION_NOT_FOUND")
+        try await Self.expectRefused(setup, budget, "PutCapitalPlan", plan(setup.project, 2030, setup.root, 10 * Self.billion + 1),
+                                     "INSUFFICIENT_ALLOCATION")
+        try await Self.expectRefused(setup, budget, "PutCapitalPlan", plan(setup.project, 2030, setup.root, 15 * Self.billion + 1),
+                                     "TOTAL_INVESTMENT_EXCEEDED")
+        let contract = Self.contractParams(setup.project, "HD-NEW", value: Self.billion, rate: 3001)
+        try await Self.expectRefused(setup, accountant, "RegisterContract", contract, "ADVANCE_RATE_TOO_HIGH")
+        try await Self.expectRefused(setup, accountant, "RegisterContract",
+                                     Self.contractParams(setup.project, "HD-NEW", value: Self.billion, rate: 1000, bank: "NOBANK"), "BANK_NOT_FOUND")
+        try await Self.expectRefused(setup, accountant, "RegisterContract",
+                                     Self.contractParams(setup.project, "HD-A", value: Self.billion, rate: 1000), "DUPLICATE_CONTRACT")
+        try await Self.expectRefused(setup, accountant, "RegisterContract",
+                                     Self.contractParams("NO-SUCH-PROJECT", "HD-NEW", value: Self.billion, rate: 1000), "PROJECT_NOT_FOUND")
+    }
+
+    @Test func everyReasonOfAdvancesAndPaymentsRefusesAndChangesNothing() async throws {
+        let setup = try await Self.setUp()
+        let accountant = setup.spending.accountant
+        func advance(_ contract: String?, _ amount: Int64, year: Int = 2030) -> JSONObject {
+            ["contract_id": .string(contract ?? ""), "amount": .money(amount), "fiscal_year": .integer(Int64(year))]
+        }
+        try await Self.expectRefused(setup, accountant, "RequestAdvance", advance("999999999999", 1), "CONTRACT_NOT_FOUND")
+        try await Self.expectRefused(setup, accountant, "RequestAdvance", advance(setup.contracts["HD-B"], 1), "CONTRACT_NOT_EFFECTIVE")
+        try await Self.expectRefused(setup, accountant, "RequestAdvance", advance(setup.contracts["HD-A"], 2_400_000_001), "ADVANCE_LIMIT_EXCEEDED")
+        try await Self.expectRefused(setup, accountant, "RequestAdvance", advance(setup.contracts["HD-C"], 1_000_000_001), "GUARANTEE_REQUIRED")
+        try await Self.expectRefused(setup, accountant, "RequestAdvance", advance(setup.contracts["HD-A"], 1, year: 2032), "PLAN_EXCEEDED")
+
+        // A paid advance of 2.4 bn on HD-A, for the recoveries.
+        let order = try await accountant.must("treasury.v1.Investment/RequestAdvance", advance(setup.contracts["HD-A"], 2_400_000_000))["order_id"]
+        try await setup.spending.officer.must("treasury.v1.Spending/ApprovePaymentOrder", ["order_id": order ?? .null])
+        try await setup.spending.chief.must("treasury.v1.Spending/AuthorizePaymentOrder", ["order_id": order ?? .null])
+        func payment(_ gross: Int64, recovery: Int64? = nil, year: Int = 2030) -> JSONObject {
+            var params: JSONObject = ["contract_id": .string(setup.contracts["HD-A"] ?? ""), "acceptance_no": .string("NT-X"),
+                                      "accepted_on": .string("2026-06-30"), "accepted_value": .money(gross), "fiscal_year": .integer(Int64(year))]
+            if let recovery { params["recovery"] = .money(recovery) }
+            return params
+        }
+        try await Self.expectRefused(setup, accountant, "RequestPayment", payment(12 * Self.billion + 1), "CONTRACT_VALUE_EXCEEDED")
+        // 3 bn accepted of 12: the least recovery is ceil(2.4 × 3 ÷ 9.6) bn = 750 m.
+        try await Self.expectRefused(setup, accountant, "RequestPayment", payment(3 * Self.billion, recovery: 749_999_999), "RECOVERY_TOO_LOW")
+        try await Self.expectRefused(setup, accountant, "RequestPayment", payment(3 * Self.billion, recovery: 2_400_000_001), "RECOVERY_EXCEEDS_ADVANCE")
+        try await Self.expectRefused(setup, accountant, "RequestPayment", payment(3 * Self.billion, year: 2032), "PLAN_EXCEEDED")
+        try await Self.expectRefused(setup, accountant, "RequestPayment",
+                                     ["contract_id": .string("999999999999"), "acceptance_no": .string("NT-X"), "accepted_on": .string("2026-06-30"),
+                                      "accepted_value": .money(1)], "CONTRACT_NOT_FOUND")
+    }
+}
