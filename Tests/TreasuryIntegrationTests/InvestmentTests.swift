@@ -242,3 +242,47 @@ import TreasuryService
                                       "accepted_value": .money(1)], "CONTRACT_NOT_FOUND")
     }
 }
+
+/// Rule 8 under concurrency: many clients at once on one contract and one plan.
+@Suite struct InvestmentRaceTests {
+    @Test func sixteenClientsAdvancingAndPayingAtOnceGetExactlyTheAffordableOnes() async throws {
+        let setup = try await InvestmentRefusalTests.setUp()
+        let environment = setup.spending.world.environment, token = setup.spending.accountant.token
+        let advanceContract = setup.contracts["HD-A"] ?? "", paymentContract = setup.contracts["HD-C"] ?? ""
+        // Advances of 200 m on HD-A (at most 12: its 2.4 bn limit) and payments of 1 bn on HD-C
+        // (no advance, so no recovery) compete for the one 9 bn plan: whatever the order, no limit
+        // is passed and nothing affordable is refused.
+        let outcomes = try await withThrowingTaskGroup(of: (String, String).self) { group in
+            for client in 0..<16 {
+                group.addTask {
+                    let session = Session(connection: try await environment.client(), token: token)
+                    let advance = try await session.mutate("treasury.v1.Investment/RequestAdvance", [
+                        "contract_id": .string(advanceContract), "amount": .money(200_000_000), "fiscal_year": .integer(2030)])
+                    return ("advance", advance.reason ?? "OK")
+                }
+                group.addTask {
+                    let session = Session(connection: try await environment.client(), token: token)
+                    let payment = try await session.mutate("treasury.v1.Investment/RequestPayment", [
+                        "contract_id": .string(paymentContract), "acceptance_no": .string("NT-\(client)"), "accepted_on": .string("2026-06-30"),
+                        "accepted_value": .money(1_000_000_000), "fiscal_year": .integer(2030)])
+                    return ("payment", payment.reason ?? "OK")
+                }
+            }
+            var outcomes: [String: Int] = [:]
+            for try await (kind, outcome) in group { outcomes["\(kind) \(outcome)", default: 0] += 1 }
+            return outcomes
+        }
+        let advances = outcomes["advance OK", default: 0], payments = outcomes["payment OK", default: 0]
+        #expect(outcomes.values.reduce(0, +) == 32)
+        #expect(Set(outcomes.keys).isSubset(of: ["advance OK", "advance ADVANCE_LIMIT_EXCEEDED", "advance PLAN_EXCEEDED",
+                                                 "payment OK", "payment PLAN_EXCEEDED"]), "\(outcomes)")
+        let reserved = Int64(advances) * 200_000_000 + Int64(payments) * 1_000_000_000
+        #expect(advances <= 12 && reserved <= 9_000_000_000, "\(outcomes)")
+        #expect(try await setup.spending.figures(setup.plan) == Figures(amount: 9_000_000_000, pending: reserved, available: 9_000_000_000 - reserved))
+        // A refusal means the limit was reached: the contract's, or the plan's for that amount.
+        if outcomes["advance ADVANCE_LIMIT_EXCEEDED", default: 0] > 0 { #expect(advances == 12, "\(outcomes)") }
+        if outcomes["advance PLAN_EXCEEDED", default: 0] > 0 { #expect(9_000_000_000 - reserved < 200_000_000, "\(outcomes)") }
+        if outcomes["payment PLAN_EXCEEDED", default: 0] > 0 { #expect(9_000_000_000 - reserved < 1_000_000_000, "\(outcomes)") }
+        #expect(try Operations.verify(try environment.database()).map { "\($0.check): \($0.problem)" } == [])
+    }
+}
