@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreasuryClient
+import TreasuryDomain
 import TreasuryProtocol
 import TreasuryService
 
@@ -284,5 +285,62 @@ import TreasuryService
         if outcomes["advance PLAN_EXCEEDED", default: 0] > 0 { #expect(9_000_000_000 - reserved < 200_000_000, "\(outcomes)") }
         if outcomes["payment PLAN_EXCEEDED", default: 0] > 0 { #expect(9_000_000_000 - reserved < 1_000_000_000, "\(outcomes)") }
         #expect(try Operations.verify(try environment.database()).map { "\($0.check): \($0.problem)" } == [])
+    }
+}
+
+/// Investment dossiers on an injected clock: due the same working day before the cut-off, and
+/// no advance or payment dated into a closed month.
+@Suite struct InvestmentDeadlineTests {
+    static func at(_ day: String, seconds: Int) -> Date {
+        TreasuryTime.instant(of: TreasuryTime.LocalDate(day)!, secondsOfDay: seconds)
+    }
+
+    @Test func advancesAndPaymentsAreDueTheSameWorkingDayBeforeTheCutoffAndNeverInAClosedMonth() async throws {
+        let environment = try await TestEnvironment.get()
+        let clock = ManualClock(Self.at("2034-03-08", seconds: 9 * 3600))
+        let spending = try await SpendingWorld.make(environment, port: try await environment.startServer(clock: clock))
+        let world = spending.world
+        try await world.admin.must("treasury.v1.Reference/PutHoliday", ["date": .string("2034-03-15"), "name": .string("test holiday 2034")])
+        let root = try await spending.budget.must("treasury.v1.Budget/Appropriate", [
+            "fiscal_year": .integer(2034), "budget_level": .string("PROVINCE"), "treasury_code": .string(world.treasury),
+            "amount": .money(10_000_000_000), "purpose": .string("INVESTMENT")])["allocation_id"]?.stringValue ?? ""
+        let project = "DL-\(world.unit)"
+        try await spending.accountant.must("treasury.v1.Investment/PutProject", InvestmentRefusalTests.projectParams(project, world.unit, total: 9_000_000_000))
+        let plan = try await spending.budget.must("treasury.v1.Investment/PutCapitalPlan", [
+            "project_code": .string(project), "fiscal_year": .integer(2034), "parent_id": .string(root), "amount": .money(9_000_000_000),
+            "sector": .string("341")])["allocation_id"]?.stringValue ?? ""
+        let contract = try await spending.accountant.must("treasury.v1.Investment/RegisterContract",
+            InvestmentRefusalTests.contractParams(project, "HD-DL", value: 8_000_000_000, rate: 3000, effective: "2034-01-02"))["contract_id"]?.stringValue ?? ""
+
+        let cases: [(String, Int, String)] = [
+            ("2034-03-08", 10 * 3600, "2034-03-08T16:59:59Z"),                // Wednesday morning: that day
+            ("2034-03-08", 15 * 3600 + 29 * 60 + 59, "2034-03-08T16:59:59Z"), // one second before the cut-off
+            ("2034-03-08", 15 * 3600 + 30 * 60, "2034-03-09T16:59:59Z"),      // at the cut-off: the next working day
+            ("2034-03-10", 18 * 3600, "2034-03-13T16:59:59Z"),                // Friday evening: Monday
+            ("2034-03-11", 10 * 3600, "2034-03-13T16:59:59Z"),                // Saturday: Monday
+            ("2034-03-14", 16 * 3600, "2034-03-16T16:59:59Z"),                // Tuesday evening, Wednesday a holiday: Thursday
+        ]
+        for (index, (day, seconds, due)) in cases.enumerated() {
+            clock.set(Self.at(day, seconds: seconds))
+            let advance = try await spending.accountant.must("treasury.v1.Investment/RequestAdvance", [
+                "contract_id": .string(contract), "amount": .money(1_000_000)])
+            #expect(advance["due_at"] == .string(due), "advance on \(day) at \(seconds)s")
+            let payment = try await spending.accountant.must("treasury.v1.Investment/RequestPayment", [
+                "contract_id": .string(contract), "acceptance_no": .string("NT-\(index)"), "accepted_on": .string(day),
+                "accepted_value": .money(1_000_000)])
+            #expect(payment["due_at"] == .string(due), "payment on \(day) at \(seconds)s")
+        }
+
+        // January closed: nothing is requested dated into it.
+        let chiefOfAll = try await world.user("CHIEF_ACCOUNTANT", scope: "*")
+        clock.set(Self.at("2034-02-10", seconds: 9 * 3600))
+        try await chiefOfAll.must("treasury.v1.Periods/Close", ["fiscal_year": .integer(2034), "month": .integer(1)])
+        clock.set(Self.at("2034-01-20", seconds: 9 * 3600))
+        let setup = InvestmentRefusalTests.Setup(spending: spending, project: project, plan: plan, root: root, contracts: ["HD-DL": contract])
+        try await InvestmentRefusalTests.expectRefused(setup, spending.accountant, "RequestAdvance",
+                                                       ["contract_id": .string(contract), "amount": .money(1_000_000)], "PERIOD_CLOSED")
+        try await InvestmentRefusalTests.expectRefused(setup, spending.accountant, "RequestPayment", [
+            "contract_id": .string(contract), "acceptance_no": .string("NT-closed"), "accepted_on": .string("2034-01-19"),
+            "accepted_value": .money(1_000_000)], "PERIOD_CLOSED")
     }
 }
