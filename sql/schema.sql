@@ -6295,6 +6295,140 @@ ALTER SEQUENCE treasury.commitments_id_seq OWNED BY treasury.commitments.id;
 
 
 --
+-- Name: contract_advances_outstanding; Type: VIEW; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE VIEW treasury.contract_advances_outstanding AS
+ SELECT o.id AS order_id,
+    o.contract_id,
+    c.contract_no,
+    c.project_code,
+    p.investor_unit_code,
+    o.allocation_id,
+    cp.fiscal_year,
+    a.treasury_code,
+    o.amount,
+    o.settled,
+    (o.amount - o.settled) AS outstanding,
+    o.paid_at,
+    c.ends_on,
+    ((c.ends_on + '3 mons'::interval))::date AS recovery_deadline
+   FROM ((((treasury.payment_orders o
+     JOIN treasury.contracts c ON ((c.id = o.contract_id)))
+     JOIN treasury.projects p ON ((p.project_code = c.project_code)))
+     JOIN treasury.allocations a ON ((a.id = o.allocation_id)))
+     JOIN treasury.capital_plans cp ON ((cp.allocation_id = o.allocation_id)))
+  WHERE ((o.kind = 'ADVANCE'::text) AND (o.status = 'PAID'::text) AND (o.settled < o.amount));
+
+
+ALTER TABLE treasury.contract_advances_outstanding OWNER TO treasury_owner;
+
+--
+-- Name: VIEW contract_advances_outstanding; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON VIEW treasury.contract_advances_outstanding IS 'Contract advances paid and not fully recovered: money that left the budget and is still owed back (advances in flight moved none, so they are not here). One is overdue on a day D when recovery_deadline < D (Decree 254 Art 9.6: 3 months past the contract''s end), by D - recovery_deadline days (Reports/OverdueAdvances).';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.order_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.order_id IS 'The advance (a payment order of kind ADVANCE, PAID).';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.contract_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.contract_id IS 'Its contract.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.contract_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.contract_no IS 'The contract''s number.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.project_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.project_code IS 'The contract''s project.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.investor_unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.investor_unit_code IS 'The project''s investor.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.allocation_id IS 'The capital plan the advance is charged to.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.fiscal_year IS 'That plan''s fiscal year.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.treasury_code IS 'Treasury of the plan''s allocation (the scope of the report).';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.amount IS 'The advance paid, dong.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.settled; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.settled IS 'What payments'' recoveries took back of it so far, dong.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.outstanding; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.outstanding IS 'amount - settled, > 0.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.paid_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.paid_at IS 'When the advance was paid.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.ends_on; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.ends_on IS 'The contract''s end date.';
+
+
+--
+-- Name: COLUMN contract_advances_outstanding.recovery_deadline; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.contract_advances_outstanding.recovery_deadline IS 'ends_on + 3 months (PostgreSQL date arithmetic: the same day 3 months on, or the last day of that month when it is shorter: 30 Nov -> 28/29 Feb): the last day the advance may be outstanding without being overdue.';
+
+
+--
 -- Name: contracts_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
 --
 
@@ -6686,6 +6820,124 @@ COMMENT ON COLUMN treasury.idempotency_outcomes.outcome IS 'Serialized JSON obje
 --
 
 COMMENT ON COLUMN treasury.idempotency_outcomes.created_at IS 'When the outcome was stored.';
+
+
+--
+-- Name: investment_disbursement; Type: VIEW; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE VIEW treasury.investment_disbursement AS
+ SELECT cp.allocation_id,
+    cp.project_code,
+    cp.fiscal_year,
+    cp.extended_from_year,
+    a.treasury_code,
+    p.investor_unit_code,
+    p.source,
+    p.project_group,
+    a.amount AS planned,
+    (a.spent + a.advanced) AS disbursed,
+    adv.outstanding AS advance_outstanding,
+    round((((a.spent + a.advanced))::numeric / (a.amount)::numeric), 4) AS rate
+   FROM (((treasury.capital_plans cp
+     JOIN treasury.allocations a ON ((a.id = cp.allocation_id)))
+     JOIN treasury.projects p ON ((p.project_code = cp.project_code)))
+     CROSS JOIN LATERAL ( SELECT (COALESCE(sum((o.amount - o.settled)), (0)::numeric))::bigint AS outstanding
+           FROM treasury.payment_orders o
+          WHERE ((o.allocation_id = cp.allocation_id) AND (o.kind = 'ADVANCE'::text) AND (o.status = ANY (ARRAY['SUBMITTED'::text, 'APPROVED'::text, 'PAID'::text])))) adv);
+
+
+ALTER TABLE treasury.investment_disbursement OWNER TO treasury_owner;
+
+--
+-- Name: VIEW investment_disbursement; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON VIEW treasury.investment_disbursement IS 'Public investment disbursement per capital plan (one row per plan, extended plans included): planned, disbursed (the plan allocation''s spent + advanced = the amounts of the PAID contract orders charged to it) and the advances charged to it still outstanding. Figures add up over any set of plans; rate does not (recompute it from the sums, as Reports/Disbursement does). Group it by fiscal_year, treasury_code, project_code, investor_unit_code, source, project_group.';
+
+
+--
+-- Name: COLUMN investment_disbursement.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.allocation_id IS 'The plan''s allocation.';
+
+
+--
+-- Name: COLUMN investment_disbursement.project_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.project_code IS 'The project.';
+
+
+--
+-- Name: COLUMN investment_disbursement.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.fiscal_year IS 'The plan''s fiscal year.';
+
+
+--
+-- Name: COLUMN investment_disbursement.extended_from_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.extended_from_year IS 'For a plan extended from a prior year, that year; NULL for the year''s own plan.';
+
+
+--
+-- Name: COLUMN investment_disbursement.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.treasury_code IS 'Treasury of the plan''s allocation (the scope of the reports).';
+
+
+--
+-- Name: COLUMN investment_disbursement.investor_unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.investor_unit_code IS 'The project''s investor (a budget unit).';
+
+
+--
+-- Name: COLUMN investment_disbursement.source; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.source IS 'The project''s capital source code.';
+
+
+--
+-- Name: COLUMN investment_disbursement.project_group; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.project_group IS 'The project''s group: NATIONAL, A, B or C (group in the API).';
+
+
+--
+-- Name: COLUMN investment_disbursement.planned; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.planned IS 'The plan''s amount (its allocation''s amount), dong.';
+
+
+--
+-- Name: COLUMN investment_disbursement.disbursed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.disbursed IS 'spent + advanced of the plan''s allocation: the sum of the amounts of the PAID contract orders charged to the plan (advances paid + gross of payments paid - their recoveries), dong. A recovery booked later moves the advance''s plan from advanced to spent, so it stays in the year of the advance.';
+
+
+--
+-- Name: COLUMN investment_disbursement.advance_outstanding; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.advance_outstanding IS 'Advances charged to the plan SUBMITTED, APPROVED or PAID, less what was recovered from them (settled), dong: API.md''s "outstanding", in-flight advances included.';
+
+
+--
+-- Name: COLUMN investment_disbursement.rate; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.investment_disbursement.rate IS 'disbursed / planned rounded to 4 decimals (half away from zero), for this plan alone.';
 
 
 --
@@ -10664,6 +10916,14 @@ GRANT USAGE ON SEQUENCE treasury.commitments_id_seq TO treasury_app;
 
 
 --
+-- Name: TABLE contract_advances_outstanding; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.contract_advances_outstanding TO treasury_app;
+GRANT SELECT ON TABLE treasury.contract_advances_outstanding TO treasury_readonly;
+
+
+--
 -- Name: SEQUENCE contracts_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -10723,6 +10983,14 @@ GRANT SELECT ON TABLE treasury.holidays TO treasury_readonly;
 
 GRANT SELECT,INSERT ON TABLE treasury.idempotency_outcomes TO treasury_app;
 GRANT SELECT ON TABLE treasury.idempotency_outcomes TO treasury_readonly;
+
+
+--
+-- Name: TABLE investment_disbursement; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.investment_disbursement TO treasury_app;
+GRANT SELECT ON TABLE treasury.investment_disbursement TO treasury_readonly;
 
 
 --

@@ -22,7 +22,8 @@
 -- over one project's orders, so holding the project row serialises every check
 -- that could raise one; a sum only falls without that lock (a rejection, a
 -- recovery booked), which no check can be wrong about.
--- The verify() checks of this area are at the end of this file.
+-- The reporting views (investment_disbursement, contract_advances_outstanding) come
+-- before the privileges; the verify() checks of this area are at the end of this file.
 SET LOCAL ROLE treasury_owner;
 
 ------------------------------------------------------------------------------
@@ -610,6 +611,68 @@ CREATE TRIGGER advance_settlements_recovery BEFORE INSERT ON treasury.advance_se
     FOR EACH ROW EXECUTE FUNCTION treasury.advance_settlements_recovery();
 
 ------------------------------------------------------------------------------
+-- Reports: disbursement per plan, contract advances still outstanding
+------------------------------------------------------------------------------
+-- Reports/Disbursement sums investment_disbursement over the plans of a year, grouped
+-- as asked, and computes the rate from the sums; Reports/OverdueAdvances reads
+-- contract_advances_outstanding with recovery_deadline < as_of.
+CREATE VIEW treasury.investment_disbursement AS
+SELECT cp.allocation_id, cp.project_code, cp.fiscal_year, cp.extended_from_year, a.treasury_code,
+       p.investor_unit_code, p.source, p.project_group,
+       a.amount AS planned,
+       a.spent + a.advanced AS disbursed,
+       adv.outstanding AS advance_outstanding,
+       round((a.spent + a.advanced)::numeric / a.amount, 4) AS rate
+FROM treasury.capital_plans cp
+JOIN treasury.allocations a ON a.id = cp.allocation_id
+JOIN treasury.projects p ON p.project_code = cp.project_code
+CROSS JOIN LATERAL (
+    SELECT coalesce(sum(o.amount - o.settled), 0)::bigint AS outstanding
+    FROM treasury.payment_orders o
+    WHERE o.allocation_id = cp.allocation_id AND o.kind = 'ADVANCE' AND o.status IN ('SUBMITTED', 'APPROVED', 'PAID')
+) adv;
+COMMENT ON VIEW treasury.investment_disbursement IS 'Public investment disbursement per capital plan (one row per plan, extended plans included): planned, disbursed (the plan allocation''s spent + advanced = the amounts of the PAID contract orders charged to it) and the advances charged to it still outstanding. Figures add up over any set of plans; rate does not (recompute it from the sums, as Reports/Disbursement does). Group it by fiscal_year, treasury_code, project_code, investor_unit_code, source, project_group.';
+COMMENT ON COLUMN treasury.investment_disbursement.allocation_id IS 'The plan''s allocation.';
+COMMENT ON COLUMN treasury.investment_disbursement.project_code IS 'The project.';
+COMMENT ON COLUMN treasury.investment_disbursement.fiscal_year IS 'The plan''s fiscal year.';
+COMMENT ON COLUMN treasury.investment_disbursement.extended_from_year IS 'For a plan extended from a prior year, that year; NULL for the year''s own plan.';
+COMMENT ON COLUMN treasury.investment_disbursement.treasury_code IS 'Treasury of the plan''s allocation (the scope of the reports).';
+COMMENT ON COLUMN treasury.investment_disbursement.investor_unit_code IS 'The project''s investor (a budget unit).';
+COMMENT ON COLUMN treasury.investment_disbursement.source IS 'The project''s capital source code.';
+COMMENT ON COLUMN treasury.investment_disbursement.project_group IS 'The project''s group: NATIONAL, A, B or C (group in the API).';
+COMMENT ON COLUMN treasury.investment_disbursement.planned IS 'The plan''s amount (its allocation''s amount), dong.';
+COMMENT ON COLUMN treasury.investment_disbursement.disbursed IS 'spent + advanced of the plan''s allocation: the sum of the amounts of the PAID contract orders charged to the plan (advances paid + gross of payments paid - their recoveries), dong. A recovery booked later moves the advance''s plan from advanced to spent, so it stays in the year of the advance.';
+COMMENT ON COLUMN treasury.investment_disbursement.advance_outstanding IS 'Advances charged to the plan SUBMITTED, APPROVED or PAID, less what was recovered from them (settled), dong: API.md''s "outstanding", in-flight advances included.';
+COMMENT ON COLUMN treasury.investment_disbursement.rate IS 'disbursed / planned rounded to 4 decimals (half away from zero), for this plan alone.';
+
+CREATE VIEW treasury.contract_advances_outstanding AS
+SELECT o.id AS order_id, o.contract_id, c.contract_no, c.project_code, p.investor_unit_code,
+       o.allocation_id, cp.fiscal_year, a.treasury_code,
+       o.amount, o.settled, o.amount - o.settled AS outstanding,
+       o.paid_at, c.ends_on, (c.ends_on + interval '3 months')::date AS recovery_deadline
+FROM treasury.payment_orders o
+JOIN treasury.contracts c ON c.id = o.contract_id
+JOIN treasury.projects p ON p.project_code = c.project_code
+JOIN treasury.allocations a ON a.id = o.allocation_id
+JOIN treasury.capital_plans cp ON cp.allocation_id = o.allocation_id
+WHERE o.kind = 'ADVANCE' AND o.status = 'PAID' AND o.settled < o.amount;
+COMMENT ON VIEW treasury.contract_advances_outstanding IS 'Contract advances paid and not fully recovered: money that left the budget and is still owed back (advances in flight moved none, so they are not here). One is overdue on a day D when recovery_deadline < D (Decree 254 Art 9.6: 3 months past the contract''s end), by D - recovery_deadline days (Reports/OverdueAdvances).';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.order_id IS 'The advance (a payment order of kind ADVANCE, PAID).';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.contract_id IS 'Its contract.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.contract_no IS 'The contract''s number.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.project_code IS 'The contract''s project.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.investor_unit_code IS 'The project''s investor.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.allocation_id IS 'The capital plan the advance is charged to.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.fiscal_year IS 'That plan''s fiscal year.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.treasury_code IS 'Treasury of the plan''s allocation (the scope of the report).';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.amount IS 'The advance paid, dong.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.settled IS 'What payments'' recoveries took back of it so far, dong.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.outstanding IS 'amount - settled, > 0.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.paid_at IS 'When the advance was paid.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.ends_on IS 'The contract''s end date.';
+COMMENT ON COLUMN treasury.contract_advances_outstanding.recovery_deadline IS 'ends_on + 3 months (PostgreSQL date arithmetic: the same day 3 months on, or the last day of that month when it is shorter: 30 Nov -> 28/29 Feb): the last day the advance may be outstanding without being overdue.';
+
+------------------------------------------------------------------------------
 -- Privileges
 ------------------------------------------------------------------------------
 GRANT SELECT ON treasury.projects, treasury.capital_plans, treasury.contracts, treasury.acceptances
@@ -619,6 +682,7 @@ GRANT INSERT ON treasury.projects, treasury.capital_plans, treasury.contracts, t
 GRANT UPDATE (name, total_investment, decision_no, decision_date, project_group, source, updated_by)
     ON treasury.projects TO treasury_app;
 GRANT UPDATE (dossier_id) ON treasury.contracts TO treasury_app;
+GRANT SELECT ON treasury.investment_disbursement, treasury.contract_advances_outstanding TO treasury_app, treasury_readonly;
 GRANT USAGE ON SEQUENCE treasury.contracts_id_seq, treasury.acceptances_id_seq TO treasury_app;
 
 ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import TreasuryProtocol
 
 /// Reports: budget execution and service level (API.md), computed from the same views a DBA reads.
 enum ReportMethods {
-    static var all: [MethodDeclaration] { [budgetExecution, serviceLevel] }
+    static var all: [MethodDeclaration] { [budgetExecution, serviceLevel] + InvestmentReports.all }
 
     static let readers: [Role] = [.budgetAuthority, .treasuryOfficer, .chiefAccountant, .auditor]
     static let groupKeys = ["unit_code", "chapter", "sector", "treasury_code", "budget_level", "purpose"]
