@@ -7497,6 +7497,7 @@ CREATE VIEW treasury.service_level AS
     count(*) AS received,
     count(*) FILTER (WHERE (d.status = 'COMPLETED'::text)) AS completed,
     count(*) FILTER (WHERE ((d.status = 'COMPLETED'::text) AND (d.completed_at <= d.due_at))) AS completed_on_time,
+    count(*) FILTER (WHERE ((d.status = 'COMPLETED'::text) AND (((d.completed_at AT TIME ZONE 'Asia/Ho_Chi_Minh'::text))::date = ((d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh'::text))::date))) AS completed_same_day,
     count(*) FILTER (WHERE (d.channel = 'ONLINE'::text)) AS online,
     percentile_cont((0.5)::double precision) WITHIN GROUP (ORDER BY (((EXTRACT(epoch FROM (d.completed_at - d.received_at)) / (60)::numeric))::double precision)) FILTER (WHERE (d.status = 'COMPLETED'::text)) AS median_processing_minutes
    FROM treasury.dossiers d
@@ -7509,7 +7510,7 @@ ALTER TABLE treasury.service_level OWNER TO treasury_owner;
 -- Name: VIEW service_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON VIEW treasury.service_level IS 'Dossiers per procedure, treasury and day received (local date, Asia/Ho_Chi_Minh): how many were received, completed, completed on time (completed_at <= due_at), received online, and the median processing time. Counts add up over days; medians do not (Reports/ServiceLevel computes its own over the whole range).';
+COMMENT ON VIEW treasury.service_level IS 'Dossiers per procedure, treasury and day received (local date, Asia/Ho_Chi_Minh): how many were received, completed, completed on time (completed_at <= due_at), completed the same local day they were received, received online, and the median processing time. Counts add up over days; medians do not (Reports/ServiceLevel computes its own over the whole range).';
 
 
 --
@@ -7552,6 +7553,13 @@ COMMENT ON COLUMN treasury.service_level.completed IS 'Of those, how many are CO
 --
 
 COMMENT ON COLUMN treasury.service_level.completed_on_time IS 'Of the completed, how many completed at or before due_at.';
+
+
+--
+-- Name: COLUMN service_level.completed_same_day; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.service_level.completed_same_day IS 'Of them, completed on the local day (Asia/Ho_Chi_Minh) they were received: the province''s same-working-day target for payments, investment ones above all.';
 
 
 --

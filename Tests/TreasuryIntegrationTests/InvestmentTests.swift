@@ -320,16 +320,33 @@ import TreasuryService
             ("2034-03-11", 10 * 3600, "2034-03-13T16:59:59Z"),                // Saturday: Monday
             ("2034-03-14", 16 * 3600, "2034-03-16T16:59:59Z"),                // Tuesday evening, Wednesday a holiday: Thursday
         ]
+        var advances: [String] = []
         for (index, (day, seconds, due)) in cases.enumerated() {
             clock.set(Self.at(day, seconds: seconds))
             let advance = try await spending.accountant.must("treasury.v1.Investment/RequestAdvance", [
                 "contract_id": .string(contract), "amount": .money(1_000_000)])
             #expect(advance["due_at"] == .string(due), "advance on \(day) at \(seconds)s")
+            advances.append(advance["order_id"]?.stringValue ?? "")
             let payment = try await spending.accountant.must("treasury.v1.Investment/RequestPayment", [
                 "contract_id": .string(contract), "acceptance_no": .string("NT-\(index)"), "accepted_on": .string(day),
                 "accepted_value": .money(1_000_000)])
             #expect(payment["due_at"] == .string(due), "payment on \(day) at \(seconds)s")
         }
+
+        // The first advance (Wednesday 10:00) paid at 14:00 that day, the second (15:29:59) the
+        // next morning: ServiceLevel's same-day rate for PAYMENT_INVESTMENT is one of two.
+        for (order, paidAt) in [(advances[0], Self.at("2034-03-08", seconds: 14 * 3600)), (advances[1], Self.at("2034-03-09", seconds: 9 * 3600))] {
+            clock.set(paidAt)
+            try await spending.officer.must("treasury.v1.Spending/ApprovePaymentOrder", ["order_id": .string(order)])
+            try await spending.chief.must("treasury.v1.Spending/AuthorizePaymentOrder", ["order_id": .string(order)])
+        }
+        let level = try await spending.officer.mustRead("treasury.v1.Reports/ServiceLevel", [
+            "from": .string("2034-03-08"), "to": .string("2034-03-08"), "treasury_code": .string(world.treasury)])
+        let investment = level["procedures"]?.arrayValue?.compactMap(\.objectValue).first { $0["procedure"] == .string("PAYMENT_INVESTMENT") }
+        #expect(investment?["received"] == .integer(6))
+        #expect(investment?["completed"] == .integer(2))
+        #expect(investment?["completed_same_day"] == .integer(1))
+        #expect(investment?["same_day_rate"] == .number("0.5000"))
 
         // January closed: nothing is requested dated into it.
         let chiefOfAll = try await world.user("CHIEF_ACCOUNTANT", scope: "*")

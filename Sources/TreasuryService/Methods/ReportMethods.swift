@@ -88,7 +88,7 @@ enum ReportMethods {
 
     static let serviceLevel = MethodDeclaration(
         "treasury.v1.Reports/ServiceLevel",
-        "How the online public services performed between two local dates (inclusive): received, completed, on time, online, median processing time.",
+        "How the online public services performed between two local dates (inclusive): received, completed, on time, the same day, online, median processing time.",
         roles: readers,
         params: [Field("from", .date), Field("to", .date), .optional("treasury_code", .string(.digits(4), maximumLength: 4))],
         reasons: ["TREASURY_NOT_FOUND"],
@@ -104,6 +104,8 @@ enum ReportMethods {
                     SELECT d.procedure, count(*) AS received,
                            count(*) FILTER (WHERE d.status = 'COMPLETED') AS completed,
                            count(*) FILTER (WHERE d.status = 'COMPLETED' AND d.completed_at <= d.due_at) AS completed_on_time,
+                           count(*) FILTER (WHERE d.status = 'COMPLETED' AND (d.completed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                                                  = (d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS completed_same_day,
                            count(*) FILTER (WHERE d.channel = 'ONLINE') AS online,
                            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.completed_at - d.received_at) / 60)
                                FILTER (WHERE d.status = 'COMPLETED') AS median_minutes
@@ -117,11 +119,13 @@ enum ReportMethods {
                 let received = row.flatMap { Int64($0["received"] ?? "") } ?? 0
                 let completed = row.flatMap { Int64($0["completed"] ?? "") } ?? 0
                 let onTime = row.flatMap { Int64($0["completed_on_time"] ?? "") } ?? 0
+                let sameDay = row.flatMap { Int64($0["completed_same_day"] ?? "") } ?? 0
                 let online = row.flatMap { Int64($0["online"] ?? "") } ?? 0
                 let median = row.flatMap { $0["median_minutes"] }.flatMap(Double.init)
                 return [
                     "received": .integer(received), "completed": .integer(completed), "completed_on_time": .integer(onTime),
                     "on_time_rate": rate(onTime, completed), "online_rate": rate(online, received),
+                    "completed_same_day": .integer(sameDay), "same_day_rate": rate(sameDay, completed),
                     "median_processing_minutes": median.map { .number(String(format: "%.1f", $0)) } ?? .null,
                 ]
             }
