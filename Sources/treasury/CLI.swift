@@ -10,7 +10,8 @@ struct TreasuryCLI: AsyncParsableCommand {
         abstract: "Client for the treasury server's line protocol.",
         discussion: "Exit status: 0 success, 1 the server refused the call, 3 cannot reach the server, 64 usage error.",
         subcommands: [Call.self, Methods.self, Health.self, AccountsCommand.self, BudgetCommand.self, SpendingCommand.self,
-                      ReportCommand.self, LedgerCommand.self, PeriodsCommand.self, AdminCommand.self, RevenueCommand.self])
+                      ReportCommand.self, LedgerCommand.self, PeriodsCommand.self, AdminCommand.self, RevenueCommand.self,
+                      InvestmentCommand.self])
 }
 
 /// Connection and output options every subcommand takes.
