@@ -82,7 +82,7 @@ struct BudgetCommand: AsyncParsableCommand {
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Reports as a table, --json or --csv.",
-                                                    subcommands: [BudgetExecution.self, ServiceLevel.self])
+                                                    subcommands: [BudgetExecution.self, ServiceLevel.self, Disbursement.self, OverdueAdvances.self])
 
     struct BudgetExecution: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "budget-execution", abstract: "Budget execution, grouped.")
@@ -117,7 +117,8 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             var params: JSONObject = ["from": .string(from), "to": .string(to)]
             if let treasury { params["treasury_code"] = .string(treasury) }
-            let columns = ["procedure", "received", "completed", "completed_on_time", "on_time_rate", "online_rate", "median_processing_minutes"]
+            let columns = ["procedure", "received", "completed", "completed_on_time", "on_time_rate", "completed_same_day", "same_day_rate",
+                           "online_rate", "median_processing_minutes"]
             let response = try await options.callOrExit("treasury.v1.Reports/ServiceLevel", params)
             if options.json { print(response.serialized()); return }
             let rows = response.objectValue?["procedures"]?.arrayValue ?? []
@@ -126,6 +127,46 @@ struct ReportCommand: AsyncParsableCommand {
             total["procedure"] = .string("ALL")
             let all = rows + [JSON.object(total)]
             print(csv ? Table.csv(all, columns: columns) : Table.rows(all, columns: columns))
+        }
+    }
+}
+
+extension ReportCommand {
+    struct Disbursement: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "disbursement", abstract: "Public investment: planned, disbursed and the rate, grouped.")
+        @OptionGroup var options: GlobalOptions
+        @Option var year: Int
+        @Option var treasury: String?
+        @Option(name: .customLong("group-by"), help: "project_code, investor_unit_code, source or group; repeatable.")
+        var groupBy: [String] = []
+        @Flag(help: "Print CSV.") var csv = false
+        func run() async throws {
+            var params: JSONObject = ["fiscal_year": .integer(year)]
+            if let treasury { params["treasury_code"] = .string(treasury) }
+            if !groupBy.isEmpty { params["group_by"] = .array(groupBy.map(JSON.string)) }
+            let columns = groupBy + ["planned", "disbursed", "advance_outstanding", "rate"]
+            if csv {
+                try await options.printCSV("treasury.v1.Reports/Disbursement", params, columns: columns)
+            } else {
+                try await options.run("treasury.v1.Reports/Disbursement", params, mutating: false, columns: columns)
+            }
+        }
+    }
+
+    struct OverdueAdvances: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "overdue-advances",
+                                                        abstract: "Contract advances not recovered 3 months after the contract ended.")
+        @OptionGroup var options: GlobalOptions
+        @Option(name: .customLong("as-of"), help: "The day to count from (YYYY-MM-DD).") var asOf: String
+        @Flag(help: "Print CSV.") var csv = false
+        func run() async throws {
+            let params: JSONObject = ["as_of": .string(asOf)]
+            let columns = ["order_id", "contract_no", "project_code", "investor_unit_code", "outstanding", "ends_on", "recovery_deadline", "days_overdue"]
+            if csv {
+                try await options.printCSV("treasury.v1.Reports/OverdueAdvances", params, columns: columns)
+            } else {
+                try await options.run("treasury.v1.Reports/OverdueAdvances", params, mutating: false, columns: columns)
+            }
         }
     }
 }

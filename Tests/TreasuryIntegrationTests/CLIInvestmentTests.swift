@@ -92,6 +92,15 @@ extension CLITests {
                         "CONTRACT,,,,\(contractID),HD-01,12000000000,2400000000,0,2400000000",
                         "PROJECT,,,,,,15000000000,2400000000,,2400000000"])
 
+        // The disbursement report of the year for the world's treasury: 2.4 of 9 bn.
+        let report = lines(try await treasury(["report", "disbursement", "--year", "2030", "--treasury", world.treasury, "--group-by", "project_code",
+                                               "--csv"], token: world.auditor.token, port: port))
+        #expect(report == ["project_code,planned,disbursed,advance_outstanding,rate", "\(project),9000000000,2400000000,2400000000,0.2667"],
+                "\(report)")
+        let overdue = try await treasury(["report", "overdue-advances", "--as-of", "2026-06-30", "--csv"], token: world.auditor.token, port: port)
+        #expect(overdue.status == 0, "\(overdue.error)")
+        #expect(!overdue.output.contains(project), "no advance of this contract is overdue before it ends: \(overdue.output)")
+
         let missing = try await treasury(["investment", "project", "show", "NO-SUCH-\(world.unit)"], token: world.auditor.token, port: port)
         #expect(missing.status == 1)
         #expect(missing.error.contains("NOT_FOUND/PROJECT_NOT_FOUND"))
