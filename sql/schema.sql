@@ -2820,7 +2820,8 @@ BEGIN
     FROM jsonb_array_elements(p_lines) AS e(obj), LATERAL jsonb_object_keys(
             CASE WHEN jsonb_typeof(e.obj) = 'object' THEN e.obj ELSE '{"<not an object>": 0}'::jsonb END) AS k
     WHERE k NOT IN ('gl_account', 'account_no', 'currency', 'debit', 'credit', 'fund', 'economic_code', 'budget_level',
-                    'unit_code', 'area_code', 'chapter', 'sector', 'program', 'treasury_code', 'source', 'reserve', 'bank_code')
+                    'unit_code', 'area_code', 'chapter', 'sector', 'program', 'treasury_code', 'source', 'reserve', 'bank_code',
+                    'project_code')
     LIMIT 1;
     IF v_unknown IS NOT NULL THEN
         RAISE EXCEPTION 'unknown field in a line of p_lines: %', v_unknown USING ERRCODE = 'invalid_parameter_value';
@@ -2835,13 +2836,13 @@ BEGIN
     WITH inserted AS (
         INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, account_no, currency, debit, credit,
             fund, economic_code, budget_level, unit_code, area_code, chapter, sector, program, treasury_code,
-            source, reserve, bank_code)
+            source, reserve, bank_code, project_code)
         SELECT v_entry.id, e.ord::int, e.obj->>'gl_account', e.obj->>'account_no', coalesce(e.obj->>'currency', 'VND'),
             treasury.json_amount(e.obj->'debit', format('line %s debit', e.ord)),
             treasury.json_amount(e.obj->'credit', format('line %s credit', e.ord)),
             e.obj->>'fund', e.obj->>'economic_code', e.obj->>'budget_level', e.obj->>'unit_code', e.obj->>'area_code',
             e.obj->>'chapter', e.obj->>'sector', e.obj->>'program', e.obj->>'treasury_code', e.obj->>'source',
-            e.obj->>'reserve', e.obj->>'bank_code'
+            e.obj->>'reserve', e.obj->>'bank_code', e.obj->>'project_code'
         FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e(obj, ord)
         ORDER BY e.obj->>'account_no' NULLS LAST, e.ord
         RETURNING id, account_no, balance_after
@@ -2864,7 +2865,7 @@ ALTER FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, p
 -- Name: FUNCTION post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb) IS 'Posts one journal entry and its lines in one round trip. p_lines: JSON array of {gl_account, account_no?, currency? (VND), debit?, credit? (whole minor units, number or decimal string), fund?, economic_code?, budget_level?, unit_code?, area_code?, chapter?, sector?, program?, treasury_code?, source?, reserve?, bank_code?}; line_no = position in the array; lines are inserted in account_no order (locks in sorted order, no deadlocks). Returns {"entry_id": "<id>", "posted_at": "<RFC 3339 UTC, Z>", "balances": {"<account_no>": "<balance after>"}}. Every ledger rule applies (entry_balanced at commit).';
+COMMENT ON FUNCTION treasury.post_entry(p_accounting_date date, p_source_kind text, p_source_id text, p_treasury_code text, p_memo text, p_created_by bigint, p_lines jsonb) IS 'Posts one journal entry and its lines in one round trip. p_lines: JSON array of {gl_account, account_no?, currency? (VND), debit?, credit? (whole minor units, number or decimal string), fund?, economic_code?, budget_level?, unit_code?, area_code?, chapter?, sector?, program?, treasury_code?, source?, reserve?, bank_code?, project_code?}; line_no = position in the array; lines are inserted in account_no order (locks in sorted order, no deadlocks). Returns {"entry_id": "<id>", "posted_at": "<RFC 3339 UTC, Z>", "balances": {"<account_no>": "<balance after>"}}. Every ledger rule applies (entry_balanced at commit).';
 
 
 --
@@ -4456,6 +4457,7 @@ CREATE TABLE treasury.journal_lines (
     source text,
     reserve text,
     bank_code text,
+    project_code text,
     CONSTRAINT journal_lines_amount_limit CHECK (((debit <= '1000000000000000000'::bigint) AND (credit <= '1000000000000000000'::bigint))),
     CONSTRAINT journal_lines_chapter_check CHECK ((chapter ~ '^[0-9A-Z]{1,10}$'::text)),
     CONSTRAINT journal_lines_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -4624,6 +4626,13 @@ COMMENT ON COLUMN treasury.journal_lines.reserve IS 'Segment: reserve (3).';
 --
 
 COMMENT ON COLUMN treasury.journal_lines.bank_code IS 'Commercial bank involved (collections, deposits, payments out).';
+
+
+--
+-- Name: COLUMN journal_lines.project_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.journal_lines.project_code IS 'Segment: public investment project (projects) of an advance or a payment under one of its contracts.';
 
 
 --
@@ -9960,6 +9969,14 @@ ALTER TABLE ONLY treasury.journal_lines
 
 ALTER TABLE ONLY treasury.journal_lines
     ADD CONSTRAINT journal_lines_gl_account_fkey FOREIGN KEY (gl_account) REFERENCES treasury.gl_accounts(code);
+
+
+--
+-- Name: journal_lines journal_lines_project_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.journal_lines
+    ADD CONSTRAINT journal_lines_project_fkey FOREIGN KEY (project_code) REFERENCES treasury.projects(project_code);
 
 
 --

@@ -46,9 +46,22 @@ import TreasuryService
             "retention_bp": .integer(500)])["contract_id"]?.stringValue ?? ""
         #expect(!contract.isEmpty)
 
-        func pay(_ order: String?) async throws {
+        // Paid orders post with the project in the accounting key.
+        func pay(_ order: String?, sourceLocation: SourceLocation = #_sourceLocation) async throws {
             try await spending.officer.must("treasury.v1.Spending/ApprovePaymentOrder", ["order_id": .string(order ?? "")])
-            try await spending.chief.must("treasury.v1.Spending/AuthorizePaymentOrder", ["order_id": .string(order ?? "")])
+            let paid = try await spending.chief.must("treasury.v1.Spending/AuthorizePaymentOrder", ["order_id": .string(order ?? "")])
+            let entry = try await world.auditor.mustRead("treasury.v1.Ledger/GetEntry", ["entry_id": paid["entry_id"] ?? .null])
+            let budgetLines = entry["lines"]?.arrayValue?.compactMap(\.objectValue).filter { ["8111", "1310"].contains($0["gl_account"]?.stringValue ?? "") }
+            #expect(budgetLines?.isEmpty == false && budgetLines?.allSatisfy { $0["segments"]?.objectValue?["project_code"] == .string(project) } == true,
+                    "\(entry)", sourceLocation: sourceLocation)
+        }
+        // Reports/Disbursement per year for this project: planned, disbursed, outstanding, rate.
+        func expectRate(_ year: Int, _ disbursed: Int64, _ outstanding: Int64, _ rate: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let report = try await world.auditor.read("treasury.v1.Reports/Disbursement", [
+                "fiscal_year": .integer(Int64(year)), "treasury_code": .string(world.treasury), "group_by": .array([.string("project_code")])])
+            let row = report.items.compactMap(\.objectValue).first { $0["project_code"] == .string(project) }
+            #expect(row?["disbursed"] == .money(disbursed) && row?["advance_outstanding"] == .money(outstanding) && row?["rate"] == .string(rate),
+                    "\(report.terminalLine) \(report.items)", sourceLocation: sourceLocation)
         }
         func payment(_ number: String, _ gross: Int64, year: Int) async throws -> CallResponse {
             try await accountant.mutate("treasury.v1.Investment/RequestPayment", [
@@ -75,6 +88,7 @@ import TreasuryService
         try await pay(advance.string("order_id"))
         #expect(try await spending.figures(plan2030) == Figures(amount: 9 * Self.billion, advanced: 2_400_000_000, available: 6_600_000_000))
         try await expectProject(disbursed: 2_400_000_000, outstanding: 2_400_000_000, accepted: 0)
+        try await expectRate(2030, 2_400_000_000, 2_400_000_000, "0.2667")
 
         // 2. Acceptance 1: 3.0 bn, the least recovery 750 m, retention 5% = 150 m, net 2.1 bn.
         let first = try await payment("NT-01", 3 * Self.billion, year: 2030)
@@ -85,12 +99,14 @@ import TreasuryService
         #expect(try await spending.figures(plan2030) == Figures(amount: 9 * Self.billion, spent: 3 * Self.billion, advanced: 1_650_000_000,
                                                                 available: 4_350_000_000))
         try await expectProject(disbursed: 4_650_000_000, outstanding: 1_650_000_000, accepted: 3 * Self.billion)
+        try await expectRate(2030, 4_650_000_000, 1_650_000_000, "0.5167")
 
         // 3. Acceptance 2: 4.2 bn, recovery 1.05 bn.
         let second = try await payment("NT-02", 4_200_000_000, year: 2030)
         #expect(second.string("recovery") == "1050000000")
         try await pay(second.string("order_id"))
         try await expectProject(disbursed: 7_800_000_000, outstanding: 600_000_000, accepted: 7_200_000_000)
+        try await expectRate(2030, 7_800_000_000, 600_000_000, "0.8667")
 
         // 4. Acceptance 3 on the 2031 plan: past 80%, the whole 600 m outstanding is recovered.
         #expect(try await payment("NT-03", 4_800_000_001, year: 2031).reason == "CONTRACT_VALUE_EXCEEDED")
@@ -101,6 +117,8 @@ import TreasuryService
         #expect(try await spending.figures(plan2030) == Figures(amount: 9 * Self.billion, spent: 7_800_000_000, available: 1_200_000_000))
         #expect(try await spending.figures(plan2031) == Figures(amount: 6 * Self.billion, spent: 4_200_000_000, available: 1_800_000_000))
         try await expectProject(disbursed: 12 * Self.billion, outstanding: 0, accepted: 12 * Self.billion)
+        try await expectRate(2030, 7_800_000_000, 0, "0.8667")
+        try await expectRate(2031, 4_200_000_000, 0, "0.7000")
         #expect(try await world.balance(investorAccount) == 600_000_000)
         #expect(try Operations.verify(try world.environment.database()).map { "\($0.check): \($0.problem)" } == [])
     }

@@ -270,6 +270,8 @@ CREATE TABLE treasury.journal_lines (
     source        text NULL CHECK (source ~ '^[0-9A-Z]{1,10}$'),
     reserve       text NULL CHECK (reserve ~ '^[0-9A-Z]{1,10}$'),
     bank_code     text NULL REFERENCES treasury.banks (code),
+    -- Its foreign key to projects is declared in 0012_investment.sql, once that table exists.
+    project_code  text NULL,
     CONSTRAINT journal_lines_one_side CHECK (debit >= 0 AND credit >= 0 AND (debit > 0) <> (credit > 0)),
     CONSTRAINT journal_lines_amount_limit CHECK (debit <= 1000000000000000000 AND credit <= 1000000000000000000),
     UNIQUE (entry_id, line_no)
@@ -304,6 +306,7 @@ COMMENT ON COLUMN treasury.journal_lines.treasury_code IS 'Segment: treasury cod
 COMMENT ON COLUMN treasury.journal_lines.source IS 'Segment: source / nguon (2).';
 COMMENT ON COLUMN treasury.journal_lines.reserve IS 'Segment: reserve (3).';
 COMMENT ON COLUMN treasury.journal_lines.bank_code IS 'Commercial bank involved (collections, deposits, payments out).';
+COMMENT ON COLUMN treasury.journal_lines.project_code IS 'Segment: public investment project (projects) of an advance or a payment under one of its contracts.';
 
 ------------------------------------------------------------------------------
 -- Commit-time checks: the arming table
@@ -611,7 +614,8 @@ BEGIN
     FROM jsonb_array_elements(p_lines) AS e(obj), LATERAL jsonb_object_keys(
             CASE WHEN jsonb_typeof(e.obj) = 'object' THEN e.obj ELSE '{"<not an object>": 0}'::jsonb END) AS k
     WHERE k NOT IN ('gl_account', 'account_no', 'currency', 'debit', 'credit', 'fund', 'economic_code', 'budget_level',
-                    'unit_code', 'area_code', 'chapter', 'sector', 'program', 'treasury_code', 'source', 'reserve', 'bank_code')
+                    'unit_code', 'area_code', 'chapter', 'sector', 'program', 'treasury_code', 'source', 'reserve', 'bank_code',
+                    'project_code')
     LIMIT 1;
     IF v_unknown IS NOT NULL THEN
         RAISE EXCEPTION 'unknown field in a line of p_lines: %', v_unknown USING ERRCODE = 'invalid_parameter_value';
@@ -626,13 +630,13 @@ BEGIN
     WITH inserted AS (
         INSERT INTO treasury.journal_lines (entry_id, line_no, gl_account, account_no, currency, debit, credit,
             fund, economic_code, budget_level, unit_code, area_code, chapter, sector, program, treasury_code,
-            source, reserve, bank_code)
+            source, reserve, bank_code, project_code)
         SELECT v_entry.id, e.ord::int, e.obj->>'gl_account', e.obj->>'account_no', coalesce(e.obj->>'currency', 'VND'),
             treasury.json_amount(e.obj->'debit', format('line %s debit', e.ord)),
             treasury.json_amount(e.obj->'credit', format('line %s credit', e.ord)),
             e.obj->>'fund', e.obj->>'economic_code', e.obj->>'budget_level', e.obj->>'unit_code', e.obj->>'area_code',
             e.obj->>'chapter', e.obj->>'sector', e.obj->>'program', e.obj->>'treasury_code', e.obj->>'source',
-            e.obj->>'reserve', e.obj->>'bank_code'
+            e.obj->>'reserve', e.obj->>'bank_code', e.obj->>'project_code'
         FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e(obj, ord)
         ORDER BY e.obj->>'account_no' NULLS LAST, e.ord
         RETURNING id, account_no, balance_after
@@ -648,7 +652,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, jsonb) IS
-'Posts one journal entry and its lines in one round trip. p_lines: JSON array of {gl_account, account_no?, currency? (VND), debit?, credit? (whole minor units, number or decimal string), fund?, economic_code?, budget_level?, unit_code?, area_code?, chapter?, sector?, program?, treasury_code?, source?, reserve?, bank_code?}; line_no = position in the array; lines are inserted in account_no order (locks in sorted order, no deadlocks). Returns {"entry_id": "<id>", "posted_at": "<RFC 3339 UTC, Z>", "balances": {"<account_no>": "<balance after>"}}. Every ledger rule applies (entry_balanced at commit).';
+'Posts one journal entry and its lines in one round trip. p_lines: JSON array of {gl_account, account_no?, currency? (VND), debit?, credit? (whole minor units, number or decimal string), fund?, economic_code?, budget_level?, unit_code?, area_code?, chapter?, sector?, program?, treasury_code?, source?, reserve?, bank_code?, project_code?}; line_no = position in the array; lines are inserted in account_no order (locks in sorted order, no deadlocks). Returns {"entry_id": "<id>", "posted_at": "<RFC 3339 UTC, Z>", "balances": {"<account_no>": "<balance after>"}}. Every ledger rule applies (entry_balanced at commit).';
 
 ------------------------------------------------------------------------------
 -- Accounts/Transfer: its whole database work in one statement

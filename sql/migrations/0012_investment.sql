@@ -375,6 +375,9 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.acceptanc
 ALTER TABLE treasury.payment_orders
     ADD CONSTRAINT payment_orders_contract_fkey FOREIGN KEY (contract_id) REFERENCES treasury.contracts (id),
     ADD CONSTRAINT payment_orders_acceptance_fkey FOREIGN KEY (acceptance_id) REFERENCES treasury.acceptances (id);
+-- The project segment of the ledger (journal_lines.project_code, 0004).
+ALTER TABLE treasury.journal_lines
+    ADD CONSTRAINT journal_lines_project_fkey FOREIGN KEY (project_code) REFERENCES treasury.projects (project_code);
 
 ------------------------------------------------------------------------------
 -- Contract orders: rule 8 when an advance or a payment is submitted

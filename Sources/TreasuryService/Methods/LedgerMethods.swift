@@ -9,7 +9,7 @@ enum LedgerMethods {
     static var all: [MethodDeclaration] { [getEntry, trialBalance, closePeriod] }
 
     static let segmentColumns = ["fund", "economic_code", "budget_level", "unit_code", "area_code", "chapter", "sector",
-                                 "program", "treasury_code", "source", "reserve", "bank_code", "account_no"]
+                                 "program", "treasury_code", "source", "reserve", "bank_code", "project_code", "account_no"]
 
     static let getEntry = MethodDeclaration(
         "treasury.v1.Ledger/GetEntry", "A journal entry with its lines and their accounting segments.",

@@ -460,11 +460,18 @@ enum SpendingMethods {
     /// account; lines of 0 are left out.
     static func paymentLines(_ connection: PostgresConnection, _ allocation: SpendingAllocation, _ order: PaymentOrderRecord) throws -> [Ledger.Line] {
         let cash = ["bank_code": order.beneficiaryBank, "treasury_code": allocation.treasuryCode]
+        // An order under a contract carries its project in the accounting key (public investment).
+        let project = try connection.query(
+            "SELECT c.project_code FROM payment_orders o JOIN contracts c ON c.id = o.contract_id WHERE o.id = $1", [order.id]).first?["project_code"]
+        var advanceSegments = allocation.advanceSegments, segments = allocation.segments
+        if let project {
+            advanceSegments["project_code"] = project
+            segments["project_code"] = project
+        }
         if order.kind == "ADVANCE" {
-            return [Ledger.Line(glAccount: "1310", debit: order.amount, segments: allocation.advanceSegments),
+            return [Ledger.Line(glAccount: "1310", debit: order.amount, segments: advanceSegments),
                     Ledger.Line(glAccount: "1110", credit: order.amount, segments: cash)]
         }
-        var segments = allocation.segments
         segments["economic_code"] = order.economicCode
         guard let acceptance = order.acceptanceID, let split = try connection.query(
             "SELECT accepted_value, recovery, retention FROM acceptances WHERE id = $1", [acceptance]).first else {
@@ -474,7 +481,7 @@ enum SpendingMethods {
         let gross = try split.decode(Int64.self, "accepted_value"), recovery = try split.decode(Int64.self, "recovery")
         let retention = try split.decode(Int64.self, "retention")
         var lines = [Ledger.Line(glAccount: "8111", debit: gross, segments: segments)]
-        if recovery > 0 { lines.append(Ledger.Line(glAccount: "1310", credit: recovery, segments: allocation.advanceSegments)) }
+        if recovery > 0 { lines.append(Ledger.Line(glAccount: "1310", credit: recovery, segments: advanceSegments)) }
         if gross - recovery - retention > 0 {
             lines.append(Ledger.Line(glAccount: "1110", credit: gross - recovery - retention, segments: cash))
         }
