@@ -75,6 +75,9 @@ import TreasuryService
             let first = got["contracts"]?.arrayValue?.first?.objectValue
             #expect(first?["accepted"] == .money(accepted), sourceLocation: sourceLocation)
             #expect(first?["paid"] == .money(disbursed), sourceLocation: sourceLocation)
+            // The plans' disbursed add up to the project's.
+            let plans = got["plans"]?.arrayValue?.compactMap { $0.objectValue?["disbursed"]?.stringValue.flatMap { Int64($0) } } ?? []
+            #expect(plans.count == 2 && plans.reduce(0, +) == disbursed, "\(got)", sourceLocation: sourceLocation)
         }
 
         // 1. The advance: the whole 20% (2.4 bn), with the guarantee; not one dong more.
@@ -107,6 +110,8 @@ import TreasuryService
         try await pay(second.string("order_id"))
         try await expectProject(disbursed: 7_800_000_000, outstanding: 600_000_000, accepted: 7_200_000_000)
         try await expectRate(2030, 7_800_000_000, 600_000_000, "0.8667")
+        #expect(try await spending.figures(plan2030) == Figures(amount: 9 * Self.billion, spent: 7_200_000_000, advanced: 600_000_000,
+                                                                available: 1_200_000_000))
 
         // 4. Acceptance 3 on the 2031 plan: past 80%, the whole 600 m outstanding is recovered.
         #expect(try await payment("NT-03", 4_800_000_001, year: 2031).reason == "CONTRACT_VALUE_EXCEEDED")
