@@ -272,10 +272,10 @@ import TreasuryService
     @Test func sixteenClientsAdvancingAndPayingAtOnceGetExactlyTheAffordableOnes() async throws {
         let setup = try await InvestmentRefusalTests.setUp()
         let environment = setup.spending.world.environment, token = setup.spending.accountant.token
-        let advanceContract = setup.contracts["HD-A"] ?? "", paymentContract = setup.contracts["HD-C"] ?? ""
-        // Advances of 200 m on HD-A (at most 12: its 2.4 bn limit) and payments of 1 bn on HD-C
-        // (no advance, so no recovery) compete for the one 9 bn plan: whatever the order, no limit
-        // is passed and nothing affordable is refused.
+        let advanceContract = setup.contracts["HD-A"] ?? "", paymentContract = advanceContract
+        // Advances of 200 m (at most 12: HD-A's 2.4 bn limit) and payments of 1 bn of accepted
+        // work (nothing advanced is paid yet, so no recovery) on one contract compete for its one
+        // 9 bn plan: whatever the order, no limit is passed and nothing affordable is refused.
         let outcomes = try await withThrowingTaskGroup(of: (String, String).self) { group in
             for client in 0..<16 {
                 group.addTask {
