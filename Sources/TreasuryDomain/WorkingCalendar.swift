@@ -1,6 +1,7 @@
 import Foundation
 
-/// The nine online public-service procedures of the treasury (Decree 11/2020).
+/// The online public-service procedures of the treasury (Decree 11/2020; BALANCE_RECONCILIATION
+/// from Decree 347/2025, which replaced it: the other values keep their Decree 11 names for now).
 public enum Procedure: String, Sendable, CaseIterable {
     case accountOpen = "ACCOUNT_OPEN"
     case accountChange = "ACCOUNT_CHANGE"
@@ -11,9 +12,21 @@ public enum Procedure: String, Sendable, CaseIterable {
     case advanceSettlement = "ADVANCE_SETTLEMENT"
     case revenueCollection = "REVENUE_COLLECTION"
     case revenueRefund = "REVENUE_REFUND"
+    case balanceReconciliation = "BALANCE_RECONCILIATION"
 
     /// Payments are due the same working day when received before the cut-off.
     public var isPayment: Bool { self == .paymentRecurrent || self == .paymentInvestment }
+
+    /// The legal time limit in working days counted from the day of receipt (Decree 347/2025:
+    /// the day of receipt is the first when the dossier arrives on a working day before the
+    /// cut-off), for the procedures that have one here; nil for the older rule (due at the end
+    /// of the second working day after the day of receipt).
+    public var workingDayLimit: Int? {
+        switch self {
+        case .paymentRecurrent, .paymentInvestment, .balanceReconciliation: 1
+        default: nil
+        }
+    }
 }
 
 /// Working days and service deadlines: weekends and declared holidays are not working days.
@@ -48,15 +61,17 @@ public struct WorkingCalendar: Sendable {
 
     /// When a dossier received at `receivedAt` is due.
     ///
-    /// Payments received on a working day before the cut-off are due at the end of that day,
-    /// otherwise at the end of the next working day. Every other procedure is due at the end
-    /// of the second working day after the day of receipt.
+    /// A procedure with a limit of N working days (payments, balance reconciliation: 1) is due
+    /// at the end of the N-th working day, the day of receipt counting as the first when it is a
+    /// working day and the dossier arrived before the cut-off, else counting from the next
+    /// working day. Every other procedure is due at the end of the second working day after the
+    /// day of receipt.
     public func dueAt(procedure: Procedure, receivedAt: Date) -> Date {
         let day = TreasuryTime.localDate(of: receivedAt)
-        if procedure.isPayment {
+        if let limit = procedure.workingDayLimit {
             let beforeCutoff = TreasuryTime.localSecondsOfDay(of: receivedAt) < paymentCutoffSecondsOfDay
-            if isWorkingDay(day) && beforeCutoff { return TreasuryTime.endOfDay(day) }
-            return TreasuryTime.endOfDay(workingDay(after: day, count: 1))
+            let first = isWorkingDay(day) && beforeCutoff ? day : workingDay(after: day, count: 1)
+            return TreasuryTime.endOfDay(workingDay(after: first, count: limit - 1))
         }
         return TreasuryTime.endOfDay(workingDay(after: day, count: 2))
     }

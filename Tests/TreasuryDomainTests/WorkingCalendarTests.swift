@@ -70,4 +70,13 @@ import Testing
         let due = calendar.dueAt(procedure: .paymentRecurrent, receivedAt: at("2026-09-02", 9, 0))
         #expect(due == TreasuryTime.endOfDay(LocalDate("2026-09-03")!))
     }
+
+    @Test func aBalanceReconciliationHasOneWorkingDayCountedFromTheDayOfReceipt() {
+        let calendar = WorkingCalendar(holidays: [LocalDate("2026-12-01")!])
+        // Friday 10:00: that Friday; Friday at the cut-off: Monday; Monday evening, Tuesday a holiday: Wednesday.
+        #expect(calendar.dueAt(procedure: .balanceReconciliation, receivedAt: at("2026-11-27", 10, 0)) == TreasuryTime.endOfDay(LocalDate("2026-11-27")!))
+        #expect(calendar.dueAt(procedure: .balanceReconciliation, receivedAt: at("2026-11-27", 15, 30)) == TreasuryTime.endOfDay(LocalDate("2026-11-30")!))
+        #expect(calendar.dueAt(procedure: .balanceReconciliation, receivedAt: at("2026-11-30", 16, 0)) == TreasuryTime.endOfDay(LocalDate("2026-12-02")!))
+        #expect(Procedure.balanceReconciliation.workingDayLimit == 1 && Procedure.accountOpen.workingDayLimit == nil)
+    }
 }
