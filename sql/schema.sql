@@ -806,6 +806,39 @@ COMMENT ON FUNCTION treasury.arm_deferred_check(p_rule text) IS 'Inserts (curren
 
 
 --
+-- Name: balance_reconciliations_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.balance_reconciliations_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.dossier_id IS DISTINCT FROM OLD.dossier_id OR NEW.account_no IS DISTINCT FROM OLD.account_no
+       OR NEW.as_of IS DISTINCT FROM OLD.as_of OR NEW.balance_seen IS DISTINCT FROM OLD.balance_seen
+       OR NEW.treasury_balance IS DISTINCT FROM OLD.treasury_balance OR NEW.requested_by IS DISTINCT FROM OLD.requested_by THEN
+        PERFORM treasury.raise_rule('balance_reconciliation_immutable_fields',
+            format('balance reconciliation %s: the request never changes', OLD.dossier_id), 'balance_reconciliations');
+    END IF;
+    IF OLD.confirmed_at IS NOT NULL AND (NEW.confirmed_at IS DISTINCT FROM OLD.confirmed_at
+       OR NEW.confirmed_by IS DISTINCT FROM OLD.confirmed_by OR NEW.note IS DISTINCT FROM OLD.note) THEN
+        PERFORM treasury.raise_rule('balance_reconciliation_confirmed_once',
+            format('balance reconciliation %s is already confirmed', OLD.dossier_id), 'balance_reconciliations');
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.balance_reconciliations_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION balance_reconciliations_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.balance_reconciliations_guard() IS 'Trigger function on balance_reconciliations: the request columns never change (balance_reconciliation_immutable_fields); confirmed_by, confirmed_at and note are written once (balance_reconciliation_confirmed_once).';
+
+
+--
 -- Name: bank_day_transactions(text, date); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -5196,6 +5229,99 @@ ALTER SEQUENCE treasury.audit_log_id_seq OWNED BY treasury.audit_log.id;
 
 
 --
+-- Name: balance_reconciliations; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.balance_reconciliations (
+    dossier_id bigint NOT NULL,
+    account_no text NOT NULL,
+    as_of date NOT NULL,
+    balance_seen bigint NOT NULL,
+    treasury_balance bigint NOT NULL,
+    requested_by bigint,
+    confirmed_by bigint,
+    confirmed_at timestamp with time zone,
+    note text,
+    CONSTRAINT balance_reconciliation_confirmation_shape CHECK ((((confirmed_at IS NULL) = (confirmed_by IS NULL)) AND ((note IS NULL) OR (confirmed_at IS NOT NULL)))),
+    CONSTRAINT balance_reconciliation_seen_range CHECK (((balance_seen >= 0) AND (balance_seen <= '1000000000000000000'::bigint))),
+    CONSTRAINT balance_reconciliation_treasury_range CHECK ((treasury_balance >= 0)),
+    CONSTRAINT balance_reconciliations_note_check CHECK ((length(note) <= 2000))
+);
+
+
+ALTER TABLE treasury.balance_reconciliations OWNER TO treasury_owner;
+
+--
+-- Name: TABLE balance_reconciliations; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.balance_reconciliations IS 'Balance reconciliations with units (procedure BALANCE_RECONCILIATION): the balance a unit saw for an account at the end of as_of and the treasury''s own, confirmed once by an officer. Request columns never change, the confirmation is written once, no row is deleted (balance_reconciliation_guard).';
+
+
+--
+-- Name: COLUMN balance_reconciliations.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.balance_reconciliations.dossier_id IS 'The BALANCE_RECONCILIATION dossier this is the content of (one row per dossier).';
+
+
+--
+-- Name: COLUMN balance_reconciliations.account_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.balance_reconciliations.account_no IS 'Account reconciled. Immutable.';
+
+
+--
+-- Name: COLUMN balance_reconciliations.as_of; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.balance_reconciliations.as_of IS 'Local day (Asia/Ho_Chi_Minh) whose closing balance is reconciled; not after the day of the request. Immutable.';
+
+
+--
+-- Name: COLUMN balance_reconciliations.balance_seen; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.balance_reconciliations.balance_seen IS 'Balance the unit''s books show at the end of as_of, minor units. Immutable.';
+
+
+--
+-- Name: COLUMN balance_reconciliations.treasury_balance; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.balance_reconciliations.treasury_balance IS 'Treasury''s balance at the end of as_of when requested: the sum of the account''s journal lines (credit - debit) dated on or before as_of. Immutable.';
+
+
+--
+-- Name: COLUMN balance_reconciliations.requested_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.balance_reconciliations.requested_by IS 'Unit accountant who asked.';
+
+
+--
+-- Name: COLUMN balance_reconciliations.confirmed_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.balance_reconciliations.confirmed_by IS 'Treasury officer who confirmed; set once, with confirmed_at.';
+
+
+--
+-- Name: COLUMN balance_reconciliations.confirmed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.balance_reconciliations.confirmed_at IS 'When it was confirmed (its dossier COMPLETED); set once, with confirmed_by.';
+
+
+--
+-- Name: COLUMN balance_reconciliations.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.balance_reconciliations.note IS 'Officer''s note on confirming, e.g. how a difference is explained; set only with the confirmation.';
+
+
+--
 -- Name: bank_statement_lines; Type: TABLE; Schema: treasury; Owner: treasury_owner
 --
 
@@ -6511,7 +6637,7 @@ CREATE TABLE treasury.dossiers (
     created_by bigint,
     CONSTRAINT dossiers_channel_check CHECK ((channel = ANY (ARRAY['ONLINE'::text, 'COUNTER'::text]))),
     CONSTRAINT dossiers_due_after_received CHECK ((due_at > received_at)),
-    CONSTRAINT dossiers_procedure_check CHECK ((procedure = ANY (ARRAY['ACCOUNT_OPEN'::text, 'ACCOUNT_CHANGE'::text, 'ACCOUNT_CLOSE'::text, 'COMMITMENT'::text, 'PAYMENT_RECURRENT'::text, 'PAYMENT_INVESTMENT'::text, 'ADVANCE_SETTLEMENT'::text, 'REVENUE_COLLECTION'::text, 'REVENUE_REFUND'::text]))),
+    CONSTRAINT dossiers_procedure_check CHECK ((procedure = ANY (ARRAY['ACCOUNT_OPEN'::text, 'ACCOUNT_CHANGE'::text, 'ACCOUNT_CLOSE'::text, 'COMMITMENT'::text, 'PAYMENT_RECURRENT'::text, 'PAYMENT_INVESTMENT'::text, 'ADVANCE_SETTLEMENT'::text, 'REVENUE_COLLECTION'::text, 'REVENUE_REFUND'::text, 'BALANCE_RECONCILIATION'::text]))),
     CONSTRAINT dossiers_status_check CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'PROCESSING'::text, 'COMPLETED'::text, 'REJECTED'::text, 'CANCELLED'::text])))
 );
 
@@ -8193,6 +8319,14 @@ ALTER TABLE ONLY treasury.audit_log
 
 
 --
+-- Name: balance_reconciliations balance_reconciliations_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.balance_reconciliations
+    ADD CONSTRAINT balance_reconciliations_pkey PRIMARY KEY (dossier_id);
+
+
+--
 -- Name: bank_statement_lines bank_statement_lines_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8613,6 +8747,13 @@ CREATE INDEX audit_log_object_idx ON treasury.audit_log USING btree (object_kind
 
 
 --
+-- Name: balance_reconciliations_account_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX balance_reconciliations_account_idx ON treasury.balance_reconciliations USING btree (account_no, as_of);
+
+
+--
 -- Name: bank_statements_bank_day_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8904,6 +9045,27 @@ CREATE TRIGGER api_token_immutable BEFORE UPDATE ON treasury.api_tokens FOR EACH
 --
 
 CREATE TRIGGER area_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON treasury.areas FOR EACH ROW EXECUTE FUNCTION treasury.refuse_tree_cycle('area_no_cycle');
+
+
+--
+-- Name: balance_reconciliations balance_reconciliation_no_delete; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER balance_reconciliation_no_delete BEFORE DELETE ON treasury.balance_reconciliations FOR EACH ROW EXECUTE FUNCTION treasury.refuse_delete('balance_reconciliation_no_delete');
+
+
+--
+-- Name: balance_reconciliations balance_reconciliation_no_delete_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER balance_reconciliation_no_delete_truncate BEFORE TRUNCATE ON treasury.balance_reconciliations FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('balance_reconciliation_no_delete');
+
+
+--
+-- Name: balance_reconciliations balance_reconciliations_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER balance_reconciliations_guard BEFORE UPDATE ON treasury.balance_reconciliations FOR EACH ROW EXECUTE FUNCTION treasury.balance_reconciliations_guard();
 
 
 --
@@ -9609,6 +9771,38 @@ ALTER TABLE ONLY treasury.api_tokens
 
 ALTER TABLE ONLY treasury.areas
     ADD CONSTRAINT areas_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES treasury.areas(code);
+
+
+--
+-- Name: balance_reconciliations balance_reconciliations_account_no_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.balance_reconciliations
+    ADD CONSTRAINT balance_reconciliations_account_no_fkey FOREIGN KEY (account_no) REFERENCES treasury.accounts(account_no);
+
+
+--
+-- Name: balance_reconciliations balance_reconciliations_confirmed_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.balance_reconciliations
+    ADD CONSTRAINT balance_reconciliations_confirmed_by_fkey FOREIGN KEY (confirmed_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: balance_reconciliations balance_reconciliations_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.balance_reconciliations
+    ADD CONSTRAINT balance_reconciliations_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossiers(id);
+
+
+--
+-- Name: balance_reconciliations balance_reconciliations_requested_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.balance_reconciliations
+    ADD CONSTRAINT balance_reconciliations_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES treasury.users(id);
 
 
 --
@@ -10807,6 +11001,35 @@ GRANT SELECT ON TABLE treasury.audit_log TO treasury_readonly;
 --
 
 GRANT USAGE ON SEQUENCE treasury.audit_log_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE balance_reconciliations; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.balance_reconciliations TO treasury_app;
+GRANT SELECT ON TABLE treasury.balance_reconciliations TO treasury_readonly;
+
+
+--
+-- Name: COLUMN balance_reconciliations.confirmed_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(confirmed_by) ON TABLE treasury.balance_reconciliations TO treasury_app;
+
+
+--
+-- Name: COLUMN balance_reconciliations.confirmed_at; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(confirmed_at) ON TABLE treasury.balance_reconciliations TO treasury_app;
+
+
+--
+-- Name: COLUMN balance_reconciliations.note; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(note) ON TABLE treasury.balance_reconciliations TO treasury_app;
 
 
 --

@@ -36,6 +36,7 @@ enum SchemaRule {
         "dossier_status_transition": Meaning("INVALID_STATUS", "that status change is not allowed now"),
         "account_close_not_empty": Meaning("ACCOUNT_NOT_EMPTY", "the account still holds money"),
         "period_order": Meaning("PREVIOUS_PERIOD_OPEN", "the previous month is still open"),
+        "balance_reconciliation_confirmed_once": Meaning("INVALID_STATUS", "the balance reconciliation is already confirmed"),
     ]
 
     static func businessError(for error: PostgresError) -> CallError? {

@@ -6,7 +6,7 @@ struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounts", abstract: "Transaction accounts of budget units.",
         subcommands: [Open.self, Approve.self, Get.self, Balances.self, Deposit.self, Transfer.self, Statement.self,
-                      Freeze.self, Unfreeze.self, Close.self])
+                      Freeze.self, Unfreeze.self, Close.self, Reconcile.self, ConfirmReconciliation.self])
 
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open an account for a budget unit.")
@@ -115,6 +115,42 @@ struct AccountsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument var account: String
         func run() async throws { try await options.run("treasury.v1.Accounts/Close", ["account_no": .string(account)], mutating: true) }
+    }
+
+    struct Reconcile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask the treasury to confirm an account's balance at the end of a day (BALANCE_RECONCILIATION dossier).")
+        @OptionGroup var options: GlobalOptions
+        @Argument var account: String
+        @Option(name: .customLong("as-of"), help: "The day whose closing balance is reconciled, YYYY-MM-DD.") var asOf: String
+        @Option(name: .customLong("balance-seen"), help: "The balance the unit's books show, in whole đồng.") var balanceSeen: String
+        func run() async throws {
+            try await options.run("treasury.v1.Accounts/ReconcileBalance",
+                                  ["account_no": .string(account), "as_of": .string(asOf), "balance_seen": .string(balanceSeen)], mutating: true)
+        }
+    }
+
+    struct ConfirmReconciliation: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "confirm-reconciliation",
+            abstract: "Confirm a balance reconciliation; when the balances differ, list the lines that explain it.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The reconciliation's dossier id.") var dossier: String
+        @Option var note: String?
+        func run() async throws {
+            var params: JSONObject = ["dossier_id": .string(dossier)]
+            if let note { params["note"] = .string(note) }
+            let response = try await options.response("treasury.v1.Accounts/ConfirmReconciliation", params, mutating: true)
+            var result = response.result?.objectValue ?? [:]
+            if options.json { print(JSON.object(result).serialized()); return }
+            let differences = result["differences"]?.arrayValue
+            result["differences"] = nil
+            print(Table.keyValue(.object(result)))
+            if let differences {
+                print("")
+                print(Table.rows(differences, columns: ["entry_id", "accounting_date", "posted_at", "amount", "balance_after", "kind"]))
+            }
+        }
     }
 }
 

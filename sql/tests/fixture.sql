@@ -38,6 +38,13 @@ INSERT INTO treasury.periods (fiscal_year, month, status) VALUES (2031, 2, 'CLOS
 INSERT INTO treasury.dossiers (procedure, unit_code, treasury_code, received_at, due_at, status, subject_kind, subject_id)
 VALUES ('ACCOUNT_OPEN', '9900001', '9901', now() - interval '1 day', now() + interval '1 day', 'COMPLETED', 'FIXTURE', 'fixture-dossier');
 
+-- A confirmed balance reconciliation of account A.
+INSERT INTO treasury.dossiers (procedure, unit_code, treasury_code, received_at, due_at, status, subject_kind, subject_id)
+VALUES ('BALANCE_RECONCILIATION', '9900001', '9901', now() - interval '1 day', now() + interval '1 day', 'COMPLETED', 'ACCOUNT', '3711990001');
+INSERT INTO treasury.balance_reconciliations (dossier_id, account_no, as_of, balance_seen, treasury_balance, confirmed_by, confirmed_at, note)
+VALUES (currval('treasury.dossiers_id_seq'), '3711990001', current_date - 1, 5, 5,
+        (SELECT id FROM treasury.users WHERE username = 'fixture'), now(), 'fixture-reconciliation');
+
 INSERT INTO treasury.idempotency_outcomes (user_id, method, key, request_hash, outcome)
 VALUES ((SELECT id FROM treasury.users WHERE username = 'fixture'), 'treasury.v1.Accounts/Transfer', 'fixture-key',
         sha256('fixture'), '{"result":{}}');

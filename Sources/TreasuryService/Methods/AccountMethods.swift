@@ -70,7 +70,9 @@ enum AccountMethods {
     static let accountNo = ParamType.string(.digits(10), maximumLength: 10)
     static let readers: [Role] = [.unitAccountant, .treasuryOfficer, .chiefAccountant, .auditor]
 
-    static var all: [MethodDeclaration] { [open, approve, get, balances, deposit, transfer, freeze, unfreeze, close, statement] }
+    static var all: [MethodDeclaration] {
+        [open, approve, get, balances, deposit, transfer, freeze, unfreeze, close, statement, reconcileBalance, confirmReconciliation]
+    }
 
     static let open = MethodDeclaration(
         "treasury.v1.Accounts/Open",
