@@ -28,6 +28,17 @@ struct PipelineTests {
         #expect(connection.transactionStatus == .idle)
     }
 
+    @Test func eachQueuedStatementKeepsItsOwnOutcomeWhenALaterOneFails() throws {
+        let connection = try TestDatabase.connect()
+        let before = connection.queue(PostgresStatement("SELECT 7 AS n"))
+        let failing = connection.queue(PostgresStatement("SELECT 1 / $1::int AS n", [0]))
+        let skipped = connection.queue(PostgresStatement("SELECT 8 AS n"))
+        #expect(throws: PostgresError.self) { _ = try connection.query("SELECT 9 AS n") }
+        #expect(try connection.result(of: before).first?.decode(Int.self, "n") == 7)
+        #expect(expectPostgresError { _ = try connection.result(of: failing) }?.sqlState == "22012")
+        #expect(expectPostgresError { _ = try connection.result(of: skipped) }?.sqlState == "25P02")
+    }
+
     @Test func queuedStatementsGoOutWithTheNextQueryAndTheirResultsCanBeRead() throws {
         let connection = try TestDatabase.connect()
         let first = connection.queue(PostgresStatement("SELECT $1::text AS word", ["queued"]))

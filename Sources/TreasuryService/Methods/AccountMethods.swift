@@ -57,13 +57,6 @@ struct AccountRecord: Sendable {
     static func notFound(_ accountNo: String) -> CallError {
         CallError(.notFound, "ACCOUNT_NOT_FOUND", "account \(accountNo) does not exist", details: ["account": .string(accountNo)])
     }
-
-    func requireActive() throws {
-        guard status == "ACTIVE" else {
-            throw CallError(.failedPrecondition, "ACCOUNT_NOT_ACTIVE", "account \(accountNo) is \(status)",
-                            details: ["account": .string(accountNo), "status": .string(status)])
-        }
-    }
 }
 
 enum AccountMethods {

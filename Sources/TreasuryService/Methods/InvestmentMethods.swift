@@ -268,7 +268,7 @@ enum InvestmentMethods {
             throw CallError(.failedPrecondition, "RECOVERY_TOO_LOW", "this payment must recover at least \(least) of the advance",
                             details: ["recovery": .money(recovery), "least": .money(least)])
         }
-        let retention = min(Recovery.retention(gross: gross, bp: contract.retentionBP), gross - recovery)
+        let retention = min(Recovery.share(of: gross, bp: contract.retentionBP), gross - recovery)
         guard let acceptance = try connection.query(
             """
             INSERT INTO acceptances (contract_id, acceptance_no, accepted_on, accepted_value, recovery, retention, created_by)
@@ -380,8 +380,9 @@ enum Recovery {
         return min(NSDecimalNumber(decimal: least).int64Value, w - 1)
     }
 
-    static func retention(gross: Int64, bp: Int64) -> Int64 {
-        var value = Decimal(gross) * Decimal(bp) / 10_000, rounded = Decimal()
+    /// floor(amount × bp ÷ 10000), without overflow: a retention, an advance limit.
+    static func share(of amount: Int64, bp: Int64) -> Int64 {
+        var value = Decimal(amount) * Decimal(bp) / 10_000, rounded = Decimal()
         NSDecimalRound(&rounded, &value, 0, .down)
         return NSDecimalNumber(decimal: rounded).int64Value
     }
@@ -435,11 +436,7 @@ struct ContractRecord: Sendable {
     var guaranteeExpiresOn: String?
 
     /// floor(value × rate ÷ 10000), as the schema computes it.
-    var advanceLimit: Int64 {
-        var limit = Decimal(value) * Decimal(advanceRateBP) / 10_000, rounded = Decimal()
-        NSDecimalRound(&rounded, &limit, 0, .down)
-        return NSDecimalNumber(decimal: rounded).int64Value
-    }
+    var advanceLimit: Int64 { Recovery.share(of: value, bp: advanceRateBP) }
 
     static func load(_ connection: PostgresConnection, _ id: Int64) throws -> ContractRecord? {
         guard let row = try connection.query(
