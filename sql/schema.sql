@@ -204,6 +204,40 @@ COMMENT ON FUNCTION treasury.accounts_guard() IS 'Trigger function on accounts: 
 
 
 --
+-- Name: adjustment_restricted_entry(integer, bigint[]); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.adjustment_restricted_entry(p_fiscal_year integer, p_entry_ids bigint[]) RETURNS TABLE(id bigint, source_kind text, source_id text, accounting_date date)
+    LANGUAGE plpgsql STABLE
+    AS $_$
+BEGIN
+    RETURN QUERY
+    SELECT e.id, e.source_kind, e.source_id, e.accounting_date
+    FROM treasury.journal_entries e
+    LEFT JOIN treasury.payment_orders o
+           ON e.source_kind = 'PAYMENT' AND e.source_id ~ '^[0-9]{1,18}$' AND o.id = e.source_id::bigint
+    LEFT JOIN treasury.acceptances a ON a.id = o.acceptance_id
+    WHERE e.id = ANY (p_entry_ids)
+      AND (e.source_kind NOT IN ('COLLECTION', 'PAYMENT', 'ADVANCE_SETTLEMENT', 'REVERSAL')
+           OR (e.source_kind = 'PAYMENT'
+               AND NOT coalesce(o.kind = 'PAYMENT' AND coalesce(a.accepted_on, (o.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)
+                                                       <= make_date(p_fiscal_year, 12, 31), false)))
+    ORDER BY e.id
+    LIMIT 1;
+END
+$_$;
+
+
+ALTER FUNCTION treasury.adjustment_restricted_entry(p_fiscal_year integer, p_entry_ids bigint[]) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION adjustment_restricted_entry(p_fiscal_year integer, p_entry_ids bigint[]); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.adjustment_restricted_entry(p_fiscal_year integer, p_entry_ids bigint[]) IS 'Rule 9: the first of the given entries (dated into p_fiscal_year in its adjustment period) that may not be: anything but COLLECTION, PAYMENT, ADVANCE_SETTLEMENT and REVERSAL, and a PAYMENT whose payment order is not a PAYMENT for work accepted by 31 December (acceptances.accepted_on, else the order''s submission day). No row when all may.';
+
+
+--
 -- Name: advance_settlements_book(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -213,8 +247,11 @@ CREATE FUNCTION treasury.advance_settlements_book() RETURNS trigger
     AS $$
 BEGIN
     UPDATE treasury.payment_orders SET settled = settled + NEW.amount WHERE id = NEW.order_id;
-    UPDATE treasury.allocations SET advanced = advanced - NEW.amount, spent = spent + NEW.amount
-    WHERE id = (SELECT o.allocation_id FROM treasury.payment_orders o WHERE o.id = NEW.order_id);
+    -- An advance of a closed year left that year's books at its close (year_end_advances):
+    -- its allocation keeps the figures of the close.
+    UPDATE treasury.allocations a SET advanced = a.advanced - NEW.amount, spent = a.spent + NEW.amount
+    FROM treasury.payment_orders o
+    WHERE o.id = NEW.order_id AND a.id = o.allocation_id AND NOT treasury.year_closed(a.fiscal_year);
     RETURN NULL;
 END
 $$;
@@ -226,7 +263,7 @@ ALTER FUNCTION treasury.advance_settlements_book() OWNER TO treasury_owner;
 -- Name: FUNCTION advance_settlements_book(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.advance_settlements_book() IS 'Trigger function: after a settlement, adds it to the order''s settled and moves it from the allocation''s advanced to spent.';
+COMMENT ON FUNCTION treasury.advance_settlements_book() IS 'Trigger function: after a settlement, adds it to the order''s settled and moves it from the allocation''s advanced to spent, unless the allocation''s year is closed (the advance was rolled forward or listed for recovery at the close, year_end_advances).';
 
 
 --
@@ -381,11 +418,22 @@ CREATE FUNCTION treasury.allocations_guard() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NEW.sub_allocated <> 0 OR NEW.committed <> 0 OR NEW.pending <> 0 OR NEW.spent <> 0 OR NEW.advanced <> 0 THEN
+        IF NEW.sub_allocated <> 0 OR NEW.committed <> 0 OR NEW.pending <> 0 OR NEW.spent <> 0 OR NEW.advanced <> 0
+           OR NEW.carried_over <> 0 OR NEW.lapsed <> 0 THEN
             PERFORM treasury.raise_rule('allocation_figures_derived',
-                'a new allocation starts with sub_allocated, committed, pending, spent and advanced all 0: they are kept by triggers', 'allocations');
+                'a new allocation starts with sub_allocated, committed, pending, spent, advanced, carried_over and lapsed all 0: they are kept by triggers', 'allocations');
+        END IF;
+        IF treasury.year_closed(NEW.fiscal_year) THEN
+            PERFORM treasury.raise_rule('year_closed',
+                format('fiscal year %s is closed: it takes no new allocation', NEW.fiscal_year), 'allocations',
+                jsonb_build_object('fiscal_year', NEW.fiscal_year));
         END IF;
         NEW.created_at := now();
+        -- Depth 1 is a direct INSERT; the year close inserts from its trigger.
+        IF NEW.carried_over_from IS NOT NULL AND (pg_trigger_depth() <= 1 OR NEW.parent_id IS NOT NULL) THEN
+            PERFORM treasury.raise_rule('allocation_carry_over_by_close',
+                format('an allocation carried over from allocation %s is created only by the year close, as a root', NEW.carried_over_from), 'allocations');
+        END IF;
         IF NEW.parent_id IS NOT NULL THEN
             NEW := treasury.allocations_guard_new_child(NEW);
         END IF;
@@ -398,6 +446,11 @@ BEGIN
     END IF;
 
     -- UPDATE
+    IF treasury.year_closed(OLD.fiscal_year) THEN
+        PERFORM treasury.raise_rule('year_closed',
+            format('allocation %s is of fiscal year %s, which is closed: its figures are final', OLD.id, OLD.fiscal_year), 'allocations',
+            jsonb_build_object('fiscal_year', OLD.fiscal_year, 'allocation_id', OLD.id::text));
+    END IF;
     NEW := treasury.allocations_guard_update(OLD, NEW);
     RETURN NEW;
 END
@@ -410,7 +463,7 @@ ALTER FUNCTION treasury.allocations_guard() OWNER TO treasury_owner;
 -- Name: FUNCTION allocations_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury (allocations_guard_new_child); immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers, pg_trigger_depth() > 1 (allocations_guard_update); no delete.';
+COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a carried-over allocation is created only by the year close (allocation_carry_over_by_close); nothing is added to or changed in a closed year (year_closed); a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury (allocations_guard_new_child); immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers, pg_trigger_depth() > 1 (allocations_guard_update); no delete.';
 
 
 SET default_tablespace = '';
@@ -439,20 +492,24 @@ CREATE TABLE treasury.allocations (
     pending bigint DEFAULT 0 NOT NULL,
     spent bigint DEFAULT 0 NOT NULL,
     advanced bigint DEFAULT 0 NOT NULL,
+    carried_over bigint DEFAULT 0 NOT NULL,
+    lapsed bigint DEFAULT 0 NOT NULL,
+    carried_over_from bigint,
     note text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by bigint,
     CONSTRAINT allocation_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
-    CONSTRAINT allocation_figures_non_negative CHECK (((sub_allocated >= 0) AND (committed >= 0) AND (pending >= 0) AND (spent >= 0) AND (advanced >= 0))),
+    CONSTRAINT allocation_figures_non_negative CHECK (((sub_allocated >= 0) AND (committed >= 0) AND (pending >= 0) AND (spent >= 0) AND (advanced >= 0) AND (carried_over >= 0) AND (lapsed >= 0))),
     CONSTRAINT allocation_no_self_parent CHECK (((parent_id IS NULL) OR (parent_id <> id))),
-    CONSTRAINT allocation_shape CHECK ((((parent_id IS NULL) AND (unit_code IS NULL)) OR ((parent_id IS NOT NULL) AND (unit_code IS NOT NULL) AND (chapter IS NOT NULL) AND (sector IS NOT NULL)))),
-    CONSTRAINT allocation_within_amount CHECK (((amount)::numeric >= (((((sub_allocated)::numeric + (committed)::numeric) + (pending)::numeric) + (spent)::numeric) + (advanced)::numeric))),
+    CONSTRAINT allocation_shape CHECK ((((parent_id IS NULL) AND ((unit_code IS NULL) OR ((carried_over_from IS NOT NULL) AND (chapter IS NOT NULL) AND (sector IS NOT NULL)))) OR ((parent_id IS NOT NULL) AND (unit_code IS NOT NULL) AND (chapter IS NOT NULL) AND (sector IS NOT NULL)))),
+    CONSTRAINT allocation_within_amount CHECK (((amount)::numeric >= ((((((sub_allocated)::numeric + (committed)::numeric) + (pending)::numeric) + (spent)::numeric) + (advanced)::numeric) + (lapsed)::numeric))),
     CONSTRAINT allocations_chapter_check CHECK ((chapter ~ '^[0-9A-Z]{1,10}$'::text)),
     CONSTRAINT allocations_fiscal_year_check CHECK (((fiscal_year >= 1900) AND (fiscal_year <= 9999))),
     CONSTRAINT allocations_program_check CHECK ((program ~ '^[0-9A-Z]{1,10}$'::text)),
     CONSTRAINT allocations_purpose_check CHECK ((purpose = ANY (ARRAY['RECURRENT'::text, 'INVESTMENT'::text]))),
     CONSTRAINT allocations_sector_check CHECK ((sector ~ '^[0-9A-Z]{1,10}$'::text)),
-    CONSTRAINT allocations_source_check CHECK ((source ~ '^[0-9A-Z]{1,10}$'::text))
+    CONSTRAINT allocations_source_check CHECK ((source ~ '^[0-9A-Z]{1,10}$'::text)),
+    CONSTRAINT carry_over_exceeds_available CHECK ((((carried_over)::numeric + (lapsed)::numeric) <= (((((amount)::numeric - (sub_allocated)::numeric) - (pending)::numeric) - (spent)::numeric) - (advanced)::numeric)))
 );
 
 
@@ -462,7 +519,7 @@ ALTER TABLE treasury.allocations OWNER TO treasury_owner;
 -- Name: TABLE allocations; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON TABLE treasury.allocations IS 'Budget estimates in a tree per fiscal year and budget level: a root (parent_id NULL) is an appropriation, a child narrows its parent to a budget unit. Rule 4: amount >= sub_allocated + committed + pending + spent + advanced (allocation_within_amount). Figures are kept by triggers only (allocation_children_within_parent, allocation_figures_derived); amount changes only by inserting allocation_adjustments (allocation_amount_by_adjustment). Never deleted.';
+COMMENT ON TABLE treasury.allocations IS 'Budget estimates in a tree per fiscal year and budget level: a root (parent_id NULL) is an appropriation, a child narrows its parent to a budget unit. Rule 4: amount >= sub_allocated + committed + pending + spent + advanced + lapsed (allocation_within_amount); what is marked to carry over stays unspent (carry_over_exceeds_available). A closed year''s allocations never change (year_closed). Figures are kept by triggers only (allocation_children_within_parent, allocation_figures_derived); amount changes only by inserting allocation_adjustments (allocation_amount_by_adjustment). Never deleted.';
 
 
 --
@@ -585,6 +642,27 @@ COMMENT ON COLUMN treasury.allocations.advanced IS 'PAID advances not yet settle
 
 
 --
+-- Name: COLUMN allocations.carried_over; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.carried_over IS 'Marked to carry over into next year: the sum of its carry_overs (kept by their trigger); at most what is unspent, amount - sub_allocated - pending - spent - advanced - lapsed (carry_over_exceeds_available). At the year close it becomes next year''s allocation (carried_over_from).';
+
+
+--
+-- Name: COLUMN allocations.lapsed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.lapsed IS 'Cancelled at the year close: the own share neither spent, advanced nor carried over (amount - sub_allocated - spent - advanced - carried_over); 0 until the close sets it.';
+
+
+--
+-- Name: COLUMN allocations.carried_over_from; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.allocations.carried_over_from IS 'For an allocation created by the year close from a carry-over: the previous year''s allocation it continues (same budget level, purpose, treasury, unit and segments), else NULL. Immutable.';
+
+
+--
 -- Name: COLUMN allocations.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -678,16 +756,24 @@ BEGIN
        OR p_new.unit_code IS DISTINCT FROM p_old.unit_code OR p_new.chapter IS DISTINCT FROM p_old.chapter
        OR p_new.sector IS DISTINCT FROM p_old.sector OR p_new.source IS DISTINCT FROM p_old.source
        OR p_new.program IS DISTINCT FROM p_old.program OR p_new.created_at IS DISTINCT FROM p_old.created_at
-       OR p_new.created_by IS DISTINCT FROM p_old.created_by THEN
+       OR p_new.created_by IS DISTINCT FROM p_old.created_by OR p_new.carried_over_from IS DISTINCT FROM p_old.carried_over_from THEN
         PERFORM treasury.raise_rule('allocation_immutable_fields',
             format('allocation %s: only amount (by adjustment), the figures (by triggers) and note change', p_old.id), 'allocations');
     END IF;
     -- Rule 4 first, so an over-spending update is reported as such whoever makes it.
-    IF p_new.amount::numeric < p_new.sub_allocated::numeric + p_new.committed + p_new.pending + p_new.spent + p_new.advanced THEN
+    IF p_new.amount::numeric < p_new.sub_allocated::numeric + p_new.committed + p_new.pending + p_new.spent + p_new.advanced + p_new.lapsed THEN
         PERFORM treasury.raise_rule('allocation_within_amount',
-            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s (available would be %s)',
-                   p_old.id, p_new.amount, p_new.sub_allocated, p_new.committed, p_new.pending, p_new.spent, p_new.advanced,
-                   p_new.amount::numeric - p_new.sub_allocated - p_new.committed - p_new.pending - p_new.spent - p_new.advanced), 'allocations');
+            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s + lapsed %s (available would be %s)',
+                   p_old.id, p_new.amount, p_new.sub_allocated, p_new.committed, p_new.pending, p_new.spent, p_new.advanced, p_new.lapsed,
+                   p_new.amount::numeric - p_new.sub_allocated - p_new.committed - p_new.pending - p_new.spent - p_new.advanced - p_new.lapsed), 'allocations');
+    END IF;
+    IF p_new.carried_over::numeric + p_new.lapsed > p_new.amount::numeric - p_new.sub_allocated - p_new.pending - p_new.spent - p_new.advanced THEN
+        PERFORM treasury.raise_rule('carry_over_exceeds_available',
+            format('allocation %s: %s is marked to carry over, more than its unspent %s (amount %s - sub_allocated %s - pending %s - spent %s - advanced %s)',
+                   p_old.id, p_new.carried_over, p_new.amount::numeric - p_new.sub_allocated - p_new.pending - p_new.spent - p_new.advanced - p_new.lapsed,
+                   p_new.amount, p_new.sub_allocated, p_new.pending, p_new.spent, p_new.advanced), 'allocations',
+            jsonb_build_object('allocation_id', p_old.id::text, 'carried_over', p_new.carried_over::text,
+                               'unspent', (p_new.amount::numeric - p_new.sub_allocated - p_new.pending - p_new.spent - p_new.advanced - p_new.lapsed)::text));
     END IF;
     -- Depth 1 is a direct UPDATE; the bookkeeping triggers update from depth 2
     -- (a function call does not change the depth: it is the guard's).
@@ -698,9 +784,10 @@ BEGIN
                        p_old.id, p_new.sub_allocated), 'allocations');
         END IF;
         IF p_new.committed IS DISTINCT FROM p_old.committed OR p_new.pending IS DISTINCT FROM p_old.pending
-           OR p_new.spent IS DISTINCT FROM p_old.spent OR p_new.advanced IS DISTINCT FROM p_old.advanced THEN
+           OR p_new.spent IS DISTINCT FROM p_old.spent OR p_new.advanced IS DISTINCT FROM p_old.advanced
+           OR p_new.carried_over IS DISTINCT FROM p_old.carried_over OR p_new.lapsed IS DISTINCT FROM p_old.lapsed THEN
             PERFORM treasury.raise_rule('allocation_figures_derived',
-                format('allocation %s: committed, pending, spent and advanced change only through commitments, payment orders and settlements', p_old.id), 'allocations');
+                format('allocation %s: committed, pending, spent, advanced, carried_over and lapsed change only through commitments, payment orders, settlements, carry-overs and the year close', p_old.id), 'allocations');
         END IF;
         IF p_new.amount IS DISTINCT FROM p_old.amount THEN
             PERFORM treasury.raise_rule('allocation_amount_by_adjustment',
@@ -718,7 +805,7 @@ ALTER FUNCTION treasury.allocations_guard_update(p_old treasury.allocations, p_n
 -- Name: FUNCTION allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations) IS 'Step of allocations_guard for an UPDATE (returns p_new unchanged): allocation_immutable_fields (only amount, the figures and note change); rule 4, allocation_within_amount, checked first whoever updates; on a direct UPDATE (pg_trigger_depth() <= 1): allocation_children_within_parent (sub_allocated), allocation_figures_derived (committed, pending, spent, advanced) and allocation_amount_by_adjustment (amount).';
+COMMENT ON FUNCTION treasury.allocations_guard_update(p_old treasury.allocations, p_new treasury.allocations) IS 'Step of allocations_guard for an UPDATE (returns p_new unchanged): allocation_immutable_fields (only amount, the figures and note change); rule 4, allocation_within_amount, then carry_over_exceeds_available, checked first whoever updates; on a direct UPDATE (pg_trigger_depth() <= 1): allocation_children_within_parent (sub_allocated), allocation_figures_derived (committed, pending, spent, advanced) and allocation_amount_by_adjustment (amount).';
 
 
 --
@@ -976,6 +1063,67 @@ ALTER FUNCTION treasury.capital_plans_guard() OWNER TO treasury_owner;
 --
 
 COMMENT ON FUNCTION treasury.capital_plans_guard() IS 'Trigger function: before a plan is stored, locks its allocation, then the project; fills fiscal_year; the allocation is INVESTMENT, of that year, to the investor and unused (capital_plan_allocation); the plans of all years stay within total_investment (plans_exceed_total_investment); forces created_at.';
+
+
+--
+-- Name: carry_overs_book(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.carry_overs_book() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE treasury.allocations SET carried_over = carried_over + NEW.amount WHERE id = NEW.allocation_id;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION treasury.carry_overs_book() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION carry_overs_book(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.carry_overs_book() IS 'Trigger function: after a carry-over is marked, adds it to its allocation''s carried_over (which carry_over_exceeds_available keeps within the unspent part).';
+
+
+--
+-- Name: carry_overs_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.carry_overs_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_year int;
+BEGIN
+    SELECT a.fiscal_year INTO v_year FROM treasury.allocations a
+    WHERE a.id = CASE WHEN TG_OP = 'INSERT' THEN NEW.allocation_id ELSE OLD.allocation_id END;
+    IF v_year IS NOT NULL AND treasury.year_closed(v_year) THEN
+        PERFORM treasury.raise_rule('year_closed',
+            format('fiscal year %s is closed: its carry-overs are final', v_year), 'carry_overs',
+            jsonb_build_object('fiscal_year', v_year));
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM treasury.raise_rule('carry_over_append_only',
+            format('carry-over %s cannot be changed or deleted: mark another one', OLD.id), 'carry_overs');
+    END IF;
+    NEW.created_at := now();
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.carry_overs_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION carry_overs_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.carry_overs_guard() IS 'Trigger function on carry_overs: nothing is marked, changed or deleted in a closed year (year_closed); otherwise only inserts (carry_over_append_only); forces created_at.';
 
 
 --
@@ -1966,21 +2114,39 @@ CREATE FUNCTION treasury.journal_entries_after_insert() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    v_date date;
+    v_month record;
+    v_entry record;
 BEGIN
-    -- A fresh snapshot, taken after the insert holds ROW EXCLUSIVE on journal_entries:
-    -- a month closing (SHARE ROW EXCLUSIVE, periods_guard) committed before is seen here,
-    -- one closing later waits for this transaction.
-    SELECT n.accounting_date INTO v_date
-    FROM (SELECT DISTINCT ON (date_trunc('month', x.accounting_date)) x.accounting_date FROM new_entries x) n
-    JOIN treasury.periods p ON p.fiscal_year = extract(year FROM n.accounting_date)::int
-                           AND p.month = extract(month FROM n.accounting_date)::int AND p.status = 'CLOSED'
-    LIMIT 1;
-    IF FOUND THEN
-        PERFORM treasury.raise_rule('period_closed',
-            format('accounting date %s falls in closed period %s: nothing posts into a closed month', v_date,
-                   to_char(v_date, 'YYYY-MM')), 'journal_entries');
-    END IF;
+    -- Fresh snapshots, taken after the insert holds ROW EXCLUSIVE on journal_entries:
+    -- a month or year close (SHARE ROW EXCLUSIVE) committed before is seen here, one
+    -- closing later waits for this transaction.
+    FOR v_month IN
+        SELECT extract(year FROM x.accounting_date)::int AS y, extract(month FROM x.accounting_date)::int AS m, min(x.accounting_date) AS day
+        FROM new_entries x GROUP BY 1, 2
+    LOOP
+        IF treasury.year_closed(v_month.y) THEN
+            PERFORM treasury.raise_rule('year_closed',
+                format('accounting date %s falls in fiscal year %s, which is closed: nothing posts into a closed year', v_month.day, v_month.y),
+                'journal_entries', jsonb_build_object('fiscal_year', v_month.y));
+        END IF;
+        IF treasury.year_adjusting(v_month.y) THEN
+            SELECT * INTO v_entry FROM treasury.adjustment_restricted_entry(v_month.y, ARRAY(
+                SELECT x.id FROM new_entries x WHERE extract(year FROM x.accounting_date) = v_month.y));
+            IF FOUND THEN
+                PERFORM treasury.raise_rule('adjustment_period_restricted',
+                    format('entry %s (%s %s) is dated %s, into fiscal year %s in its adjustment period: only collections, payments for work accepted by 31 December, advance settlements and reversals are', v_entry.id,
+                           v_entry.source_kind, coalesce(v_entry.source_id, ''), v_entry.accounting_date, v_month.y),
+                    'journal_entries', jsonb_build_object('fiscal_year', v_month.y, 'source_kind', v_entry.source_kind));
+            END IF;
+        END IF;
+        -- December closed is period 13 open: the kinds above still post into it.
+        IF EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_month.y AND p.month = v_month.m AND p.status = 'CLOSED')
+           AND NOT (v_month.m = 12 AND treasury.year_adjusting(v_month.y)) THEN
+            PERFORM treasury.raise_rule('period_closed',
+                format('accounting date %s falls in closed period %s: nothing posts into a closed month', v_month.day,
+                       to_char(v_month.day, 'YYYY-MM')), 'journal_entries');
+        END IF;
+    END LOOP;
     IF EXISTS (SELECT 1 FROM new_entries) AND NOT treasury.deferred_check_armed('entry_balanced') THEN
         PERFORM treasury.arm_deferred_check('entry_balanced');
     END IF;
@@ -1995,7 +2161,7 @@ ALTER FUNCTION treasury.journal_entries_after_insert() OWNER TO treasury_owner;
 -- Name: FUNCTION journal_entries_after_insert(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.journal_entries_after_insert() IS 'Statement trigger function on journal_entries: refuses the statement if any new entry is dated in a CLOSED month (period_closed); arms the deferred entry_balanced check of the transaction.';
+COMMENT ON FUNCTION treasury.journal_entries_after_insert() IS 'Statement trigger function on journal_entries, per month the new entries are dated in: rule 9, nothing into a closed fiscal year (year_closed) and, in a year''s adjustment period, only the kinds adjustment_restricted_entry allows (adjustment_period_restricted); rule 6, nothing into a CLOSED month (period_closed), except a closed December in the adjustment period (period 13). Arms the deferred entry_balanced check of the transaction.';
 
 
 --
@@ -3108,7 +3274,11 @@ CREATE FUNCTION treasury.project_planned(p_project_code text) RETURNS numeric
     LANGUAGE plpgsql STABLE
     AS $$
 BEGIN
-    RETURN (SELECT coalesce(sum(a.amount), 0)
+    -- A closed year's plan counts what it kept: its lapsed part is gone and its
+    -- carried part is counted once, in next year's extended plan.
+    RETURN (SELECT coalesce(sum(a.amount - a.lapsed
+                                - CASE WHEN EXISTS (SELECT 1 FROM treasury.allocations n WHERE n.carried_over_from = a.id)
+                                       THEN a.carried_over ELSE 0 END), 0)
             FROM treasury.capital_plans p JOIN treasury.allocations a ON a.id = p.allocation_id
             WHERE p.project_code = p_project_code);
 END
@@ -3121,7 +3291,7 @@ ALTER FUNCTION treasury.project_planned(p_project_code text) OWNER TO treasury_o
 -- Name: FUNCTION project_planned(p_project_code text); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.project_planned(p_project_code text) IS 'Sum of the amounts of the project''s capital plans (their allocations), all years and extended plans included.';
+COMMENT ON FUNCTION treasury.project_planned(p_project_code text) IS 'Sum of the project''s capital plans (their allocations'' amounts), all years and extended plans included, less what a closed year lapsed and what it carried into an extended plan (counted there).';
 
 
 --
@@ -4026,8 +4196,11 @@ CREATE FUNCTION treasury.validate_collections(p_items treasury.collection_batch_
     AS $$
 DECLARE
     v_fiscal_year   int := extract(year FROM p_accounting_date)::int;
-    v_period_closed boolean := EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_fiscal_year
-                                         AND p.month = extract(month FROM p_accounting_date)::int AND p.status = 'CLOSED');
+    -- A closed December still takes collections in the adjustment period (period 13).
+    v_period_closed boolean := treasury.year_closed(v_fiscal_year)
+                               OR (EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_fiscal_year
+                                           AND p.month = extract(month FROM p_accounting_date)::int AND p.status = 'CLOSED')
+                                   AND NOT (extract(month FROM p_accounting_date) = 12 AND treasury.year_adjusting(v_fiscal_year)));
 BEGIN
     RETURN (
         WITH items AS MATERIALIZED (
@@ -4192,6 +4365,288 @@ ALTER FUNCTION treasury.write_collections(p_items treasury.collection_batch_item
 --
 
 COMMENT ON FUNCTION treasury.write_collections(p_items treasury.collection_batch_item[], p_created_by bigint, p_accounting_date date) IS 'Step 4 of record_collections: writes bank_transactions (ON CONFLICT DO NOTHING), journal_entries, collections, collection_shares and journal_lines of the items to record, in one statement; returns the ords of the items recorded (those whose bank key was not taken concurrently).';
+
+
+--
+-- Name: year_adjusting(integer); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_adjusting(p_fiscal_year integer) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = p_fiscal_year AND p.month = 12 AND p.status = 'CLOSED');
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_adjusting(p_fiscal_year integer) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_adjusting(p_fiscal_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_adjusting(p_fiscal_year integer) IS 'True when postings dated into the year are adjustment-period (period 13) postings: its December is CLOSED (and, for them to post at all, the year is not closed).';
+
+
+--
+-- Name: year_closed(integer); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_closed(p_fiscal_year integer) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM treasury.fiscal_year_closings c WHERE c.fiscal_year = p_fiscal_year);
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_closed(p_fiscal_year integer) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_closed(p_fiscal_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_closed(p_fiscal_year integer) IS 'True when the fiscal year has been closed (its fiscal_year_closings row exists).';
+
+
+--
+-- Name: year_end_cancel_orders(integer, bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_end_cancel_orders(p_year integer, p_by bigint) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_count int;
+BEGIN
+    WITH stopped AS (
+        UPDATE treasury.payment_orders o
+        SET status = CASE o.status WHEN 'SUBMITTED' THEN 'CANCELLED' ELSE 'REJECTED' END,
+            cancelled_by = CASE o.status WHEN 'SUBMITTED' THEN p_by END,
+            rejected_by = CASE o.status WHEN 'APPROVED' THEN p_by END,
+            reject_reason_code = CASE o.status WHEN 'APPROVED' THEN 'YEAR_CLOSED' END,
+            note = format('stopped by the close of fiscal year %s', p_year)
+        FROM treasury.allocations a
+        WHERE a.id = o.allocation_id AND a.fiscal_year = p_year AND o.status IN ('SUBMITTED', 'APPROVED')
+        RETURNING o.id, o.status, o.dossier_id
+    ), dossiers AS (
+        UPDATE treasury.dossiers d SET status = s.status
+        FROM stopped s
+        WHERE d.id = s.dossier_id AND d.status IN ('RECEIVED', 'PROCESSING')
+    )
+    SELECT count(*) INTO v_count FROM stopped;
+    RETURN v_count;
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_end_cancel_orders(p_year integer, p_by bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_end_cancel_orders(p_year integer, p_by bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_end_cancel_orders(p_year integer, p_by bigint) IS 'Step 2 of year_end_close: the year''s SUBMITTED payment orders become CANCELLED and its APPROVED ones REJECTED (reason YEAR_CLOSED), by p_by, their open dossiers likewise; returns how many (pending is released by the order triggers).';
+
+
+--
+-- Name: year_end_carry_over(integer, bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_end_carry_over(p_year integer, p_by bigint) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_carried numeric;
+BEGIN
+    WITH created AS (
+        INSERT INTO treasury.allocations (fiscal_year, budget_level, purpose, treasury_code, unit_code, chapter, sector, source, program,
+                                          amount, carried_over_from, note, created_by)
+        SELECT p_year + 1, a.budget_level, a.purpose, a.treasury_code, a.unit_code, a.chapter, a.sector, a.source, a.program,
+               a.carried_over, a.id, format('carried over from allocation %s of %s', a.id, p_year), p_by
+        FROM treasury.allocations a
+        WHERE a.fiscal_year = p_year AND a.carried_over > 0
+        ORDER BY a.id
+        RETURNING id, carried_over_from, amount
+    ), plans AS (
+        INSERT INTO treasury.capital_plans (allocation_id, project_code, fiscal_year, extended_from_year, created_by)
+        SELECT c.id, p.project_code, p_year + 1, p_year, p_by
+        FROM created c JOIN treasury.capital_plans p ON p.allocation_id = c.carried_over_from
+    )
+    SELECT coalesce(sum(c.amount), 0) INTO v_carried FROM created c;
+    RETURN v_carried;
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_end_carry_over(p_year integer, p_by bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_end_carry_over(p_year integer, p_by bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_end_carry_over(p_year integer, p_by bigint) IS 'Step 6 of year_end_close: for each allocation of the year with carried_over > 0, a root allocation of the next year with the same budget level, purpose, treasury, unit and segments, amount = carried_over, carried_over_from = it; an allocation that is a capital plan also gets the next year''s extended plan (extended_from_year). Returns the total carried.';
+
+
+--
+-- Name: year_end_check_order(integer); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_end_check_order(p_year integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_open int;
+BEGIN
+    SELECT min(m) INTO v_open FROM generate_series(1, 12) AS m
+    WHERE NOT EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = p_year AND p.month = m AND p.status = 'CLOSED');
+    IF v_open IS NOT NULL THEN
+        PERFORM treasury.raise_rule('year_close_order',
+            format('fiscal year %s cannot close while %s-%s is open: months 1-12 close before period 13', p_year, p_year, lpad(v_open::text, 2, '0')),
+            'fiscal_year_closings', jsonb_build_object('fiscal_year', p_year, 'month', v_open));
+    END IF;
+    IF NOT treasury.year_closed(p_year - 1)
+       AND (EXISTS (SELECT 1 FROM treasury.allocations a WHERE a.fiscal_year = p_year - 1)
+            OR EXISTS (SELECT 1 FROM treasury.journal_entries e
+                       WHERE e.accounting_date BETWEEN make_date(p_year - 1, 1, 1) AND make_date(p_year - 1, 12, 31))) THEN
+        PERFORM treasury.raise_rule('previous_year_open',
+            format('fiscal year %s cannot close while fiscal year %s is open: years close in order', p_year, p_year - 1),
+            'fiscal_year_closings', jsonb_build_object('fiscal_year', p_year - 1));
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_end_check_order(p_year integer) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_end_check_order(p_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_end_check_order(p_year integer) IS 'Step 1 of year_end_close: refuses while a month 1-12 of the year is not CLOSED (year_close_order) or while the previous year, having any allocation or posting, is not closed (previous_year_open).';
+
+
+--
+-- Name: year_end_close(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_end_close() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    NEW.closed_at := now();
+    PERFORM treasury.year_end_check_order(NEW.fiscal_year);
+    -- Lock order of every spending path: allocations, then the journal. In-flight
+    -- orders and postings finish first; later ones wait, then see the year closed.
+    LOCK TABLE treasury.allocations IN EXCLUSIVE MODE;
+    LOCK TABLE treasury.journal_entries IN SHARE ROW EXCLUSIVE MODE;
+    -- A close that waited for another close of the same year.
+    IF treasury.year_closed(NEW.fiscal_year) THEN
+        PERFORM treasury.raise_rule('year_already_closed', format('fiscal year %s is already closed', NEW.fiscal_year),
+            'fiscal_year_closings', jsonb_build_object('fiscal_year', NEW.fiscal_year));
+    END IF;
+    NEW.orders_cancelled := treasury.year_end_cancel_orders(NEW.fiscal_year, NEW.closed_by);
+    PERFORM treasury.year_end_close_commitments(NEW.fiscal_year);
+    PERFORM treasury.year_end_list_advances(NEW.fiscal_year);
+    NEW.lapsed := treasury.year_end_lapse(NEW.fiscal_year);
+    NEW.carried_over := treasury.year_end_carry_over(NEW.fiscal_year, NEW.closed_by);
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_end_close() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_end_close(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_end_close() IS 'Trigger function: the year-end close, run by inserting the year''s fiscal_year_closings row: checks the order (year_end_check_order), locks allocations and journal_entries, refuses a year closed meanwhile (year_already_closed), then year_end_cancel_orders, year_end_close_commitments, year_end_list_advances, year_end_lapse, year_end_carry_over, and fills the row''s figures. The row''s existence then closes the year (year_closed).';
+
+
+--
+-- Name: year_end_close_commitments(integer); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_end_close_commitments(p_year integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE treasury.commitments c SET status = 'CLOSED'
+    FROM treasury.allocations a
+    WHERE a.id = c.allocation_id AND a.fiscal_year = p_year AND c.status = 'OPEN';
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_end_close_commitments(p_year integer) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_end_close_commitments(p_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_end_close_commitments(p_year integer) IS 'Step 3 of year_end_close: the year''s OPEN commitments become CLOSED (committed is released by the commitment trigger); a contract carried over is registered again against next year''s allocation.';
+
+
+--
+-- Name: year_end_lapse(integer); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_end_lapse(p_year integer) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_lapsed numeric;
+BEGIN
+    WITH lapsing AS (
+        UPDATE treasury.allocations a
+        SET lapsed = a.amount - a.sub_allocated - a.spent - a.advanced - a.carried_over
+        WHERE a.fiscal_year = p_year AND a.amount - a.sub_allocated - a.spent - a.advanced - a.carried_over > 0
+        RETURNING a.lapsed
+    )
+    SELECT coalesce(sum(l.lapsed), 0) INTO v_lapsed FROM lapsing l;
+    RETURN v_lapsed;
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_end_lapse(p_year integer) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_end_lapse(p_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_end_lapse(p_year integer) IS 'Step 5 of year_end_close (after steps 2 and 3 emptied pending and committed): sets each allocation''s lapsed to its own share neither spent, advanced nor carried over; returns the total.';
+
+
+--
+-- Name: year_end_list_advances(integer); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_end_list_advances(p_year integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO treasury.year_end_advances (fiscal_year, order_id, outstanding, disposition, due_on)
+    SELECT p_year, o.id, o.amount - o.settled,
+           CASE WHEN o.contract_id IS NOT NULL OR a.purpose = 'INVESTMENT' OR a.carried_over > 0 THEN 'ROLLED_FORWARD' ELSE 'TO_RECOVER' END,
+           CASE WHEN o.contract_id IS NOT NULL OR a.purpose = 'INVESTMENT' OR a.carried_over > 0 THEN NULL ELSE make_date(p_year + 1, 2, 15) END
+    FROM treasury.payment_orders o JOIN treasury.allocations a ON a.id = o.allocation_id
+    WHERE a.fiscal_year = p_year AND o.kind = 'ADVANCE' AND o.status = 'PAID' AND o.settled < o.amount;
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_end_list_advances(p_year integer) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_end_list_advances(p_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_end_list_advances(p_year integer) IS 'Step 4 of year_end_close: one year_end_advances row per PAID advance of the year not fully settled: ROLLED_FORWARD for investment advances and advances of an allocation with a carry-over, else TO_RECOVER by 15 February of the next year.';
 
 
 --
@@ -5606,7 +6061,7 @@ CREATE VIEW treasury.budget_execution AS
     a.pending,
     a.spent,
     a.advanced,
-    (((((a.amount - a.sub_allocated) - a.committed) - a.pending) - a.spent) - a.advanced) AS available
+    (((((((a.amount - a.sub_allocated) - a.committed) - a.pending) - a.spent) - a.advanced) - a.lapsed) - GREATEST((a.carried_over - a.committed), (0)::bigint)) AS available
    FROM treasury.allocations a;
 
 
@@ -5735,7 +6190,7 @@ COMMENT ON COLUMN treasury.budget_execution.advanced IS 'Paid, unsettled advance
 -- Name: COLUMN budget_execution.available; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON COLUMN treasury.budget_execution.available IS 'amount - sub_allocated - committed - pending - spent - advanced; never negative.';
+COMMENT ON COLUMN treasury.budget_execution.available IS 'What a new order may still take: amount - sub_allocated - committed - pending - spent - advanced - lapsed, less the carry-over marks committed money does not cover (greatest(carried_over - committed, 0)); never negative, 0 once the year is closed.';
 
 
 --
@@ -5795,6 +6250,186 @@ COMMENT ON COLUMN treasury.budget_levels.valid_from IS 'First day the level exis
 --
 
 COMMENT ON COLUMN treasury.budget_levels.valid_to IS 'Last day the level exists; NULL = still valid.';
+
+
+--
+-- Name: budget_settlement; Type: VIEW; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE VIEW treasury.budget_settlement AS
+ SELECT a.id AS allocation_id,
+    a.fiscal_year,
+    a.treasury_code,
+    a.budget_level,
+    a.purpose,
+    a.unit_code,
+    a.chapter,
+    a.sector,
+    a.source,
+    a.program,
+    (a.amount - a.sub_allocated) AS appropriated,
+        CASE
+            WHEN (a.unit_code IS NOT NULL) THEN (a.amount - a.sub_allocated)
+            ELSE (0)::bigint
+        END AS allocated,
+    a.spent,
+    a.advanced AS advance_outstanding,
+    a.carried_over,
+    a.lapsed,
+    a.committed,
+    a.pending,
+    a.carried_over_from,
+    treasury.year_closed(a.fiscal_year) AS closed
+   FROM treasury.allocations a;
+
+
+ALTER TABLE treasury.budget_settlement OWNER TO treasury_owner;
+
+--
+-- Name: VIEW budget_settlement; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON VIEW treasury.budget_settlement IS 'Budget settlement per allocation, own shares (amount - sub_allocated) so that sums count nothing twice. For a closed year appropriated = spent + advance_outstanding + carried_over + lapsed (committed and pending are 0): the year''s figures at its close, never changed after it.';
+
+
+--
+-- Name: COLUMN budget_settlement.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.allocation_id IS 'The allocation.';
+
+
+--
+-- Name: COLUMN budget_settlement.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.fiscal_year IS 'Fiscal year.';
+
+
+--
+-- Name: COLUMN budget_settlement.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.treasury_code IS 'Treasury of the allocation.';
+
+
+--
+-- Name: COLUMN budget_settlement.budget_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.budget_level IS 'Budget level.';
+
+
+--
+-- Name: COLUMN budget_settlement.purpose; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.purpose IS 'RECURRENT or INVESTMENT.';
+
+
+--
+-- Name: COLUMN budget_settlement.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.unit_code IS 'Budget unit (NULL for an appropriation).';
+
+
+--
+-- Name: COLUMN budget_settlement.chapter; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.chapter IS 'Chapter segment.';
+
+
+--
+-- Name: COLUMN budget_settlement.sector; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.sector IS 'Sector segment.';
+
+
+--
+-- Name: COLUMN budget_settlement.source; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.source IS 'Source segment.';
+
+
+--
+-- Name: COLUMN budget_settlement.program; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.program IS 'Program segment.';
+
+
+--
+-- Name: COLUMN budget_settlement.appropriated; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.appropriated IS 'Own share of the estimate: amount - sub_allocated.';
+
+
+--
+-- Name: COLUMN budget_settlement.allocated; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.allocated IS 'The same own share when it reached a budget unit (unit_code set), else 0: the part of the appropriation allocated to units.';
+
+
+--
+-- Name: COLUMN budget_settlement.spent; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.spent IS 'Paid payments and settled advances.';
+
+
+--
+-- Name: COLUMN budget_settlement.advance_outstanding; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.advance_outstanding IS 'Paid advances not settled (at the close, for a closed year).';
+
+
+--
+-- Name: COLUMN budget_settlement.carried_over; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.carried_over IS 'Marked to carry over (next year''s allocation once closed).';
+
+
+--
+-- Name: COLUMN budget_settlement.lapsed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.lapsed IS 'Cancelled at the close (0 while the year is open).';
+
+
+--
+-- Name: COLUMN budget_settlement.committed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.committed IS 'Open commitments'' remainder (0 once closed).';
+
+
+--
+-- Name: COLUMN budget_settlement.pending; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.pending IS 'Orders in flight (0 once closed).';
+
+
+--
+-- Name: COLUMN budget_settlement.carried_over_from; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.carried_over_from IS 'The previous year''s allocation this one continues, if any.';
+
+
+--
+-- Name: COLUMN budget_settlement.closed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.budget_settlement.closed IS 'Whether the fiscal year is closed.';
 
 
 --
@@ -5945,6 +6580,103 @@ COMMENT ON COLUMN treasury.capital_plans.created_at IS 'When the plan was regist
 --
 
 COMMENT ON COLUMN treasury.capital_plans.created_by IS 'User (budget authority) who registered it.';
+
+
+--
+-- Name: carry_overs; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.carry_overs (
+    id bigint NOT NULL,
+    allocation_id bigint NOT NULL,
+    amount bigint NOT NULL,
+    ground text NOT NULL,
+    decision_no text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    CONSTRAINT carry_overs_amount_check CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
+    CONSTRAINT carry_overs_decision_no_check CHECK (((length(btrim(decision_no)) >= 1) AND (length(btrim(decision_no)) <= 64))),
+    CONSTRAINT carry_overs_ground_check CHECK ((ground = ANY (ARRAY['INVESTMENT_EXTENDED'::text, 'CONTRACTED_BEFORE_YEAR_END'::text, 'ADDED_AFTER_30_SEP'::text, 'SALARY_REFORM'::text, 'OTHER'::text])))
+);
+
+
+ALTER TABLE treasury.carry_overs OWNER TO treasury_owner;
+
+--
+-- Name: TABLE carry_overs; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.carry_overs IS 'Carry-over decisions (Budget Law Art 66): part of an allocation''s unspent estimate that becomes next year''s estimate of the same classification at the year close, instead of lapsing. Inserting one adds to allocations.carried_over (never beyond what is unspent: carry_over_exceeds_available). Append-only (carry_over_append_only); once the year is closed, year_closed.';
+
+
+--
+-- Name: COLUMN carry_overs.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.carry_overs.id IS 'Carry-over id (carry_over_id in the API).';
+
+
+--
+-- Name: COLUMN carry_overs.allocation_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.carry_overs.allocation_id IS 'The allocation (of the year being closed) whose unspent part carries over.';
+
+
+--
+-- Name: COLUMN carry_overs.amount; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.carry_overs.amount IS 'Amount carried, dong.';
+
+
+--
+-- Name: COLUMN carry_overs.ground; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.carry_overs.ground IS 'Legal ground: INVESTMENT_EXTENDED (investment plan whose implementation was extended), CONTRACTED_BEFORE_YEAR_END (goods and works contracted before 31 December), ADDED_AFTER_30_SEP (estimate added after 30 September), SALARY_REFORM (salary-reform funds), OTHER.';
+
+
+--
+-- Name: COLUMN carry_overs.decision_no; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.carry_overs.decision_no IS 'Number of the decision allowing it.';
+
+
+--
+-- Name: COLUMN carry_overs.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.carry_overs.created_at IS 'When it was marked (forced to now()).';
+
+
+--
+-- Name: COLUMN carry_overs.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.carry_overs.created_by IS 'Budget authority who marked it.';
+
+
+--
+-- Name: carry_overs_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.carry_overs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.carry_overs_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: carry_overs_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.carry_overs_id_seq OWNED BY treasury.carry_overs.id;
 
 
 --
@@ -6754,6 +7486,75 @@ ALTER TABLE treasury.dossiers_id_seq OWNER TO treasury_owner;
 --
 
 ALTER SEQUENCE treasury.dossiers_id_seq OWNED BY treasury.dossiers.id;
+
+
+--
+-- Name: fiscal_year_closings; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.fiscal_year_closings (
+    fiscal_year integer NOT NULL,
+    closed_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_by bigint,
+    lapsed bigint DEFAULT 0 NOT NULL,
+    carried_over bigint DEFAULT 0 NOT NULL,
+    orders_cancelled integer DEFAULT 0 NOT NULL,
+    CONSTRAINT fiscal_year_closings_carried_over_check CHECK ((carried_over >= 0)),
+    CONSTRAINT fiscal_year_closings_fiscal_year_check CHECK (((fiscal_year >= 1900) AND (fiscal_year <= 9999))),
+    CONSTRAINT fiscal_year_closings_lapsed_check CHECK ((lapsed >= 0)),
+    CONSTRAINT fiscal_year_closings_orders_cancelled_check CHECK ((orders_cancelled >= 0))
+);
+
+
+ALTER TABLE treasury.fiscal_year_closings OWNER TO treasury_owner;
+
+--
+-- Name: TABLE fiscal_year_closings; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.fiscal_year_closings IS 'One row per closed fiscal year (period 13 closed): inserting it is the year-end close (its trigger does the work and fills the figures); a year without a row is open. Append-only: a closed year never reopens (ledger_append_only). Nothing posts into a closed year (year_closed) and its allocations and carry-overs never change.';
+
+
+--
+-- Name: COLUMN fiscal_year_closings.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.fiscal_year_closings.fiscal_year IS 'The year closed.';
+
+
+--
+-- Name: COLUMN fiscal_year_closings.closed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.fiscal_year_closings.closed_at IS 'When (forced to now()).';
+
+
+--
+-- Name: COLUMN fiscal_year_closings.closed_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.fiscal_year_closings.closed_by IS 'Chief accountant who closed it.';
+
+
+--
+-- Name: COLUMN fiscal_year_closings.lapsed; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.fiscal_year_closings.lapsed IS 'Total cancelled (lapsed) over the year''s allocations: the sum of allocations.lapsed (set by the close trigger).';
+
+
+--
+-- Name: COLUMN fiscal_year_closings.carried_over; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.fiscal_year_closings.carried_over IS 'Total carried into next year''s allocations: the sum of allocations.carried_over (set by the close trigger).';
+
+
+--
+-- Name: COLUMN fiscal_year_closings.orders_cancelled; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.fiscal_year_closings.orders_cancelled IS 'Payment orders still SUBMITTED or APPROVED at the close, cancelled by it (set by the close trigger).';
 
 
 --
@@ -8113,6 +8914,66 @@ COMMENT ON COLUMN treasury.verify_checks.query IS 'SELECT returning a single tex
 
 
 --
+-- Name: year_end_advances; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.year_end_advances (
+    fiscal_year integer NOT NULL,
+    order_id bigint NOT NULL,
+    outstanding bigint NOT NULL,
+    disposition text NOT NULL,
+    due_on date,
+    CONSTRAINT year_end_advance_due CHECK (((disposition = 'TO_RECOVER'::text) = (due_on IS NOT NULL))),
+    CONSTRAINT year_end_advances_disposition_check CHECK ((disposition = ANY (ARRAY['ROLLED_FORWARD'::text, 'TO_RECOVER'::text]))),
+    CONSTRAINT year_end_advances_outstanding_check CHECK ((outstanding > 0))
+);
+
+
+ALTER TABLE treasury.year_end_advances OWNER TO treasury_owner;
+
+--
+-- Name: TABLE year_end_advances; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.year_end_advances IS 'The advances (PAID, not fully settled) of a year''s allocations at its close, written by the close only: ROLLED_FORWARD (public investment advances, and advances of an allocation with a carry-over, keep being recovered next year) or TO_RECOVER (due back by due_on, 15 February). The closed year''s allocation keeps them as advanced; later settlements only reduce the order''s outstanding. Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN year_end_advances.fiscal_year; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.year_end_advances.fiscal_year IS 'The year closed (its fiscal_year_closings row; the foreign key is checked at commit, as the row is inserted by its own trigger''s transaction).';
+
+
+--
+-- Name: COLUMN year_end_advances.order_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.year_end_advances.order_id IS 'The advance (a PAID payment order of kind ADVANCE).';
+
+
+--
+-- Name: COLUMN year_end_advances.outstanding; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.year_end_advances.outstanding IS 'Its outstanding amount (amount - settled) at the close.';
+
+
+--
+-- Name: COLUMN year_end_advances.disposition; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.year_end_advances.disposition IS 'ROLLED_FORWARD or TO_RECOVER.';
+
+
+--
+-- Name: COLUMN year_end_advances.due_on; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.year_end_advances.due_on IS 'For TO_RECOVER: the day it is due back (15 February of the next year); NULL when rolled forward.';
+
+
+--
 -- Name: acceptances id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8159,6 +9020,13 @@ ALTER TABLE ONLY treasury.audit_log ALTER COLUMN id SET DEFAULT nextval('treasur
 --
 
 ALTER TABLE ONLY treasury.bank_statements ALTER COLUMN id SET DEFAULT nextval('treasury.bank_statements_id_seq'::regclass);
+
+
+--
+-- Name: carry_overs id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.carry_overs ALTER COLUMN id SET DEFAULT nextval('treasury.carry_overs_id_seq'::regclass);
 
 
 --
@@ -8407,6 +9275,14 @@ ALTER TABLE ONLY treasury.capital_plans
 
 
 --
+-- Name: carry_overs carry_overs_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.carry_overs
+    ADD CONSTRAINT carry_overs_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: classification_codes classification_codes_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8484,6 +9360,14 @@ ALTER TABLE ONLY treasury.deferred_checks
 
 ALTER TABLE ONLY treasury.dossiers
     ADD CONSTRAINT dossiers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fiscal_year_closings fiscal_year_closings_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.fiscal_year_closings
+    ADD CONSTRAINT fiscal_year_closings_pkey PRIMARY KEY (fiscal_year);
 
 
 --
@@ -8663,6 +9547,14 @@ ALTER TABLE ONLY treasury.verify_checks
 
 
 --
+-- Name: year_end_advances year_end_advances_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.year_end_advances
+    ADD CONSTRAINT year_end_advances_pkey PRIMARY KEY (fiscal_year, order_id);
+
+
+--
 -- Name: acceptances_contract_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8702,6 +9594,13 @@ CREATE INDEX advance_settlements_recovery_idx ON treasury.advance_settlements US
 --
 
 CREATE INDEX allocation_adjustments_allocation_idx ON treasury.allocation_adjustments USING btree (allocation_id, id);
+
+
+--
+-- Name: allocations_carried_over_from_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX allocations_carried_over_from_idx ON treasury.allocations USING btree (carried_over_from) WHERE (carried_over_from IS NOT NULL);
 
 
 --
@@ -8793,6 +9692,13 @@ CREATE INDEX budget_units_parent_idx ON treasury.budget_units USING btree (paren
 --
 
 CREATE INDEX budget_units_treasury_idx ON treasury.budget_units USING btree (treasury_code);
+
+
+--
+-- Name: carry_overs_allocation_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX carry_overs_allocation_idx ON treasury.carry_overs USING btree (allocation_id);
 
 
 --
@@ -9083,6 +9989,27 @@ CREATE TRIGGER capital_plans_guard BEFORE INSERT ON treasury.capital_plans FOR E
 
 
 --
+-- Name: carry_overs carry_overs_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER carry_overs_append_only_truncate BEFORE TRUNCATE ON treasury.carry_overs FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: carry_overs carry_overs_book; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER carry_overs_book AFTER INSERT ON treasury.carry_overs FOR EACH ROW EXECUTE FUNCTION treasury.carry_overs_book();
+
+
+--
+-- Name: carry_overs carry_overs_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER carry_overs_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.carry_overs FOR EACH ROW EXECUTE FUNCTION treasury.carry_overs_guard();
+
+
+--
 -- Name: collection_shares collection_shares_after_insert; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
@@ -9286,6 +10213,13 @@ CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.collection
 
 
 --
+-- Name: fiscal_year_closings ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.fiscal_year_closings FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
 -- Name: idempotency_outcomes ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
@@ -9332,6 +10266,13 @@ CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.refunds FO
 --
 
 CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.verify_checks FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: year_end_advances ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.year_end_advances FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
 
 
 --
@@ -9405,6 +10346,13 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.collectio
 
 
 --
+-- Name: fiscal_year_closings ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.fiscal_year_closings FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
 -- Name: idempotency_outcomes ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
@@ -9451,6 +10399,13 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.refunds F
 --
 
 CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.verify_checks FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: year_end_advances ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.year_end_advances FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
 
 
 --
@@ -9622,6 +10577,13 @@ CREATE TRIGGER treasury_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON
 
 
 --
+-- Name: fiscal_year_closings year_end_close; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER year_end_close BEFORE INSERT ON treasury.fiscal_year_closings FOR EACH ROW EXECUTE FUNCTION treasury.year_end_close();
+
+
+--
 -- Name: acceptances acceptances_contract_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -9723,6 +10685,14 @@ ALTER TABLE ONLY treasury.allocation_adjustments
 
 ALTER TABLE ONLY treasury.allocations
     ADD CONSTRAINT allocations_budget_level_fkey FOREIGN KEY (budget_level) REFERENCES treasury.budget_levels(code);
+
+
+--
+-- Name: allocations allocations_carried_over_from_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.allocations
+    ADD CONSTRAINT allocations_carried_over_from_fkey FOREIGN KEY (carried_over_from) REFERENCES treasury.allocations(id);
 
 
 --
@@ -9910,6 +10880,22 @@ ALTER TABLE ONLY treasury.capital_plans
 
 
 --
+-- Name: carry_overs carry_overs_allocation_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.carry_overs
+    ADD CONSTRAINT carry_overs_allocation_id_fkey FOREIGN KEY (allocation_id) REFERENCES treasury.allocations(id);
+
+
+--
+-- Name: carry_overs carry_overs_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.carry_overs
+    ADD CONSTRAINT carry_overs_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
 -- Name: collection_shares collection_shares_budget_level_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -10083,6 +11069,14 @@ ALTER TABLE ONLY treasury.dossiers
 
 ALTER TABLE ONLY treasury.dossiers
     ADD CONSTRAINT dossiers_unit_code_fkey FOREIGN KEY (unit_code) REFERENCES treasury.budget_units(code);
+
+
+--
+-- Name: fiscal_year_closings fiscal_year_closings_closed_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.fiscal_year_closings
+    ADD CONSTRAINT fiscal_year_closings_closed_by_fkey FOREIGN KEY (closed_by) REFERENCES treasury.users(id);
 
 
 --
@@ -10435,6 +11429,22 @@ ALTER TABLE ONLY treasury.treasuries
 
 ALTER TABLE ONLY treasury.treasuries
     ADD CONSTRAINT treasuries_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES treasury.treasuries(code);
+
+
+--
+-- Name: year_end_advances year_end_advances_closing_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.year_end_advances
+    ADD CONSTRAINT year_end_advances_closing_fkey FOREIGN KEY (fiscal_year) REFERENCES treasury.fiscal_year_closings(fiscal_year) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: year_end_advances year_end_advances_order_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.year_end_advances
+    ADD CONSTRAINT year_end_advances_order_id_fkey FOREIGN KEY (order_id) REFERENCES treasury.payment_orders(id);
 
 
 --
@@ -11088,6 +12098,14 @@ GRANT SELECT ON TABLE treasury.budget_levels TO treasury_readonly;
 
 
 --
+-- Name: TABLE budget_settlement; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.budget_settlement TO treasury_app;
+GRANT SELECT ON TABLE treasury.budget_settlement TO treasury_readonly;
+
+
+--
 -- Name: TABLE budget_units; Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -11101,6 +12119,21 @@ GRANT SELECT ON TABLE treasury.budget_units TO treasury_readonly;
 
 GRANT SELECT,INSERT ON TABLE treasury.capital_plans TO treasury_app;
 GRANT SELECT ON TABLE treasury.capital_plans TO treasury_readonly;
+
+
+--
+-- Name: TABLE carry_overs; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.carry_overs TO treasury_app;
+GRANT SELECT ON TABLE treasury.carry_overs TO treasury_readonly;
+
+
+--
+-- Name: SEQUENCE carry_overs_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.carry_overs_id_seq TO treasury_app;
 
 
 --
@@ -11199,6 +12232,14 @@ GRANT SELECT ON TABLE treasury.dossiers TO treasury_readonly;
 --
 
 GRANT USAGE ON SEQUENCE treasury.dossiers_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE fiscal_year_closings; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.fiscal_year_closings TO treasury_app;
+GRANT SELECT ON TABLE treasury.fiscal_year_closings TO treasury_readonly;
 
 
 --
@@ -11413,6 +12454,14 @@ GRANT USAGE ON SEQUENCE treasury.users_id_seq TO treasury_app;
 
 GRANT SELECT ON TABLE treasury.verify_checks TO treasury_app;
 GRANT SELECT ON TABLE treasury.verify_checks TO treasury_readonly;
+
+
+--
+-- Name: TABLE year_end_advances; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.year_end_advances TO treasury_app;
+GRANT SELECT ON TABLE treasury.year_end_advances TO treasury_readonly;
 
 
 --

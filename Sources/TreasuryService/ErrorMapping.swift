@@ -23,6 +23,7 @@ enum SchemaRule {
         .merging(SpendingRules.meanings) { first, _ in first }
         .merging(RevenueRules.meanings) { first, _ in first }
         .merging(InvestmentRules.meanings) { first, _ in first }
+        .merging(YearEndRules.meanings) { first, _ in first }
 
     static let ledgerMeanings: [String: Meaning] = [
         "account_not_found": Meaning("ACCOUNT_NOT_FOUND", "the account does not exist", code: .notFound),

@@ -44,6 +44,8 @@ public enum Operations {
         // Public investment, rule 8 (sql/migrations/0012_investment.sql).
         "contract_accepted_within_value", "contract_advance_within_limit", "contract_recovery_within_advance",
         "plan_disbursed_within_plan", "project_disbursed_within_total", "project_plans_within_total", "recovery_booked",
+        // The fiscal year end, rule 9 (sql/migrations/0013_year_end.sql).
+        "carried_over_marked", "closed_year_postings", "closed_year_settled", "open_year_not_lapsed", "year_closing_figures",
     ]
 
     /// Every invariant violation `treasury.verify()` finds, and every expected check that is

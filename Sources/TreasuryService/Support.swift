@@ -96,11 +96,11 @@ enum Ledger {
 
     static func post(
         _ connection: PostgresConnection, _ context: CallContext, sourceKind: String, sourceID: String?,
-        treasury: String, memo: String?, lines: [Line]
+        treasury: String, memo: String?, accountingDate: TreasuryTime.LocalDate? = nil, lines: [Line]
     ) throws -> Posted {
         let row = try connection.query(
             "SELECT post_entry($1::date, $2, $3, $4, $5, $6, $7::jsonb)::text AS posted",
-            [context.today.description, sourceKind, sourceID, treasury, memo, context.caller.userID,
+            [(accountingDate ?? context.today).description, sourceKind, sourceID, treasury, memo, context.caller.userID,
              JSON.array(lines.map(\.json)).serialized()]).first
         guard let text = row?["posted"], let object = try? JSON.parse(text).objectValue else {
             throw CallError(.internal, "INTERNAL", "the ledger did not confirm the posting")
@@ -115,11 +115,15 @@ enum Ledger {
     }
 
     /// Refuses with PERIOD_CLOSED before any work when the accounting date's month is closed
-    /// (the schema refuses it too; this gives the caller a clear answer).
-    static func requireOpenPeriod(_ connection: PostgresConnection, _ context: CallContext) throws {
-        let day = context.today
+    /// (the schema refuses it too; this gives the caller a clear answer). A closed December
+    /// is period 13, still open, for a posting dated into last year in its adjustment period.
+    static func requireOpenPeriod(_ connection: PostgresConnection, _ context: CallContext, date: TreasuryTime.LocalDate? = nil) throws {
+        let day = date ?? context.today
         let closed = try connection.query(
-            "SELECT 1 FROM periods WHERE fiscal_year = $1 AND month = $2 AND status = 'CLOSED'", [day.year, day.month]).first
+            """
+            SELECT 1 FROM periods WHERE fiscal_year = $1 AND month = $2 AND status = 'CLOSED'
+              AND NOT ($2 = 12 AND $3 AND year_adjusting($1))
+            """, [day.year, day.month, day.year < context.today.year]).first
         if closed != nil {
             throw CallError(.failedPrecondition, "PERIOD_CLOSED", "\(day.year)-\(String(format: "%02d", day.month)) is closed; nothing posts into it",
                             details: ["fiscal_year": .integer(day.year), "month": .integer(day.month)])

@@ -220,6 +220,50 @@ CREATE TRIGGER periods_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.perio
     FOR EACH ROW EXECUTE FUNCTION treasury.periods_guard();
 
 ------------------------------------------------------------------------------
+-- Fiscal years: the close that ends a year for good
+------------------------------------------------------------------------------
+-- A year with no row here is open. Inserting its row closes it: the row's
+-- trigger (year_end_close, in 0013_year_end.sql, with the budget tables it
+-- works on) lapses, carries over and lists the advances, and from then on no
+-- writer posts into the year (year_closed) nor changes its allocations.
+CREATE TABLE treasury.fiscal_year_closings (
+    fiscal_year      int PRIMARY KEY CHECK (fiscal_year BETWEEN 1900 AND 9999),
+    closed_at        timestamptz NOT NULL DEFAULT now(),
+    closed_by        bigint NULL REFERENCES treasury.users (id),
+    lapsed           bigint NOT NULL DEFAULT 0 CHECK (lapsed >= 0),
+    carried_over     bigint NOT NULL DEFAULT 0 CHECK (carried_over >= 0),
+    orders_cancelled int NOT NULL DEFAULT 0 CHECK (orders_cancelled >= 0)
+);
+COMMENT ON TABLE treasury.fiscal_year_closings IS 'One row per closed fiscal year (period 13 closed): inserting it is the year-end close (its trigger does the work and fills the figures); a year without a row is open. Append-only: a closed year never reopens (ledger_append_only). Nothing posts into a closed year (year_closed) and its allocations and carry-overs never change.';
+COMMENT ON COLUMN treasury.fiscal_year_closings.fiscal_year IS 'The year closed.';
+COMMENT ON COLUMN treasury.fiscal_year_closings.closed_at IS 'When (forced to now()).';
+COMMENT ON COLUMN treasury.fiscal_year_closings.closed_by IS 'Chief accountant who closed it.';
+COMMENT ON COLUMN treasury.fiscal_year_closings.lapsed IS 'Total cancelled (lapsed) over the year''s allocations: the sum of allocations.lapsed (set by the close trigger).';
+COMMENT ON COLUMN treasury.fiscal_year_closings.carried_over IS 'Total carried into next year''s allocations: the sum of allocations.carried_over (set by the close trigger).';
+COMMENT ON COLUMN treasury.fiscal_year_closings.orders_cancelled IS 'Payment orders still SUBMITTED or APPROVED at the close, cancelled by it (set by the close trigger).';
+
+-- Whether the year is closed. PL/pgSQL: prepared once per session.
+CREATE FUNCTION treasury.year_closed(p_fiscal_year int) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM treasury.fiscal_year_closings c WHERE c.fiscal_year = p_fiscal_year);
+END
+$$;
+COMMENT ON FUNCTION treasury.year_closed(int) IS 'True when the fiscal year has been closed (its fiscal_year_closings row exists).';
+
+-- The adjustment period of year Y (period 13): once Y's December is closed and
+-- until Y is closed, postings dated into Y are adjustment postings. The treasury
+-- closes December in the first days of January; a state, not the clock, so every
+-- writer and every replica sees the same rule (docs/year-end.md).
+CREATE FUNCTION treasury.year_adjusting(p_fiscal_year int) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = p_fiscal_year AND p.month = 12 AND p.status = 'CLOSED');
+END
+$$;
+COMMENT ON FUNCTION treasury.year_adjusting(int) IS 'True when postings dated into the year are adjustment-period (period 13) postings: its December is CLOSED (and, for them to post at all, the year is not closed).';
+
+------------------------------------------------------------------------------
 -- Journal
 ------------------------------------------------------------------------------
 CREATE TABLE treasury.journal_entries (
@@ -431,31 +475,76 @@ COMMENT ON FUNCTION treasury.journal_entries_before_insert() IS 'Trigger functio
 CREATE TRIGGER journal_entries_before_insert BEFORE INSERT ON treasury.journal_entries
     FOR EACH ROW EXECUTE FUNCTION treasury.journal_entries_before_insert();
 
+-- Rule 9's list of what may still be dated into year Y in its adjustment period:
+-- collections (COLLECTION; the service dates them into Y only when collected by 31
+-- December), payments (PAYMENT) of work accepted by 31 December (the acceptance's
+-- accepted_on, else the order's submission day), advance settlements
+-- (ADVANCE_SETTLEMENT) and corrections (REVERSAL).
+CREATE FUNCTION treasury.adjustment_restricted_entry(p_fiscal_year int, p_entry_ids bigint[])
+RETURNS TABLE (id bigint, source_kind text, source_id text, accounting_date date)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY
+    SELECT e.id, e.source_kind, e.source_id, e.accounting_date
+    FROM treasury.journal_entries e
+    LEFT JOIN treasury.payment_orders o
+           ON e.source_kind = 'PAYMENT' AND e.source_id ~ '^[0-9]{1,18}$' AND o.id = e.source_id::bigint
+    LEFT JOIN treasury.acceptances a ON a.id = o.acceptance_id
+    WHERE e.id = ANY (p_entry_ids)
+      AND (e.source_kind NOT IN ('COLLECTION', 'PAYMENT', 'ADVANCE_SETTLEMENT', 'REVERSAL')
+           OR (e.source_kind = 'PAYMENT'
+               AND NOT coalesce(o.kind = 'PAYMENT' AND coalesce(a.accepted_on, (o.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)
+                                                       <= make_date(p_fiscal_year, 12, 31), false)))
+    ORDER BY e.id
+    LIMIT 1;
+END
+$$;
+COMMENT ON FUNCTION treasury.adjustment_restricted_entry(int, bigint[]) IS 'Rule 9: the first of the given entries (dated into p_fiscal_year in its adjustment period) that may not be: anything but COLLECTION, PAYMENT, ADVANCE_SETTLEMENT and REVERSAL, and a PAYMENT whose payment order is not a PAYMENT for work accepted by 31 December (acceptances.accepted_on, else the order''s submission day). No row when all may.';
+
+-- Rule 9, then rule 6, for each month the statement posts into (usually one).
 CREATE FUNCTION treasury.journal_entries_after_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_date date;
+    v_month record;
+    v_entry record;
 BEGIN
-    -- A fresh snapshot, taken after the insert holds ROW EXCLUSIVE on journal_entries:
-    -- a month closing (SHARE ROW EXCLUSIVE, periods_guard) committed before is seen here,
-    -- one closing later waits for this transaction.
-    SELECT n.accounting_date INTO v_date
-    FROM (SELECT DISTINCT ON (date_trunc('month', x.accounting_date)) x.accounting_date FROM new_entries x) n
-    JOIN treasury.periods p ON p.fiscal_year = extract(year FROM n.accounting_date)::int
-                           AND p.month = extract(month FROM n.accounting_date)::int AND p.status = 'CLOSED'
-    LIMIT 1;
-    IF FOUND THEN
-        PERFORM treasury.raise_rule('period_closed',
-            format('accounting date %s falls in closed period %s: nothing posts into a closed month', v_date,
-                   to_char(v_date, 'YYYY-MM')), 'journal_entries');
-    END IF;
+    -- Fresh snapshots, taken after the insert holds ROW EXCLUSIVE on journal_entries:
+    -- a month or year close (SHARE ROW EXCLUSIVE) committed before is seen here, one
+    -- closing later waits for this transaction.
+    FOR v_month IN
+        SELECT extract(year FROM x.accounting_date)::int AS y, extract(month FROM x.accounting_date)::int AS m, min(x.accounting_date) AS day
+        FROM new_entries x GROUP BY 1, 2
+    LOOP
+        IF treasury.year_closed(v_month.y) THEN
+            PERFORM treasury.raise_rule('year_closed',
+                format('accounting date %s falls in fiscal year %s, which is closed: nothing posts into a closed year', v_month.day, v_month.y),
+                'journal_entries', jsonb_build_object('fiscal_year', v_month.y));
+        END IF;
+        IF treasury.year_adjusting(v_month.y) THEN
+            SELECT * INTO v_entry FROM treasury.adjustment_restricted_entry(v_month.y, ARRAY(
+                SELECT x.id FROM new_entries x WHERE extract(year FROM x.accounting_date) = v_month.y));
+            IF FOUND THEN
+                PERFORM treasury.raise_rule('adjustment_period_restricted',
+                    format('entry %s (%s %s) is dated %s, into fiscal year %s in its adjustment period: only collections, payments for work accepted by 31 December, advance settlements and reversals are', v_entry.id,
+                           v_entry.source_kind, coalesce(v_entry.source_id, ''), v_entry.accounting_date, v_month.y),
+                    'journal_entries', jsonb_build_object('fiscal_year', v_month.y, 'source_kind', v_entry.source_kind));
+            END IF;
+        END IF;
+        -- December closed is period 13 open: the kinds above still post into it.
+        IF EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_month.y AND p.month = v_month.m AND p.status = 'CLOSED')
+           AND NOT (v_month.m = 12 AND treasury.year_adjusting(v_month.y)) THEN
+            PERFORM treasury.raise_rule('period_closed',
+                format('accounting date %s falls in closed period %s: nothing posts into a closed month', v_month.day,
+                       to_char(v_month.day, 'YYYY-MM')), 'journal_entries');
+        END IF;
+    END LOOP;
     IF EXISTS (SELECT 1 FROM new_entries) AND NOT treasury.deferred_check_armed('entry_balanced') THEN
         PERFORM treasury.arm_deferred_check('entry_balanced');
     END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION treasury.journal_entries_after_insert() IS 'Statement trigger function on journal_entries: refuses the statement if any new entry is dated in a CLOSED month (period_closed); arms the deferred entry_balanced check of the transaction.';
+COMMENT ON FUNCTION treasury.journal_entries_after_insert() IS 'Statement trigger function on journal_entries, per month the new entries are dated in: rule 9, nothing into a closed fiscal year (year_closed) and, in a year''s adjustment period, only the kinds adjustment_restricted_entry allows (adjustment_period_restricted); rule 6, nothing into a CLOSED month (period_closed), except a closed December in the adjustment period (period 13). Arms the deferred entry_balanced check of the transaction.';
 CREATE TRIGGER journal_entries_after_insert AFTER INSERT ON treasury.journal_entries
     REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION treasury.journal_entries_after_insert();
 
@@ -816,10 +905,10 @@ COMMENT ON FUNCTION treasury.deposit(text, bigint, text, text, text, bigint, dat
 -- Privileges
 ------------------------------------------------------------------------------
 GRANT SELECT ON treasury.gl_accounts, treasury.accounts, treasury.journal_entries, treasury.journal_lines, treasury.periods,
-    treasury.deferred_checks, treasury.bank_transactions
+    treasury.fiscal_year_closings, treasury.deferred_checks, treasury.bank_transactions
     TO treasury_app, treasury_readonly;
 GRANT INSERT ON treasury.accounts, treasury.journal_entries, treasury.journal_lines, treasury.periods,
-    treasury.bank_transactions TO treasury_app;
+    treasury.fiscal_year_closings, treasury.bank_transactions TO treasury_app;
 GRANT UPDATE ON treasury.accounts, treasury.periods TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.account_no_seq, treasury.journal_entries_id_seq, treasury.journal_lines_id_seq TO treasury_app;
 GRANT EXECUTE ON FUNCTION treasury.post_entry(date, text, text, text, text, bigint, jsonb), treasury.next_account_no(),

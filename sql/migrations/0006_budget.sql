@@ -29,21 +29,31 @@ CREATE TABLE treasury.allocations (
     pending       bigint NOT NULL DEFAULT 0,
     spent         bigint NOT NULL DEFAULT 0,
     advanced      bigint NOT NULL DEFAULT 0,
+    carried_over  bigint NOT NULL DEFAULT 0,
+    lapsed        bigint NOT NULL DEFAULT 0,
+    carried_over_from bigint NULL REFERENCES treasury.allocations (id),
     note          text NULL,
     created_at    timestamptz NOT NULL DEFAULT now(),
     created_by    bigint NULL REFERENCES treasury.users (id),
     CONSTRAINT allocation_amount_range CHECK (amount > 0 AND amount <= 1000000000000000000),
-    CONSTRAINT allocation_figures_non_negative CHECK (sub_allocated >= 0 AND committed >= 0 AND pending >= 0 AND spent >= 0 AND advanced >= 0),
-    -- numeric: five bigints may not overflow into a different error.
-    CONSTRAINT allocation_within_amount CHECK (amount::numeric >= sub_allocated::numeric + committed + pending + spent + advanced),
-    CONSTRAINT allocation_shape CHECK ((parent_id IS NULL AND unit_code IS NULL)
+    CONSTRAINT allocation_figures_non_negative CHECK (sub_allocated >= 0 AND committed >= 0 AND pending >= 0 AND spent >= 0 AND advanced >= 0
+                                                      AND carried_over >= 0 AND lapsed >= 0),
+    -- numeric: six bigints may not overflow into a different error.
+    CONSTRAINT allocation_within_amount CHECK (amount::numeric >= sub_allocated::numeric + committed + pending + spent + advanced + lapsed),
+    -- What is marked to carry over stays unspent: committed money may be carried
+    -- (a contract signed before year end), but not also paid in the old year.
+    CONSTRAINT carry_over_exceeds_available CHECK (carried_over::numeric + lapsed <= amount::numeric - sub_allocated - pending - spent - advanced),
+    -- A root is an appropriation, except the carry-over of a unit's allocation:
+    -- next year's root for that unit, with the origin's classification.
+    CONSTRAINT allocation_shape CHECK ((parent_id IS NULL AND (unit_code IS NULL OR (carried_over_from IS NOT NULL AND chapter IS NOT NULL AND sector IS NOT NULL)))
         OR (parent_id IS NOT NULL AND unit_code IS NOT NULL AND chapter IS NOT NULL AND sector IS NOT NULL)),
     CONSTRAINT allocation_no_self_parent CHECK (parent_id IS NULL OR parent_id <> id)
 );
 CREATE INDEX allocations_parent_idx ON treasury.allocations (parent_id);
 CREATE INDEX allocations_year_treasury_idx ON treasury.allocations (fiscal_year, treasury_code);
 CREATE INDEX allocations_unit_idx ON treasury.allocations (unit_code, fiscal_year);
-COMMENT ON TABLE treasury.allocations IS 'Budget estimates in a tree per fiscal year and budget level: a root (parent_id NULL) is an appropriation, a child narrows its parent to a budget unit. Rule 4: amount >= sub_allocated + committed + pending + spent + advanced (allocation_within_amount). Figures are kept by triggers only (allocation_children_within_parent, allocation_figures_derived); amount changes only by inserting allocation_adjustments (allocation_amount_by_adjustment). Never deleted.';
+CREATE INDEX allocations_carried_over_from_idx ON treasury.allocations (carried_over_from) WHERE carried_over_from IS NOT NULL;
+COMMENT ON TABLE treasury.allocations IS 'Budget estimates in a tree per fiscal year and budget level: a root (parent_id NULL) is an appropriation, a child narrows its parent to a budget unit. Rule 4: amount >= sub_allocated + committed + pending + spent + advanced + lapsed (allocation_within_amount); what is marked to carry over stays unspent (carry_over_exceeds_available). A closed year''s allocations never change (year_closed). Figures are kept by triggers only (allocation_children_within_parent, allocation_figures_derived); amount changes only by inserting allocation_adjustments (allocation_amount_by_adjustment). Never deleted.';
 COMMENT ON COLUMN treasury.allocations.id IS 'Allocation id (allocation_id in the API).';
 COMMENT ON COLUMN treasury.allocations.parent_id IS 'Parent allocation; NULL for a root (an appropriation). Immutable.';
 COMMENT ON COLUMN treasury.allocations.fiscal_year IS 'Fiscal year; a child inherits it from its parent (allocation_inherits_parent). Immutable.';
@@ -61,6 +71,9 @@ COMMENT ON COLUMN treasury.allocations.committed IS 'Unpaid remainder of this al
 COMMENT ON COLUMN treasury.allocations.pending IS 'Amounts of this allocation''s SUBMITTED and APPROVED payment orders; kept by the payment-order triggers.';
 COMMENT ON COLUMN treasury.allocations.spent IS 'PAID payment orders of kind PAYMENT plus settled advances; kept by triggers.';
 COMMENT ON COLUMN treasury.allocations.advanced IS 'PAID advances not yet settled (outstanding); kept by triggers.';
+COMMENT ON COLUMN treasury.allocations.carried_over IS 'Marked to carry over into next year: the sum of its carry_overs (kept by their trigger); at most what is unspent, amount - sub_allocated - pending - spent - advanced - lapsed (carry_over_exceeds_available). At the year close it becomes next year''s allocation (carried_over_from).';
+COMMENT ON COLUMN treasury.allocations.lapsed IS 'Cancelled at the year close: the own share neither spent, advanced nor carried over (amount - sub_allocated - spent - advanced - carried_over); 0 until the close sets it.';
+COMMENT ON COLUMN treasury.allocations.carried_over_from IS 'For an allocation created by the year close from a carry-over: the previous year''s allocation it continues (same budget level, purpose, treasury, unit and segments), else NULL. Immutable.';
 COMMENT ON COLUMN treasury.allocations.note IS 'Free text; the only column that may be updated directly.';
 COMMENT ON COLUMN treasury.allocations.created_at IS 'When the allocation was created (forced to now()).';
 COMMENT ON COLUMN treasury.allocations.created_by IS 'User who created it.';
@@ -73,11 +86,22 @@ CREATE FUNCTION treasury.allocations_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NEW.sub_allocated <> 0 OR NEW.committed <> 0 OR NEW.pending <> 0 OR NEW.spent <> 0 OR NEW.advanced <> 0 THEN
+        IF NEW.sub_allocated <> 0 OR NEW.committed <> 0 OR NEW.pending <> 0 OR NEW.spent <> 0 OR NEW.advanced <> 0
+           OR NEW.carried_over <> 0 OR NEW.lapsed <> 0 THEN
             PERFORM treasury.raise_rule('allocation_figures_derived',
-                'a new allocation starts with sub_allocated, committed, pending, spent and advanced all 0: they are kept by triggers', 'allocations');
+                'a new allocation starts with sub_allocated, committed, pending, spent, advanced, carried_over and lapsed all 0: they are kept by triggers', 'allocations');
+        END IF;
+        IF treasury.year_closed(NEW.fiscal_year) THEN
+            PERFORM treasury.raise_rule('year_closed',
+                format('fiscal year %s is closed: it takes no new allocation', NEW.fiscal_year), 'allocations',
+                jsonb_build_object('fiscal_year', NEW.fiscal_year));
         END IF;
         NEW.created_at := now();
+        -- Depth 1 is a direct INSERT; the year close inserts from its trigger.
+        IF NEW.carried_over_from IS NOT NULL AND (pg_trigger_depth() <= 1 OR NEW.parent_id IS NOT NULL) THEN
+            PERFORM treasury.raise_rule('allocation_carry_over_by_close',
+                format('an allocation carried over from allocation %s is created only by the year close, as a root', NEW.carried_over_from), 'allocations');
+        END IF;
         IF NEW.parent_id IS NOT NULL THEN
             NEW := treasury.allocations_guard_new_child(NEW);
         END IF;
@@ -90,11 +114,16 @@ BEGIN
     END IF;
 
     -- UPDATE
+    IF treasury.year_closed(OLD.fiscal_year) THEN
+        PERFORM treasury.raise_rule('year_closed',
+            format('allocation %s is of fiscal year %s, which is closed: its figures are final', OLD.id, OLD.fiscal_year), 'allocations',
+            jsonb_build_object('fiscal_year', OLD.fiscal_year, 'allocation_id', OLD.id::text));
+    END IF;
     NEW := treasury.allocations_guard_update(OLD, NEW);
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury (allocations_guard_new_child); immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers, pg_trigger_depth() > 1 (allocations_guard_update); no delete.';
+COMMENT ON FUNCTION treasury.allocations_guard() IS 'Trigger function on allocations: new rows start with zero figures; a carried-over allocation is created only by the year close (allocation_carry_over_by_close); nothing is added to or changed in a closed year (year_closed); a child locks its parent, inherits fiscal_year/budget_level/purpose and fixed segments, lies under the parent''s treasury (allocations_guard_new_child); immutable fields; rule 4 (allocation_within_amount); figures and amount change only from the bookkeeping triggers, pg_trigger_depth() > 1 (allocations_guard_update); no delete.';
 
 -- Step of allocations_guard for a new child (parent_id set).
 CREATE FUNCTION treasury.allocations_guard_new_child(p_new treasury.allocations) RETURNS treasury.allocations
@@ -150,16 +179,24 @@ BEGIN
        OR p_new.unit_code IS DISTINCT FROM p_old.unit_code OR p_new.chapter IS DISTINCT FROM p_old.chapter
        OR p_new.sector IS DISTINCT FROM p_old.sector OR p_new.source IS DISTINCT FROM p_old.source
        OR p_new.program IS DISTINCT FROM p_old.program OR p_new.created_at IS DISTINCT FROM p_old.created_at
-       OR p_new.created_by IS DISTINCT FROM p_old.created_by THEN
+       OR p_new.created_by IS DISTINCT FROM p_old.created_by OR p_new.carried_over_from IS DISTINCT FROM p_old.carried_over_from THEN
         PERFORM treasury.raise_rule('allocation_immutable_fields',
             format('allocation %s: only amount (by adjustment), the figures (by triggers) and note change', p_old.id), 'allocations');
     END IF;
     -- Rule 4 first, so an over-spending update is reported as such whoever makes it.
-    IF p_new.amount::numeric < p_new.sub_allocated::numeric + p_new.committed + p_new.pending + p_new.spent + p_new.advanced THEN
+    IF p_new.amount::numeric < p_new.sub_allocated::numeric + p_new.committed + p_new.pending + p_new.spent + p_new.advanced + p_new.lapsed THEN
         PERFORM treasury.raise_rule('allocation_within_amount',
-            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s (available would be %s)',
-                   p_old.id, p_new.amount, p_new.sub_allocated, p_new.committed, p_new.pending, p_new.spent, p_new.advanced,
-                   p_new.amount::numeric - p_new.sub_allocated - p_new.committed - p_new.pending - p_new.spent - p_new.advanced), 'allocations');
+            format('allocation %s: amount %s < sub_allocated %s + committed %s + pending %s + spent %s + advanced %s + lapsed %s (available would be %s)',
+                   p_old.id, p_new.amount, p_new.sub_allocated, p_new.committed, p_new.pending, p_new.spent, p_new.advanced, p_new.lapsed,
+                   p_new.amount::numeric - p_new.sub_allocated - p_new.committed - p_new.pending - p_new.spent - p_new.advanced - p_new.lapsed), 'allocations');
+    END IF;
+    IF p_new.carried_over::numeric + p_new.lapsed > p_new.amount::numeric - p_new.sub_allocated - p_new.pending - p_new.spent - p_new.advanced THEN
+        PERFORM treasury.raise_rule('carry_over_exceeds_available',
+            format('allocation %s: %s is marked to carry over, more than its unspent %s (amount %s - sub_allocated %s - pending %s - spent %s - advanced %s)',
+                   p_old.id, p_new.carried_over, p_new.amount::numeric - p_new.sub_allocated - p_new.pending - p_new.spent - p_new.advanced - p_new.lapsed,
+                   p_new.amount, p_new.sub_allocated, p_new.pending, p_new.spent, p_new.advanced), 'allocations',
+            jsonb_build_object('allocation_id', p_old.id::text, 'carried_over', p_new.carried_over::text,
+                               'unspent', (p_new.amount::numeric - p_new.sub_allocated - p_new.pending - p_new.spent - p_new.advanced - p_new.lapsed)::text));
     END IF;
     -- Depth 1 is a direct UPDATE; the bookkeeping triggers update from depth 2
     -- (a function call does not change the depth: it is the guard's).
@@ -170,9 +207,10 @@ BEGIN
                        p_old.id, p_new.sub_allocated), 'allocations');
         END IF;
         IF p_new.committed IS DISTINCT FROM p_old.committed OR p_new.pending IS DISTINCT FROM p_old.pending
-           OR p_new.spent IS DISTINCT FROM p_old.spent OR p_new.advanced IS DISTINCT FROM p_old.advanced THEN
+           OR p_new.spent IS DISTINCT FROM p_old.spent OR p_new.advanced IS DISTINCT FROM p_old.advanced
+           OR p_new.carried_over IS DISTINCT FROM p_old.carried_over OR p_new.lapsed IS DISTINCT FROM p_old.lapsed THEN
             PERFORM treasury.raise_rule('allocation_figures_derived',
-                format('allocation %s: committed, pending, spent and advanced change only through commitments, payment orders and settlements', p_old.id), 'allocations');
+                format('allocation %s: committed, pending, spent, advanced, carried_over and lapsed change only through commitments, payment orders, settlements, carry-overs and the year close', p_old.id), 'allocations');
         END IF;
         IF p_new.amount IS DISTINCT FROM p_old.amount THEN
             PERFORM treasury.raise_rule('allocation_amount_by_adjustment',
@@ -182,7 +220,7 @@ BEGIN
     RETURN p_new;
 END
 $$;
-COMMENT ON FUNCTION treasury.allocations_guard_update(treasury.allocations, treasury.allocations) IS 'Step of allocations_guard for an UPDATE (returns p_new unchanged): allocation_immutable_fields (only amount, the figures and note change); rule 4, allocation_within_amount, checked first whoever updates; on a direct UPDATE (pg_trigger_depth() <= 1): allocation_children_within_parent (sub_allocated), allocation_figures_derived (committed, pending, spent, advanced) and allocation_amount_by_adjustment (amount).';
+COMMENT ON FUNCTION treasury.allocations_guard_update(treasury.allocations, treasury.allocations) IS 'Step of allocations_guard for an UPDATE (returns p_new unchanged): allocation_immutable_fields (only amount, the figures and note change); rule 4, allocation_within_amount, then carry_over_exceeds_available, checked first whoever updates; on a direct UPDATE (pg_trigger_depth() <= 1): allocation_children_within_parent (sub_allocated), allocation_figures_derived (committed, pending, spent, advanced) and allocation_amount_by_adjustment (amount).';
 
 CREATE TRIGGER allocations_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.allocations
     FOR EACH ROW EXECUTE FUNCTION treasury.allocations_guard();

@@ -489,12 +489,15 @@ CREATE FUNCTION treasury.advance_settlements_book() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     UPDATE treasury.payment_orders SET settled = settled + NEW.amount WHERE id = NEW.order_id;
-    UPDATE treasury.allocations SET advanced = advanced - NEW.amount, spent = spent + NEW.amount
-    WHERE id = (SELECT o.allocation_id FROM treasury.payment_orders o WHERE o.id = NEW.order_id);
+    -- An advance of a closed year left that year's books at its close (year_end_advances):
+    -- its allocation keeps the figures of the close.
+    UPDATE treasury.allocations a SET advanced = a.advanced - NEW.amount, spent = a.spent + NEW.amount
+    FROM treasury.payment_orders o
+    WHERE o.id = NEW.order_id AND a.id = o.allocation_id AND NOT treasury.year_closed(a.fiscal_year);
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION treasury.advance_settlements_book() IS 'Trigger function: after a settlement, adds it to the order''s settled and moves it from the allocation''s advanced to spent.';
+COMMENT ON FUNCTION treasury.advance_settlements_book() IS 'Trigger function: after a settlement, adds it to the order''s settled and moves it from the allocation''s advanced to spent, unless the allocation''s year is closed (the advance was rolled forward or listed for recovery at the close, year_end_advances).';
 
 CREATE TRIGGER advance_settlements_guard BEFORE INSERT ON treasury.advance_settlements
     FOR EACH ROW EXECUTE FUNCTION treasury.advance_settlements_guard();

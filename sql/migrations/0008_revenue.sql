@@ -677,8 +677,11 @@ RETURNS treasury.collection_batch_item[]
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_fiscal_year   int := extract(year FROM p_accounting_date)::int;
-    v_period_closed boolean := EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_fiscal_year
-                                         AND p.month = extract(month FROM p_accounting_date)::int AND p.status = 'CLOSED');
+    -- A closed December still takes collections in the adjustment period (period 13).
+    v_period_closed boolean := treasury.year_closed(v_fiscal_year)
+                               OR (EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_fiscal_year
+                                           AND p.month = extract(month FROM p_accounting_date)::int AND p.status = 'CLOSED')
+                                   AND NOT (extract(month FROM p_accounting_date) = 12 AND treasury.year_adjusting(v_fiscal_year)));
 BEGIN
     RETURN (
         WITH items AS MATERIALIZED (

@@ -51,7 +51,8 @@ SELECT a.id AS allocation_id, a.parent_id, a.fiscal_year, a.treasury_code, a.bud
        a.unit_code, a.chapter, a.sector, a.source, a.program,
        a.amount - a.sub_allocated AS amount,
        a.committed, a.pending, a.spent, a.advanced,
-       a.amount - a.sub_allocated - a.committed - a.pending - a.spent - a.advanced AS available
+       a.amount - a.sub_allocated - a.committed - a.pending - a.spent - a.advanced - a.lapsed
+           - greatest(a.carried_over - a.committed, 0) AS available
 FROM treasury.allocations a;
 COMMENT ON VIEW treasury.budget_execution IS 'Budget execution per allocation, counting each allocation''s own share (amount - sub_allocated) so that sums over any set of allocations count nothing twice: over the whole tree, sum(amount) equals the roots'' total. Group it by fiscal_year, treasury_code, budget_level, unit_code, chapter, sector.';
 COMMENT ON COLUMN treasury.budget_execution.allocation_id IS 'The allocation.';
@@ -70,7 +71,7 @@ COMMENT ON COLUMN treasury.budget_execution.committed IS 'Unpaid remainder of OP
 COMMENT ON COLUMN treasury.budget_execution.pending IS 'SUBMITTED and APPROVED payment orders on this allocation.';
 COMMENT ON COLUMN treasury.budget_execution.spent IS 'Paid payments and settled advances on this allocation.';
 COMMENT ON COLUMN treasury.budget_execution.advanced IS 'Paid, unsettled advances on this allocation.';
-COMMENT ON COLUMN treasury.budget_execution.available IS 'amount - sub_allocated - committed - pending - spent - advanced; never negative.';
+COMMENT ON COLUMN treasury.budget_execution.available IS 'What a new order may still take: amount - sub_allocated - committed - pending - spent - advanced - lapsed, less the carry-over marks committed money does not cover (greatest(carried_over - committed, 0)); never negative, 0 once the year is closed.';
 
 ------------------------------------------------------------------------------
 -- Online public services

@@ -37,12 +37,12 @@ INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
     UNION ALL
     SELECT format('entry %s unbalanced in %s: debit %s, credit %s', l.entry_id, l.currency, sum(l.debit), sum(l.credit))
     FROM treasury.journal_lines l GROUP BY l.entry_id, l.currency HAVING sum(l.debit) <> sum(l.credit)$q$),
-('closed_period_postings', 'No entry dated in a CLOSED month was posted after the month closed.',
+('closed_period_postings', 'No entry dated in a CLOSED month was posted after the month closed, except into December in the adjustment period (period 13; closed_year_postings checks the year).',
  $q$SELECT format('entry %s dated %s posted at %s, after period %s-%s closed at %s', e.id, e.accounting_date, e.posted_at, p.fiscal_year, p.month, p.closed_at)
     FROM treasury.journal_entries e
     JOIN treasury.periods p ON p.fiscal_year = extract(year FROM e.accounting_date)::int
                            AND p.month = extract(month FROM e.accounting_date)::int
-    WHERE p.status = 'CLOSED' AND e.posted_at > p.closed_at$q$),
+    WHERE p.status = 'CLOSED' AND e.posted_at > p.closed_at AND p.month <> 12$q$),
 ('ledger_total_balanced', 'Over the whole ledger, total debit equals total credit per currency.',
  $q$SELECT format('ledger total in %s: debit %s, credit %s', currency, sum(debit), sum(credit))
     FROM treasury.journal_lines GROUP BY currency HAVING sum(debit) <> sum(credit)$q$),
@@ -55,11 +55,13 @@ INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
 
 -- Budget: allocation arithmetic (rule 4) and the allocation tree.
 INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
-('allocation_within_amount', 'Rule 4: for every allocation, amount >= sub_allocated + committed + pending + spent + advanced, all figures >= 0.',
- $q$SELECT format('allocation %s: amount %s, sub_allocated %s, committed %s, pending %s, spent %s, advanced %s', id, amount, sub_allocated, committed, pending, spent, advanced)
+('allocation_within_amount', 'Rule 4: for every allocation, amount >= sub_allocated + committed + pending + spent + advanced + lapsed, all figures >= 0, and carried_over + lapsed within the unspent part.',
+ $q$SELECT format('allocation %s: amount %s, sub_allocated %s, committed %s, pending %s, spent %s, advanced %s, carried_over %s, lapsed %s',
+                  id, amount, sub_allocated, committed, pending, spent, advanced, carried_over, lapsed)
     FROM treasury.allocations
-    WHERE amount::numeric < sub_allocated::numeric + committed + pending + spent + advanced
-       OR least(sub_allocated, committed, pending, spent, advanced) < 0 OR amount <= 0$q$),
+    WHERE amount::numeric < sub_allocated::numeric + committed + pending + spent + advanced + lapsed
+       OR carried_over::numeric + lapsed > amount::numeric - sub_allocated - pending - spent - advanced
+       OR least(sub_allocated, committed, pending, spent, advanced, carried_over, lapsed) < 0 OR amount <= 0$q$),
 ('allocation_children_within_parent', 'Every allocation''s sub_allocated equals the sum of its children''s amounts.',
  $q$SELECT format('allocation %s: sub_allocated %s but its children sum to %s', a.id, a.sub_allocated, coalesce(c.total, 0))
     FROM treasury.allocations a
@@ -86,7 +88,7 @@ INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
     LEFT JOIN (SELECT allocation_id, sum(amount) AS total FROM treasury.payment_orders WHERE status IN ('SUBMITTED', 'APPROVED') GROUP BY allocation_id) o
            ON o.allocation_id = a.id
     WHERE a.pending <> coalesce(o.total, 0)$q$),
-('allocation_spent_advanced', 'Every allocation''s spent equals its PAID payments plus settled advances, and advanced equals its PAID advances not yet settled.',
+('allocation_spent_advanced', 'Every allocation''s spent equals its PAID payments plus settled advances, and advanced equals its PAID advances not yet settled; for a closed year, as they stood at its close (year_end_advances).',
  $q$SELECT format('allocation %s: spent %s / advanced %s, but its PAID orders give spent %s / advanced %s', a.id, a.spent, a.advanced,
                   coalesce(o.spent, 0), coalesce(o.advanced, 0))
     FROM treasury.allocations a
@@ -94,7 +96,12 @@ INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
                       sum(CASE WHEN po.kind = 'PAYMENT' THEN po.amount ELSE coalesce(s.total, 0) END) AS spent,
                       sum(CASE WHEN po.kind = 'ADVANCE' THEN po.amount - coalesce(s.total, 0) ELSE 0 END) AS advanced
                FROM treasury.payment_orders po
-               LEFT JOIN (SELECT order_id, sum(amount) AS total FROM treasury.advance_settlements GROUP BY order_id) s ON s.order_id = po.id
+               LEFT JOIN (SELECT order_id, sum(amount) AS total FROM treasury.advance_settlements GROUP BY order_id) s0 ON s0.order_id = po.id
+               JOIN treasury.allocations pa ON pa.id = po.allocation_id
+               LEFT JOIN treasury.year_end_advances y ON y.fiscal_year = pa.fiscal_year AND y.order_id = po.id
+               -- A closed year's advance counts as settled what was settled at its close.
+               CROSS JOIN LATERAL (SELECT CASE WHEN treasury.year_closed(pa.fiscal_year) AND po.kind = 'ADVANCE'
+                                               THEN po.amount - coalesce(y.outstanding, 0) ELSE s0.total END AS total) s
                WHERE po.status = 'PAID' GROUP BY po.allocation_id) o ON o.allocation_id = a.id
     WHERE a.spent <> coalesce(o.spent, 0) OR a.advanced <> coalesce(o.advanced, 0)$q$),
 ('commitment_remaining', 'Every commitment''s remaining equals its amount minus its SUBMITTED, APPROVED and PAID orders, between 0 and amount.',

@@ -402,12 +402,16 @@ COMMENT ON FUNCTION treasury.project_reserved(text) IS 'Sum of the amounts of th
 CREATE FUNCTION treasury.project_planned(p_project_code text) RETURNS numeric
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN (SELECT coalesce(sum(a.amount), 0)
+    -- A closed year's plan counts what it kept: its lapsed part is gone and its
+    -- carried part is counted once, in next year's extended plan.
+    RETURN (SELECT coalesce(sum(a.amount - a.lapsed
+                                - CASE WHEN EXISTS (SELECT 1 FROM treasury.allocations n WHERE n.carried_over_from = a.id)
+                                       THEN a.carried_over ELSE 0 END), 0)
             FROM treasury.capital_plans p JOIN treasury.allocations a ON a.id = p.allocation_id
             WHERE p.project_code = p_project_code);
 END
 $$;
-COMMENT ON FUNCTION treasury.project_planned(text) IS 'Sum of the amounts of the project''s capital plans (their allocations), all years and extended plans included.';
+COMMENT ON FUNCTION treasury.project_planned(text) IS 'Sum of the project''s capital plans (their allocations'' amounts), all years and extended plans included, less what a closed year lapsed and what it carried into an extended plan (counted there).';
 
 
 -- Step of payment_orders_investment_guard for an ADVANCE: outstanding advance

@@ -11,14 +11,28 @@ struct AllocationRecord: Sendable {
     var treasuryCode: String
     var unitCode: String?
     var purpose: String
+    var fiscalYear: Int
     var amount: Int64
+    var committed: Int64
     var available: Int64
+    var carriedOver: Int64
     var treasuryChain: [String]
+
+    /// What may still be marked to carry over: the unspent part (available + committed) not marked yet.
+    var carriable: Int64
+
+    /// What a new order may still take: rule 4's remainder, less the part of the carry-over
+    /// marks that committed money does not cover (docs/year-end.md "Carry-over").
+    static let available = """
+        a.amount - a.sub_allocated - a.committed - a.pending - a.spent - a.advanced - a.lapsed - greatest(a.carried_over - a.committed, 0)
+        """
 
     static let columns = """
         a.id, a.parent_id, a.fiscal_year, a.budget_level, a.purpose, a.treasury_code, a.unit_code, a.chapter, a.sector,
         a.source, a.program, a.amount, a.sub_allocated, a.committed, a.pending, a.spent, a.advanced,
-        a.amount - a.sub_allocated - a.committed - a.pending - a.spent - a.advanced AS available,
+        \(available) AS available,
+        a.amount - a.sub_allocated - a.pending - a.spent - a.advanced - a.lapsed - a.carried_over AS carriable,
+        a.carried_over, a.lapsed, a.carried_over_from,
         treasury_ancestors(a.treasury_code) AS chain
         """
 
@@ -29,8 +43,12 @@ struct AllocationRecord: Sendable {
         treasuryCode = try row.decode(String.self, "treasury_code")
         unitCode = row["unit_code"]
         purpose = try row.decode(String.self, "purpose")
+        fiscalYear = Int(try row.decode(Int64.self, "fiscal_year"))
         amount = try row.decode(Int64.self, "amount")
+        committed = try row.decode(Int64.self, "committed")
         available = try row.decode(Int64.self, "available")
+        carriedOver = try row.decode(Int64.self, "carried_over")
+        carriable = try row.decode(Int64.self, "carriable")
         treasuryChain = SQL.codes(row["chain"])
     }
 
@@ -53,9 +71,10 @@ struct AllocationRecord: Sendable {
         for key in ["budget_level", "purpose", "treasury_code", "unit_code", "chapter", "sector", "source", "program"] {
             object[key] = .optionalString(row[key])
         }
-        for key in ["amount", "sub_allocated", "committed", "pending", "spent", "advanced", "available"] {
+        for key in ["amount", "sub_allocated", "committed", "pending", "spent", "advanced", "available", "carried_over", "lapsed"] {
             object[key] = .optionalString(row[key])
         }
+        object["carried_over_from"] = .optionalString(row["carried_over_from"])
         return .object(object)
     }
 
@@ -79,7 +98,7 @@ enum BudgetMethods {
         params: [Field("fiscal_year", .integer(1900...9999)), Field("budget_level", ReferenceMethods.level),
                  Field("treasury_code", .string(.digits(4), maximumLength: 4)), Field("amount", .money),
                  Field("purpose", .enumeration(["RECURRENT", "INVESTMENT"])), .optional("note", .string(.text, maximumLength: 500))],
-        reasons: ["TREASURY_NOT_FOUND", "BUDGET_LEVEL_NOT_FOUND"],
+        reasons: ["TREASURY_NOT_FOUND", "BUDGET_LEVEL_NOT_FOUND", "YEAR_CLOSED"],
         handler: .mutating { context, connection in
             let p = context.params
             let chain = try SQL.treasuryAncestors(connection, p.string("treasury_code"))
@@ -90,6 +109,8 @@ enum BudgetMethods {
             }
             return Staged(target: .treasury(chain)) {
                 try ReferenceMethods.requireLevel(connection, p.string("budget_level"))
+                let year = Int(p.integer("fiscal_year"))
+                if try YearEnd.isClosed(connection, year) { throw YearEnd.yearClosed(year) }
                 let row = try connection.query(
                     """
                     INSERT INTO allocations (fiscal_year, budget_level, purpose, treasury_code, amount, note, created_by)
@@ -106,7 +127,7 @@ enum BudgetMethods {
         params: [Field("parent_id", identifier), Field("unit_code", .string(.digits(7), maximumLength: 7)), Field("chapter", segment),
                  Field("sector", segment), .optional("source", segment), .optional("program", segment), Field("amount", .money),
                  .optional("note", .string(.text, maximumLength: 500))],
-        reasons: ["ALLOCATION_NOT_FOUND", "UNIT_NOT_FOUND", "INSUFFICIENT_ALLOCATION", "UNIT_OUTSIDE_TREASURY", "SEGMENT_MISMATCH"],
+        reasons: ["ALLOCATION_NOT_FOUND", "UNIT_NOT_FOUND", "INSUFFICIENT_ALLOCATION", "UNIT_OUTSIDE_TREASURY", "SEGMENT_MISMATCH", "YEAR_CLOSED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
         handler: .mutating { context, connection in
             let p = context.params
             guard let parent = try AllocationRecord.load(connection, p.identifier("parent_id"), lock: true) else {
@@ -121,6 +142,7 @@ enum BudgetMethods {
                     throw CallError(.failedPrecondition, "UNIT_OUTSIDE_TREASURY",
                                     "unit \(p.string("unit_code")) is not served by treasury \(parent.treasuryCode) or one under it")
                 }
+                if try YearEnd.isClosed(connection, parent.fiscalYear) { throw YearEnd.yearClosed(parent.fiscalYear) }
                 let amount = p.money("amount")
                 guard parent.available >= amount else { throw parent.insufficient(amount) }
                 let row = try connection.query(
@@ -138,7 +160,7 @@ enum BudgetMethods {
         "Raises or cuts an allocation by a signed delta: a cut below what is used is refused; a child's raise draws on its parent, its cut returns to it.",
         roles: [.budgetAuthority],
         params: [Field("allocation_id", identifier), Field("delta", .money(signed: true)), Field("reason", .string(.text, maximumLength: 500))],
-        reasons: ["ALLOCATION_NOT_FOUND", "INSUFFICIENT_ALLOCATION"],
+        reasons: ["ALLOCATION_NOT_FOUND", "INSUFFICIENT_ALLOCATION", "YEAR_CLOSED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
         handler: .mutating { context, connection in
             let p = context.params
             guard let allocation = try AllocationRecord.load(connection, p.identifier("allocation_id"), lock: true) else {
@@ -146,6 +168,7 @@ enum BudgetMethods {
             }
             let parent = try allocation.parentID.flatMap { try AllocationRecord.load(connection, $0, lock: true) }
             return Staged(target: .treasury(parent?.treasuryChain ?? allocation.treasuryChain)) {
+                if try YearEnd.isClosed(connection, allocation.fiscalYear) { throw YearEnd.yearClosed(allocation.fiscalYear) }
                 let delta = p.money("delta")
                 // An allocation keeps a positive amount: cutting all of it is cutting more than it can give.
                 if delta < 0, allocation.available < -delta || allocation.amount + delta <= 0 { throw allocation.insufficient(-delta) }

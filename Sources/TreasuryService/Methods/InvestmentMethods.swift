@@ -87,7 +87,7 @@ enum InvestmentMethods {
         roles: [.budgetAuthority],
         params: [Field("project_code", projectCode), Field("fiscal_year", year), Field("parent_id", Spending.identifier),
                  Field("amount", .money), .optional("extended_from_year", year), .optional("sector", Spending.code)],
-        reasons: ["PROJECT_NOT_FOUND", "ALLOCATION_NOT_FOUND", "INSUFFICIENT_ALLOCATION", "TOTAL_INVESTMENT_EXCEEDED", "UNIT_OUTSIDE_TREASURY"],
+        reasons: ["PROJECT_NOT_FOUND", "ALLOCATION_NOT_FOUND", "INSUFFICIENT_ALLOCATION", "TOTAL_INVESTMENT_EXCEEDED", "UNIT_OUTSIDE_TREASURY", "YEAR_CLOSED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
         handler: .mutating { context, connection in
             let p = context.params
             guard let parent = try Spending.lockAllocation(connection, p.string("parent_id")) else {
@@ -216,7 +216,7 @@ enum InvestmentMethods {
         roles: [.unitAccountant],
         params: [Field("contract_id", Spending.identifier), Field("amount", .money), .optional("fiscal_year", year), CommonFields.channel],
         reasons: ["CONTRACT_NOT_FOUND", "CONTRACT_NOT_EFFECTIVE", "ADVANCE_LIMIT_EXCEEDED", "GUARANTEE_REQUIRED", "PLAN_EXCEEDED",
-                  "TOTAL_INVESTMENT_EXCEEDED", "PERIOD_CLOSED"],
+                  "TOTAL_INVESTMENT_EXCEEDED", "PERIOD_CLOSED", "YEAR_CLOSED", "ADJUSTMENT_PERIOD_RESTRICTED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
         handler: .mutating { context, connection in
             try stageContractOrder(context, connection) { order in
                 let contract = order.contract, amount = context.params.money("amount")
@@ -232,7 +232,7 @@ enum InvestmentMethods {
                                     details: ["limit": .money(limit), "outstanding": .money(outstanding), "requested": .money(amount)])
                 }
                 try contract.requireGuarantee(outstanding + amount, on: context.today.description)
-                return .object(try order.submit(context, connection, kind: "ADVANCE", amount: amount, acceptance: nil))
+                return .object(try order.submit(context, connection, kind: "ADVANCE", amount: amount, acceptance: nil, acceptedOn: nil))
             }
         })
 
@@ -244,7 +244,7 @@ enum InvestmentMethods {
                  Field("accepted_on", .date), Field("accepted_value", .money), .optional("recovery", .money),
                  .optional("fiscal_year", year), CommonFields.channel],
         reasons: ["CONTRACT_NOT_FOUND", "CONTRACT_VALUE_EXCEEDED", "RECOVERY_TOO_LOW", "RECOVERY_EXCEEDS_ADVANCE", "PLAN_EXCEEDED",
-                  "TOTAL_INVESTMENT_EXCEEDED", "PERIOD_CLOSED"],
+                  "TOTAL_INVESTMENT_EXCEEDED", "PERIOD_CLOSED", "YEAR_CLOSED", "ADJUSTMENT_PERIOD_RESTRICTED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
         handler: .mutating { context, connection in
             try stageContractOrder(context, connection) { order in try performPayment(context, connection, order) }
         })
@@ -277,7 +277,8 @@ enum InvestmentMethods {
             .first?.decode(Int64.self, "id") else {
             throw CallError(.internal, "INTERNAL", "the acceptance was not recorded")
         }
-        var result = try order.submit(context, connection, kind: "PAYMENT", amount: gross - recovery, acceptance: acceptance)
+        var result = try order.submit(context, connection, kind: "PAYMENT", amount: gross - recovery, acceptance: acceptance,
+                                      acceptedOn: p.string("accepted_on"))
         result["gross"] = .money(gross)
         result["recovery"] = .money(recovery)
         result["retention"] = .money(retention)
@@ -501,7 +502,12 @@ struct ContractOrder: Sendable {
     var year: Int64
 
     /// Checks the plan and the project's total, then submits the order with its dossier.
-    func submit(_ context: CallContext, _ connection: PostgresConnection, kind: String, amount: Int64, acceptance: Int64?) throws -> JSONObject {
+    func submit(_ context: CallContext, _ connection: PostgresConnection, kind: String, amount: Int64, acceptance: Int64?,
+                acceptedOn: String?) throws -> JSONObject {
+        // Last year's plan, in its adjustment period, still pays work accepted by 31 December.
+        let yearEnd = TreasuryTime.LocalDate(year: Int(year), month: 12, day: 31).description
+        try YearEnd.requireChargeable(connection, context, year: Int(year), allowed: acceptedOn.map { $0 <= yearEnd } ?? false,
+                                      what: kind == "ADVANCE" ? "an advance" : "work accepted after 31 December")
         guard let plan, plan.available >= amount else {
             throw CallError(.failedPrecondition, "PLAN_EXCEEDED", "the \(year) plan of project \(project.code) has \(plan?.available ?? 0) left, \(amount) is needed",
                             details: ["fiscal_year": .integer(year), "available": .money(plan?.available ?? 0), "requested": .money(amount)])

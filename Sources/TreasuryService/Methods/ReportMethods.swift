@@ -72,7 +72,7 @@ enum ReportMethods {
          JOIN LATERAL (
              SELECT NULL::text AS economic_code, a.amount - a.sub_allocated AS amount, 0::bigint AS committed, 0::bigint AS pending,
                     0::bigint AS spent, 0::bigint AS advanced,
-                    a.amount - a.sub_allocated - a.committed - a.pending - a.spent - a.advanced AS available
+                    \(AllocationRecord.available) AS available
              UNION ALL
              SELECT c.economic_code, 0, c.remaining, 0, 0, 0, 0 FROM commitments c WHERE c.allocation_id = a.id AND c.status = 'OPEN'
              UNION ALL

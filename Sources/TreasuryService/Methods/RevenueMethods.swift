@@ -201,7 +201,36 @@ enum RevenueMethods {
         try record(connection, userID: context.caller.userID, accountingDate: context.today.description, items: items)
     }
 
+    /// Revenue collected last year, while that year is not closed, belongs to it: such items are
+    /// dated 31 December of last year (its adjustment period); the others, and those of a closed
+    /// year, the call's date. One record_collections call per date.
     static func record(_ connection: PostgresConnection, userID: Int64, accountingDate: String, items: [JSON]) throws -> [JSONObject] {
+        guard let today = TreasuryTime.LocalDate(accountingDate) else { return try recordOn(connection, userID: userID, accountingDate: accountingDate, items: items) }
+        let collectedYear = { (item: JSON) -> Int? in
+            item.objectValue?["collected_on"]?.stringValue.flatMap(TreasuryTime.LocalDate.init).map(\.year)
+        }
+        let earlier = Set(items.compactMap(collectedYear).filter { $0 == today.year - 1 })
+        guard !earlier.isEmpty else { return try recordOn(connection, userID: userID, accountingDate: accountingDate, items: items) }
+        let closed = Set(try connection.query("SELECT fiscal_year FROM fiscal_year_closings WHERE fiscal_year = ANY($1::int[])",
+                                              ["{" + earlier.map(String.init).joined(separator: ",") + "}"]).rows.compactMap { $0["fiscal_year"].flatMap(Int.init) })
+        var byDate: [String: [Int]] = [:], dates: [String] = []
+        for (index, item) in items.enumerated() {
+            let year = collectedYear(item) ?? today.year
+            let date = earlier.contains(year) && !closed.contains(year) ? "\(year)-12-31" : accountingDate
+            if byDate[date] == nil { dates.append(date) }
+            byDate[date, default: []].append(index)
+        }
+        var results = [JSONObject](repeating: [:], count: items.count)
+        for date in dates {
+            let indices = byDate[date]!
+            for (index, result) in zip(indices, try recordOn(connection, userID: userID, accountingDate: date, items: indices.map { items[$0] })) {
+                results[index] = result
+            }
+        }
+        return results
+    }
+
+    static func recordOn(_ connection: PostgresConnection, userID: Int64, accountingDate: String, items: [JSON]) throws -> [JSONObject] {
         let row = try connection.query(
             "SELECT record_collections($1::jsonb, $2, $3::date)::text AS results",
             [JSON.array(items).serialized(), userID, accountingDate]).first

@@ -27,6 +27,7 @@ import TreasuryProtocol
 /// An allocation with its figures and the treasuries covering it.
 struct SpendingAllocation: Sendable {
     var id: Int64
+    var fiscalYear: Int
     var purpose: String
     var budgetLevel: String
     var treasuryCode: String
@@ -41,26 +42,32 @@ struct SpendingAllocation: Sendable {
     var pending: Int64
     var spent: Int64
     var advanced: Int64
+    var carriedOver: Int64
+    var lapsed: Int64
     var treasuryChain: [String]
 
-    var available: Int64 { amount - subAllocated - committed - pending - spent - advanced }
+    /// What a new order may take (AllocationRecord.available: rule 4 less the carry-over marks
+    /// that committed money does not cover).
+    var available: Int64 { amount - subAllocated - committed - pending - spent - advanced - lapsed - max(carriedOver - committed, 0) }
     var target: AccessTarget { .treasury(treasuryChain, unit: unitCode) }
 
     /// Reads one allocation, locking it first when `lock` is set (the lock order's first step).
     static func load(_ connection: PostgresConnection, _ id: Int64, lock: Bool) throws -> SpendingAllocation? {
         guard let row = try connection.query(
             """
-            SELECT a.id, a.purpose, a.budget_level, a.treasury_code, a.unit_code, a.chapter, a.sector, a.source, a.program,
-                   a.amount, a.sub_allocated, a.committed, a.pending, a.spent, a.advanced, treasury_ancestors(a.treasury_code) AS chain
+            SELECT a.id, a.fiscal_year, a.purpose, a.budget_level, a.treasury_code, a.unit_code, a.chapter, a.sector, a.source, a.program,
+                   a.amount, a.sub_allocated, a.committed, a.pending, a.spent, a.advanced, a.carried_over, a.lapsed,
+                   treasury_ancestors(a.treasury_code) AS chain
             FROM allocations a WHERE a.id = $1\(lock ? " FOR UPDATE OF a" : "")
             """, [id]).first else { return nil }
         return SpendingAllocation(
-            id: try row.decode(Int64.self, "id"), purpose: try row.decode(String.self, "purpose"),
+            id: try row.decode(Int64.self, "id"), fiscalYear: Int(try row.decode(Int64.self, "fiscal_year")), purpose: try row.decode(String.self, "purpose"),
             budgetLevel: try row.decode(String.self, "budget_level"), treasuryCode: try row.decode(String.self, "treasury_code"),
             unitCode: row["unit_code"], chapter: row["chapter"], sector: row["sector"], source: row["source"], program: row["program"],
             amount: try row.decode(Int64.self, "amount"), subAllocated: try row.decode(Int64.self, "sub_allocated"),
             committed: try row.decode(Int64.self, "committed"), pending: try row.decode(Int64.self, "pending"),
-            spent: try row.decode(Int64.self, "spent"), advanced: try row.decode(Int64.self, "advanced"), treasuryChain: SQL.codes(row["chain"]))
+            spent: try row.decode(Int64.self, "spent"), advanced: try row.decode(Int64.self, "advanced"),
+            carriedOver: try row.decode(Int64.self, "carried_over"), lapsed: try row.decode(Int64.self, "lapsed"), treasuryChain: SQL.codes(row["chain"]))
     }
 
     /// The budget segments of a posting charged to this allocation (8111 and 1310 lines).
@@ -232,7 +239,7 @@ enum SpendingMethods {
                  Field("supplier", .object([Field("name", Spending.name), .optional("tax_id", Spending.taxID),
                                             Field("bank_code", Spending.bankCode), Field("account_no", Spending.bankAccount)])),
                  Field("signed_on", .date), CommonFields.channel],
-        reasons: ["ALLOCATION_NOT_FOUND", "NOT_A_UNIT_ALLOCATION", "INSUFFICIENT_ALLOCATION", "CODE_NOT_VALID", "DUPLICATE_CONTRACT", "BANK_NOT_FOUND"],
+        reasons: ["ALLOCATION_NOT_FOUND", "NOT_A_UNIT_ALLOCATION", "INSUFFICIENT_ALLOCATION", "CODE_NOT_VALID", "DUPLICATE_CONTRACT", "BANK_NOT_FOUND", "YEAR_CLOSED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
         handler: .mutating { context, connection in
             let id = context.params.string("allocation_id")
             guard context.params.string("contract_no").trimmingCharacters(in: .whitespaces).isEmpty == false else {
@@ -291,7 +298,8 @@ enum SpendingMethods {
                                                Field("account_no", Spending.bankAccount)])),
                  .optional("description", .string(.text, maximumLength: 1000)), CommonFields.channel],
         reasons: ["ALLOCATION_NOT_FOUND", "NOT_A_UNIT_ALLOCATION", "COMMITMENT_NOT_FOUND", "COMMITMENT_REQUIRED", "INSUFFICIENT_ALLOCATION",
-                  "COMMITMENT_EXCEEDED", "COMMITMENT_NOT_OPEN", "CODE_NOT_VALID", "PERIOD_CLOSED", "ADVANCE_LIMIT_EXCEEDED", "BANK_NOT_FOUND"],
+                  "COMMITMENT_EXCEEDED", "COMMITMENT_NOT_OPEN", "CODE_NOT_VALID", "PERIOD_CLOSED", "ADVANCE_LIMIT_EXCEEDED", "BANK_NOT_FOUND",
+                  "YEAR_CLOSED", "ADJUSTMENT_PERIOD_RESTRICTED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
         handler: .mutating { context, connection in
             let id = context.params.string("allocation_id")
             guard let allocation = try Spending.lockAllocation(connection, id) else {
@@ -331,6 +339,7 @@ enum SpendingMethods {
             throw CallError(.failedPrecondition, "COMMITMENT_REQUIRED", "an advance of investment capital is paid against a registered contract: name its commitment_id",
                             details: ["allocation_id": .string(String(allocation.id))])
         }
+        try YearEnd.requireChargeable(connection, context, year: allocation.fiscalYear, what: "a new payment order")
         try Spending.requireValidCode(connection, context, code, field: "economic_code")
         try Ledger.requireOpenPeriod(connection, context)
         try Spending.requireBank(connection, beneficiary.string("bank_code"), field: beneficiary.fieldPath("bank_code"))
@@ -425,7 +434,8 @@ enum SpendingMethods {
         "The chief accountant's second signature: posts the payment (Dr 8111 / Cr 1110) or advance (Dr 1310 / Cr 1110); pending becomes spent or advanced.",
         roles: [.chiefAccountant],
         params: [Field("order_id", Spending.identifier)],
-        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON", "PERIOD_CLOSED", "ACCOUNT_NOT_FOUND"],
+        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON", "PERIOD_CLOSED", "ACCOUNT_NOT_FOUND", "YEAR_CLOSED",
+                  "ADJUSTMENT_PERIOD_RESTRICTED"],
         handler: .mutating { context, connection in
             try stageOrder(context, connection) { allocation, order in
                 try order.require(["APPROVED"], toBecome: "PAID")
@@ -433,15 +443,20 @@ enum SpendingMethods {
                     throw Spending.sourceIsSamePerson("payment order \(order.id) was approved by you; the second signature must be another person's",
                                                       ["order_id": .string(String(order.id))])
                 }
-                try Ledger.requireOpenPeriod(connection, context)
-                return try performAuthorize(context, connection, allocation, order)
+                // An order on last year's budget was submitted by 31 December (or pays work accepted by
+                // then): a payment is still dated into that year; an advance is not.
+                let date = try YearEnd.postingDate(connection, context, year: allocation.fiscalYear, allowed: order.kind == "PAYMENT",
+                                                   what: "an advance")
+                try Ledger.requireOpenPeriod(connection, context, date: date)
+                return try performAuthorize(context, connection, allocation, order, date: date)
             }
         })
 
-    static func performAuthorize(_ context: CallContext, _ connection: PostgresConnection, _ allocation: SpendingAllocation, _ order: PaymentOrderRecord) throws -> JSON {
+    static func performAuthorize(_ context: CallContext, _ connection: PostgresConnection, _ allocation: SpendingAllocation, _ order: PaymentOrderRecord,
+                                 date: TreasuryTime.LocalDate) throws -> JSON {
         let lines = try paymentLines(connection, allocation, order)
         let posted = try Ledger.post(connection, context, sourceKind: order.kind, sourceID: String(order.id), treasury: allocation.treasuryCode,
-                                     memo: "payment order \(order.id)", lines: lines)
+                                     memo: "payment order \(order.id)", accountingDate: date, lines: lines)
         let paidAt = try connection.query(
             """
             UPDATE payment_orders SET status = 'PAID', authorized_by = $2, entry_id = $3 WHERE id = $1
@@ -556,11 +571,14 @@ enum SpendingMethods {
                             details: ["order_id": .string(String(order.id)), "outstanding": .money(order.outstanding), "requested": .money(amount)])
         }
         try Spending.requireValidCode(connection, context, code, field: "economic_code")
-        try Ledger.requireOpenPeriod(connection, context)
+        // Last year's advance is settled into that year until it closes; after, into today's.
+        let date = try YearEnd.isClosed(connection, allocation.fiscalYear)
+            ? context.today : YearEnd.postingDate(connection, context, year: allocation.fiscalYear, allowed: true, what: "a settlement")
+        try Ledger.requireOpenPeriod(connection, context, date: date)
         var spending = allocation.segments
         spending["economic_code"] = code
         let posted = try Ledger.post(connection, context, sourceKind: "ADVANCE_SETTLEMENT", sourceID: String(order.id), treasury: allocation.treasuryCode,
-                                     memo: "settlement of advance \(order.id)", lines: [
+                                     memo: "settlement of advance \(order.id)", accountingDate: date, lines: [
             Ledger.Line(glAccount: "8111", debit: amount, segments: spending),
             Ledger.Line(glAccount: "1310", credit: amount, segments: allocation.advanceSegments),
         ])

@@ -35,7 +35,7 @@ struct RevenueWorld: Sendable {
         let name = "rev-\(role.lowercased())-\(n)"
         try await world.admin.must("treasury.v1.Admin/CreateUser", ["username": .string(name)])
         try await world.admin.must("treasury.v1.Admin/Grant", ["username": .string(name), "role": .string(role), "scope": .string(scope)])
-        let token = try await world.admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name)])["token"]?.stringValue
+        let token = try await world.admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name), "ttl_days": .integer(3650)])["token"]?.stringValue
         return Session(connection: world.admin.connection, token: token)
     }
 

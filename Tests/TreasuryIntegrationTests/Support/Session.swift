@@ -79,7 +79,7 @@ struct World: Sendable {
             let name = "\(role.lowercased())-\(n)"
             try await admin.must("treasury.v1.Admin/CreateUser", ["username": .string(name)])
             try await admin.must("treasury.v1.Admin/Grant", ["username": .string(name), "role": .string(role), "scope": .string(scope)])
-            let token = try await admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name)])["token"]?.stringValue
+            let token = try await admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name), "ttl_days": .integer(3650)])["token"]?.stringValue
             return Session(connection: connection, token: token)
         }
         return World(

@@ -127,7 +127,7 @@ extension World {
         for (grantRole, grantScope) in [(role, scope)] + also {
             try await admin.must("treasury.v1.Admin/Grant", ["username": .string(name), "role": .string(grantRole), "scope": .string(grantScope)])
         }
-        let token = try await admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name)])["token"]?.stringValue
+        let token = try await admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name), "ttl_days": .integer(3650)])["token"]?.stringValue
         return Session(connection: admin.connection, token: token)
     }
 }
