@@ -2981,7 +2981,8 @@ BEGIN
         END IF;
         -- Wait for in-flight postings; later ones queue behind this lock and then see CLOSED.
         LOCK TABLE treasury.journal_entries IN SHARE ROW EXCLUSIVE MODE;
-        NEW.closed_at := now();
+        -- The moment the month closes: every posting into it began before it.
+        NEW.closed_at := clock_timestamp();
     ELSE
         NEW.closed_at := NULL;
         NEW.closed_by := NULL;
@@ -4537,12 +4538,13 @@ CREATE FUNCTION treasury.year_end_close() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    NEW.closed_at := now();
     PERFORM treasury.year_end_check_order(NEW.fiscal_year);
     -- Lock order of every spending path: allocations, then the journal. In-flight
     -- orders and postings finish first; later ones wait, then see the year closed.
     LOCK TABLE treasury.allocations IN EXCLUSIVE MODE;
     LOCK TABLE treasury.journal_entries IN SHARE ROW EXCLUSIVE MODE;
+    -- The moment the close takes effect: every posting into the year began before it.
+    NEW.closed_at := clock_timestamp();
     -- A close that waited for another close of the same year.
     IF treasury.year_closed(NEW.fiscal_year) THEN
         PERFORM treasury.raise_rule('year_already_closed', format('fiscal year %s is already closed', NEW.fiscal_year),
@@ -7526,7 +7528,7 @@ COMMENT ON COLUMN treasury.fiscal_year_closings.fiscal_year IS 'The year closed.
 -- Name: COLUMN fiscal_year_closings.closed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON COLUMN treasury.fiscal_year_closings.closed_at IS 'When (forced to now()).';
+COMMENT ON COLUMN treasury.fiscal_year_closings.closed_at IS 'When the close took effect: the clock once it held its locks (forced), so every posting into the year has posted_at before it.';
 
 
 --
@@ -8166,7 +8168,7 @@ COMMENT ON COLUMN treasury.periods.status IS 'OPEN or CLOSED; CLOSED is final.';
 -- Name: COLUMN periods.closed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON COLUMN treasury.periods.closed_at IS 'When the month was closed (set by trigger).';
+COMMENT ON COLUMN treasury.periods.closed_at IS 'When the month closed: the clock once the close held its lock on journal_entries (set by trigger), so every posting into the month has posted_at before it.';
 
 
 --

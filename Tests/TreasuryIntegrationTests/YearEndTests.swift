@@ -242,4 +242,103 @@ import TreasuryService
         #expect(try await trialBalance() == trialAtClose)
         #expect(try Operations.verify(try environment.database()).map { "\($0.check): \($0.problem)" } == [])
     }
+    /// Eight clients pay December's orders and record December's revenue while the close runs:
+    /// each payment lands before the close (dated 31 December) or is refused with YEAR_CLOSED; a
+    /// collection after the close is the new year's. The close's figures are the books'.
+    @Test func theCloseRacingWithLatePostingsFromEightClientsMatchesTheBooksExactly() async throws {
+        let m = Self.million
+        let environment = try await TestEnvironment.get()
+        let clock = ManualClock(Self.at("2071-01-10"))
+        let port = try await environment.startServer(clock: clock)
+        let revenue = try await RevenueWorld.make(environment, port: port, today: TreasuryTime.LocalDate("2071-01-10")!)
+        let world = revenue.world
+        let spending = SpendingWorld(world: world, budget: world.budget)
+        let province = try await Self.provinceChief(world)
+        var rule2072 = revenue.ruleParams([("CENTRAL", 3000), ("PROVINCE", 3333), ("COMMUNE", 3667)])
+        rule2072["fiscal_year"] = .integer(2072)
+        try await revenue.rules.must("treasury.v1.Revenue/PutSharingRule", rule2072)
+        let root = try await world.budget.must("treasury.v1.Budget/Appropriate", [
+            "fiscal_year": .integer(2071), "budget_level": .string("PROVINCE"), "treasury_code": .string(world.treasury),
+            "amount": .money(1000 * m), "purpose": .string("RECURRENT")])["allocation_id"]?.stringValue ?? ""
+        let allocations = [try await spending.allocate(parent: root, 300 * m), try await spending.allocate(parent: root, 300 * m)]
+
+        // December: 8 clients x 5 orders of 1..5 million, submitted and approved.
+        clock.set(Self.at("2071-12-29"))
+        var orders: [[(id: String, amount: Int64)]] = []
+        for client in 0..<8 {
+            var mine: [(id: String, amount: Int64)] = []
+            for k in 1...5 {
+                let amount = Int64(k) * m + Int64(client)
+                let id = try await spending.submit(allocations[client % 2], amount)
+                try await world.officer.must("treasury.v1.Spending/ApprovePaymentOrder", ["order_id": .string(id)])
+                mine.append((id, amount))
+            }
+            orders.append(mine)
+        }
+        clock.set(Self.at("2072-01-04"))
+        #expect(try await province.mutate("treasury.v1.YearEnd/Close", ["fiscal_year": .integer(2071)]).reason == "ADJUSTMENT_PERIOD_OPEN")
+        for month in 1...12 { try await province.must("treasury.v1.Periods/Close", ["fiscal_year": .integer(2071), "month": .integer(month)]) }
+        clock.set(Self.at("2072-02-02"))
+
+        struct Outcome: Sendable { var paid: [Int64]; var refused: Int; var collections: [(entry: String, amount: Int64)] }
+        let chiefToken = world.chief.token, bankToken = revenue.ownBankUser.token
+        let closing: JSONObject = try await withThrowingTaskGroup(of: (Outcome?, JSONObject?).self) { group in
+            for client in 0..<8 {
+                let mine = orders[client]
+                group.addTask {
+                    let chief = Session(connection: try await environment.client(port: port), token: chiefToken)
+                    let bank = Session(connection: try await environment.client(port: port), token: bankToken)
+                    var outcome = Outcome(paid: [], refused: 0, collections: [])
+                    for (index, order) in mine.enumerated() {
+                        let paid = try await chief.mutate("treasury.v1.Spending/AuthorizePaymentOrder", ["order_id": .string(order.id)], deadlineMs: 60_000)
+                        if paid.error == nil { outcome.paid.append(order.amount) } else {
+                            #expect(paid.reason == "YEAR_CLOSED", "\(paid.terminalLine)")
+                            outcome.refused += 1
+                        }
+                        let amount = Int64(100_000 * (client + 1) + index)
+                        let collected = try await bank.mutate("treasury.v1.Revenue/RecordCollection",
+                                                              revenue.collection(amount, bank: revenue.ownBank, collectedOn: "2071-12-31"), deadlineMs: 60_000)
+                        #expect(collected.error == nil, "\(collected.terminalLine)")
+                        if let entry = collected.string("entry_id") { outcome.collections.append((entry, amount)) }
+                    }
+                    await chief.connection.close()
+                    await bank.connection.close()
+                    return (outcome, nil)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(40))
+                return (nil, try await province.must("treasury.v1.YearEnd/Close", ["fiscal_year": .integer(2071)]))
+            }
+            var outcomes: [Outcome] = [], closing: JSONObject = [:]
+            for try await (outcome, closed) in group {
+                if let outcome { outcomes.append(outcome) }
+                if let closed { closing = closed }
+            }
+            let paid = outcomes.flatMap(\.paid).reduce(0, +), refused = outcomes.map(\.refused).reduce(0, +)
+            // Every order was either paid or stopped by the close.
+            #expect(outcomes.flatMap(\.paid).count + refused == 40)
+            #expect(closing["orders_stopped"] == .integer(refused), "\(closing)")
+            #expect(closing["lapsed"] == .money(1000 * m - paid), "paid \(paid): \(closing)")
+            // The books: 2071's payments are exactly the paid orders; each collection is dated 31
+            // December when it landed before the close, else on the day it was recorded.
+            let database = try environment.database()
+            let books = try database.query(
+                """
+                SELECT coalesce(sum(l.debit), 0)::bigint AS spent FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+                WHERE l.gl_account = '8111' AND e.treasury_code = $1 AND e.accounting_date BETWEEN '2071-01-01' AND '2071-12-31'
+                """, [world.treasury]).first?.decode(Int64.self, "spent")
+            #expect(books == paid)
+            let closedAt = try database.query("SELECT closed_at FROM fiscal_year_closings WHERE fiscal_year = 2071").first?["closed_at"] ?? ""
+            for collection in outcomes.flatMap(\.collections) {
+                let row = try database.query(
+                    "SELECT accounting_date::text AS day, posted_at < $2::timestamptz AS before FROM journal_entries WHERE id = $1",
+                    [Int64(collection.entry) ?? 0, closedAt]).first
+                #expect(row?["day"] == (row?["before"] == "t" ? "2071-12-31" : "2072-02-02"), "collection \(collection): \(String(describing: row))")
+            }
+            return closing
+        }
+        #expect(closing["status"] == .string("CLOSED"))
+        #expect(try Operations.verify(try environment.database()).map { "\($0.check): \($0.problem)" } == [])
+    }
 }

@@ -169,7 +169,7 @@ COMMENT ON TABLE treasury.periods IS 'Accounting periods (months of the calendar
 COMMENT ON COLUMN treasury.periods.fiscal_year IS 'Fiscal (= calendar) year.';
 COMMENT ON COLUMN treasury.periods.month IS 'Month 1-12.';
 COMMENT ON COLUMN treasury.periods.status IS 'OPEN or CLOSED; CLOSED is final.';
-COMMENT ON COLUMN treasury.periods.closed_at IS 'When the month was closed (set by trigger).';
+COMMENT ON COLUMN treasury.periods.closed_at IS 'When the month closed: the clock once the close held its lock on journal_entries (set by trigger), so every posting into the month has posted_at before it.';
 COMMENT ON COLUMN treasury.periods.closed_by IS 'User who closed it.';
 
 -- SECURITY DEFINER: LOCK TABLE ... SHARE ROW EXCLUSIVE needs more than INSERT,
@@ -206,7 +206,8 @@ BEGIN
         END IF;
         -- Wait for in-flight postings; later ones queue behind this lock and then see CLOSED.
         LOCK TABLE treasury.journal_entries IN SHARE ROW EXCLUSIVE MODE;
-        NEW.closed_at := now();
+        -- The moment the month closes: every posting into it began before it.
+        NEW.closed_at := clock_timestamp();
     ELSE
         NEW.closed_at := NULL;
         NEW.closed_by := NULL;
@@ -236,7 +237,7 @@ CREATE TABLE treasury.fiscal_year_closings (
 );
 COMMENT ON TABLE treasury.fiscal_year_closings IS 'One row per closed fiscal year (period 13 closed): inserting it is the year-end close (its trigger does the work and fills the figures); a year without a row is open. Append-only: a closed year never reopens (ledger_append_only). Nothing posts into a closed year (year_closed) and its allocations and carry-overs never change.';
 COMMENT ON COLUMN treasury.fiscal_year_closings.fiscal_year IS 'The year closed.';
-COMMENT ON COLUMN treasury.fiscal_year_closings.closed_at IS 'When (forced to now()).';
+COMMENT ON COLUMN treasury.fiscal_year_closings.closed_at IS 'When the close took effect: the clock once it held its locks (forced), so every posting into the year has posted_at before it.';
 COMMENT ON COLUMN treasury.fiscal_year_closings.closed_by IS 'Chief accountant who closed it.';
 COMMENT ON COLUMN treasury.fiscal_year_closings.lapsed IS 'Total cancelled (lapsed) over the year''s allocations: the sum of allocations.lapsed (set by the close trigger).';
 COMMENT ON COLUMN treasury.fiscal_year_closings.carried_over IS 'Total carried into next year''s allocations: the sum of allocations.carried_over (set by the close trigger).';

@@ -240,12 +240,13 @@ COMMENT ON FUNCTION treasury.year_end_carry_over(int, bigint) IS 'Step 6 of year
 CREATE FUNCTION treasury.year_end_close() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    NEW.closed_at := now();
     PERFORM treasury.year_end_check_order(NEW.fiscal_year);
     -- Lock order of every spending path: allocations, then the journal. In-flight
     -- orders and postings finish first; later ones wait, then see the year closed.
     LOCK TABLE treasury.allocations IN EXCLUSIVE MODE;
     LOCK TABLE treasury.journal_entries IN SHARE ROW EXCLUSIVE MODE;
+    -- The moment the close takes effect: every posting into the year began before it.
+    NEW.closed_at := clock_timestamp();
     -- A close that waited for another close of the same year.
     IF treasury.year_closed(NEW.fiscal_year) THEN
         PERFORM treasury.raise_rule('year_already_closed', format('fiscal year %s is already closed', NEW.fiscal_year),

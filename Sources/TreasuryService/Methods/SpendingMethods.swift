@@ -438,6 +438,8 @@ enum SpendingMethods {
                   "ADJUSTMENT_PERIOD_RESTRICTED"],
         handler: .mutating { context, connection in
             try stageOrder(context, connection) { allocation, order in
+                // A closed year stopped its orders in flight: say so rather than their new status.
+                if try YearEnd.isClosed(connection, allocation.fiscalYear) { throw YearEnd.yearClosed(allocation.fiscalYear) }
                 try order.require(["APPROVED"], toBecome: "PAID")
                 guard order.approvedBy != context.caller.userID else {
                     throw Spending.sourceIsSamePerson("payment order \(order.id) was approved by you; the second signature must be another person's",
