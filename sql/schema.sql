@@ -2121,15 +2121,20 @@ BEGIN
     -- a month or year close (SHARE ROW EXCLUSIVE) committed before is seen here, one
     -- closing later waits for this transaction.
     FOR v_month IN
-        SELECT extract(year FROM x.accounting_date)::int AS y, extract(month FROM x.accounting_date)::int AS m, min(x.accounting_date) AS day
-        FROM new_entries x GROUP BY 1, 2
+        SELECT n.y, n.m, n.day,
+               EXISTS (SELECT 1 FROM treasury.fiscal_year_closings c WHERE c.fiscal_year = n.y) AS year_closed,
+               EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = n.y AND p.month = 12 AND p.status = 'CLOSED') AS adjusting,
+               EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = n.y AND p.month = n.m AND p.status = 'CLOSED') AS month_closed
+        FROM (SELECT extract(year FROM x.accounting_date)::int AS y, extract(month FROM x.accounting_date)::int AS m, min(x.accounting_date) AS day
+              FROM new_entries x GROUP BY 1, 2) n
     LOOP
-        IF treasury.year_closed(v_month.y) THEN
+        IF v_month.year_closed THEN
             PERFORM treasury.raise_rule('year_closed',
                 format('accounting date %s falls in fiscal year %s, which is closed: nothing posts into a closed year', v_month.day, v_month.y),
                 'journal_entries', jsonb_build_object('fiscal_year', v_month.y));
         END IF;
-        IF treasury.year_adjusting(v_month.y) THEN
+        -- adjusting = year_adjusting(y): December closed, the year not.
+        IF v_month.adjusting THEN
             SELECT * INTO v_entry FROM treasury.adjustment_restricted_entry(v_month.y, ARRAY(
                 SELECT x.id FROM new_entries x WHERE extract(year FROM x.accounting_date) = v_month.y));
             IF FOUND THEN
@@ -2139,9 +2144,8 @@ BEGIN
                     'journal_entries', jsonb_build_object('fiscal_year', v_month.y, 'source_kind', v_entry.source_kind));
             END IF;
         END IF;
-        -- December closed is period 13 open: the kinds above still post into it.
-        IF EXISTS (SELECT 1 FROM treasury.periods p WHERE p.fiscal_year = v_month.y AND p.month = v_month.m AND p.status = 'CLOSED')
-           AND NOT (v_month.m = 12 AND treasury.year_adjusting(v_month.y)) THEN
+        -- A closed December is period 13, open in the adjustment period for the kinds above.
+        IF v_month.month_closed AND NOT (v_month.m = 12 AND v_month.adjusting) THEN
             PERFORM treasury.raise_rule('period_closed',
                 format('accounting date %s falls in closed period %s: nothing posts into a closed month', v_month.day,
                        to_char(v_month.day, 'YYYY-MM')), 'journal_entries');
