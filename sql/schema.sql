@@ -214,8 +214,10 @@ BEGIN
     RETURN QUERY
     SELECT e.id, e.source_kind, e.source_id, e.accounting_date
     FROM treasury.journal_entries e
+    -- The cast only for a PAYMENT's numeric source_id: the planner may evaluate the join
+    -- condition before the other conditions, and other kinds' source_id are any text.
     LEFT JOIN treasury.payment_orders o
-           ON e.source_kind = 'PAYMENT' AND e.source_id ~ '^[0-9]{1,18}$' AND o.id = e.source_id::bigint
+           ON o.id = CASE WHEN e.source_kind = 'PAYMENT' AND e.source_id ~ '^[0-9]{1,18}$' THEN e.source_id::bigint END
     LEFT JOIN treasury.acceptances a ON a.id = o.acceptance_id
     WHERE e.id = ANY (p_entry_ids)
       AND (e.source_kind NOT IN ('COLLECTION', 'PAYMENT', 'ADVANCE_SETTLEMENT', 'REVERSAL')
@@ -1035,6 +1037,11 @@ BEGIN
         RETURN NEW; -- the foreign keys report it
     END IF;
     NEW.fiscal_year := coalesce(NEW.fiscal_year, v_allocation.fiscal_year);
+    IF treasury.year_closed(v_allocation.fiscal_year) THEN
+        PERFORM treasury.raise_rule('year_closed',
+            format('allocation %s is of fiscal year %s, which is closed: it becomes no plan', v_allocation.id, v_allocation.fiscal_year),
+            'capital_plans', jsonb_build_object('fiscal_year', v_allocation.fiscal_year));
+    END IF;
     IF v_allocation.purpose <> 'INVESTMENT' OR v_allocation.unit_code IS DISTINCT FROM v_project.investor_unit_code
        OR NEW.fiscal_year <> v_allocation.fiscal_year
        OR v_allocation.committed <> 0 OR v_allocation.pending <> 0 OR v_allocation.spent <> 0 OR v_allocation.advanced <> 0 THEN
@@ -1062,7 +1069,7 @@ ALTER FUNCTION treasury.capital_plans_guard() OWNER TO treasury_owner;
 -- Name: FUNCTION capital_plans_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.capital_plans_guard() IS 'Trigger function: before a plan is stored, locks its allocation, then the project; fills fiscal_year; the allocation is INVESTMENT, of that year, to the investor and unused (capital_plan_allocation); the plans of all years stay within total_investment (plans_exceed_total_investment); forces created_at.';
+COMMENT ON FUNCTION treasury.capital_plans_guard() IS 'Trigger function: before a plan is stored, locks its allocation, then the project; fills fiscal_year; no plan of a closed year (year_closed); the allocation is INVESTMENT, of that year, to the investor and unused (capital_plan_allocation); the plans of all years stay within total_investment (plans_exceed_total_investment); forces created_at.';
 
 
 --
@@ -4413,7 +4420,33 @@ ALTER FUNCTION treasury.year_closed(p_fiscal_year integer) OWNER TO treasury_own
 -- Name: FUNCTION year_closed(p_fiscal_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.year_closed(p_fiscal_year integer) IS 'True when the fiscal year has been closed (its fiscal_year_closings row exists).';
+COMMENT ON FUNCTION treasury.year_closed(p_fiscal_year integer) IS 'True when the fiscal year is closed: it has a fiscal_year_closings row (its own close, or passed over empty by the close of the next year).';
+
+
+--
+-- Name: year_end_advances_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_end_advances_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('year_end_advances_by_close',
+            format('advance %s is listed for fiscal year %s only by that year''s close', NEW.order_id, NEW.fiscal_year), 'year_end_advances');
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_end_advances_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_end_advances_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_end_advances_guard() IS 'Trigger function: a year_end_advances row is inserted only by the year close (pg_trigger_depth() > 1), never by hand (year_end_advances_by_close).';
 
 
 --
@@ -4453,7 +4486,7 @@ ALTER FUNCTION treasury.year_end_cancel_orders(p_year integer, p_by bigint) OWNE
 -- Name: FUNCTION year_end_cancel_orders(p_year integer, p_by bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.year_end_cancel_orders(p_year integer, p_by bigint) IS 'Step 2 of year_end_close: the year''s SUBMITTED payment orders become CANCELLED and its APPROVED ones REJECTED (reason YEAR_CLOSED), by p_by, their open dossiers likewise; returns how many (pending is released by the order triggers).';
+COMMENT ON FUNCTION treasury.year_end_cancel_orders(p_year integer, p_by bigint) IS 'Step 3 of year_end_close: the year''s SUBMITTED payment orders become CANCELLED and its APPROVED ones REJECTED (reason YEAR_CLOSED), by p_by, their open dossiers likewise; returns how many (pending is released by the order triggers).';
 
 
 --
@@ -4492,7 +4525,7 @@ ALTER FUNCTION treasury.year_end_carry_over(p_year integer, p_by bigint) OWNER T
 -- Name: FUNCTION year_end_carry_over(p_year integer, p_by bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.year_end_carry_over(p_year integer, p_by bigint) IS 'Step 6 of year_end_close: for each allocation of the year with carried_over > 0, a root allocation of the next year with the same budget level, purpose, treasury, unit and segments, amount = carried_over, carried_over_from = it; an allocation that is a capital plan also gets the next year''s extended plan (extended_from_year). Returns the total carried.';
+COMMENT ON FUNCTION treasury.year_end_carry_over(p_year integer, p_by bigint) IS 'Step 7 of year_end_close: for each allocation of the year with carried_over > 0, a root allocation of the next year with the same budget level, purpose, treasury, unit and segments, amount = carried_over, carried_over_from = it; an allocation that is a capital plan also gets the next year''s extended plan (extended_from_year). Returns the total carried.';
 
 
 --
@@ -4542,6 +4575,19 @@ CREATE FUNCTION treasury.year_end_close() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
+    -- A year passed over empty is written only by the next year's close (step 2).
+    IF NEW.passed_over THEN
+        IF pg_trigger_depth() <= 1 THEN
+            PERFORM treasury.raise_rule('year_passed_over_by_close',
+                format('fiscal year %s is passed over only by the close of %s, when it never had an allocation or a posting', NEW.fiscal_year, NEW.fiscal_year + 1),
+                'fiscal_year_closings');
+        END IF;
+        NEW.closed_at := clock_timestamp();
+        NEW.lapsed := 0;
+        NEW.carried_over := 0;
+        NEW.orders_cancelled := 0;
+        RETURN NEW;
+    END IF;
     PERFORM treasury.year_end_check_order(NEW.fiscal_year);
     -- Lock order of every spending path: allocations, then the journal. In-flight
     -- orders and postings finish first; later ones wait, then see the year closed.
@@ -4554,6 +4600,7 @@ BEGIN
         PERFORM treasury.raise_rule('year_already_closed', format('fiscal year %s is already closed', NEW.fiscal_year),
             'fiscal_year_closings', jsonb_build_object('fiscal_year', NEW.fiscal_year));
     END IF;
+    PERFORM treasury.year_end_pass_over_previous(NEW.fiscal_year, NEW.closed_by);
     NEW.orders_cancelled := treasury.year_end_cancel_orders(NEW.fiscal_year, NEW.closed_by);
     PERFORM treasury.year_end_close_commitments(NEW.fiscal_year);
     PERFORM treasury.year_end_list_advances(NEW.fiscal_year);
@@ -4570,7 +4617,7 @@ ALTER FUNCTION treasury.year_end_close() OWNER TO treasury_owner;
 -- Name: FUNCTION year_end_close(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.year_end_close() IS 'Trigger function: the year-end close, run by inserting the year''s fiscal_year_closings row: checks the order (year_end_check_order), locks allocations and journal_entries, refuses a year closed meanwhile (year_already_closed), then year_end_cancel_orders, year_end_close_commitments, year_end_list_advances, year_end_lapse, year_end_carry_over, and fills the row''s figures. The row''s existence then closes the year (year_closed).';
+COMMENT ON FUNCTION treasury.year_end_close() IS 'Trigger function: the year-end close, run by inserting the year''s fiscal_year_closings row (a passed_over row, only from the next year''s close, year_passed_over_by_close, does nothing else): checks the order (year_end_check_order), locks allocations and journal_entries, refuses a year closed meanwhile (year_already_closed), then year_end_pass_over_previous, year_end_cancel_orders, year_end_close_commitments, year_end_list_advances, year_end_lapse, year_end_carry_over, and fills the row''s figures. The row''s existence then closes the year (year_closed).';
 
 
 --
@@ -4594,7 +4641,7 @@ ALTER FUNCTION treasury.year_end_close_commitments(p_year integer) OWNER TO trea
 -- Name: FUNCTION year_end_close_commitments(p_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.year_end_close_commitments(p_year integer) IS 'Step 3 of year_end_close: the year''s OPEN commitments become CLOSED (committed is released by the commitment trigger); a contract carried over is registered again against next year''s allocation.';
+COMMENT ON FUNCTION treasury.year_end_close_commitments(p_year integer) IS 'Step 4 of year_end_close: the year''s OPEN commitments become CLOSED (committed is released by the commitment trigger); a contract carried over is registered again against next year''s allocation.';
 
 
 --
@@ -4625,7 +4672,7 @@ ALTER FUNCTION treasury.year_end_lapse(p_year integer) OWNER TO treasury_owner;
 -- Name: FUNCTION year_end_lapse(p_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.year_end_lapse(p_year integer) IS 'Step 5 of year_end_close (after steps 2 and 3 emptied pending and committed): sets each allocation''s lapsed to its own share neither spent, advanced nor carried over; returns the total.';
+COMMENT ON FUNCTION treasury.year_end_lapse(p_year integer) IS 'Step 6 of year_end_close (after steps 3 and 4 emptied pending and committed): sets each allocation''s lapsed to its own share neither spent, advanced nor carried over; returns the total.';
 
 
 --
@@ -4652,7 +4699,31 @@ ALTER FUNCTION treasury.year_end_list_advances(p_year integer) OWNER TO treasury
 -- Name: FUNCTION year_end_list_advances(p_year integer); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.year_end_list_advances(p_year integer) IS 'Step 4 of year_end_close: one year_end_advances row per PAID advance of the year not fully settled: ROLLED_FORWARD for investment advances and advances of an allocation with a carry-over, else TO_RECOVER by 15 February of the next year.';
+COMMENT ON FUNCTION treasury.year_end_list_advances(p_year integer) IS 'Step 5 of year_end_close: one year_end_advances row per PAID advance of the year not fully settled: ROLLED_FORWARD for investment advances and advances of an allocation with a carry-over, else TO_RECOVER by 15 February of the next year.';
+
+
+--
+-- Name: year_end_pass_over_previous(integer, bigint); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.year_end_pass_over_previous(p_year integer, p_by bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NOT treasury.year_closed(p_year - 1) THEN
+        INSERT INTO treasury.fiscal_year_closings (fiscal_year, closed_by, passed_over) VALUES (p_year - 1, p_by, true);
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION treasury.year_end_pass_over_previous(p_year integer, p_by bigint) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION year_end_pass_over_previous(p_year integer, p_by bigint); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.year_end_pass_over_previous(p_year integer, p_by bigint) IS 'Step 2 of year_end_close: when the previous year is not closed (so, by step 1, empty), inserts its fiscal_year_closings row with passed_over = true.';
 
 
 --
@@ -7505,6 +7576,7 @@ CREATE TABLE treasury.fiscal_year_closings (
     lapsed bigint DEFAULT 0 NOT NULL,
     carried_over bigint DEFAULT 0 NOT NULL,
     orders_cancelled integer DEFAULT 0 NOT NULL,
+    passed_over boolean DEFAULT false NOT NULL,
     CONSTRAINT fiscal_year_closings_carried_over_check CHECK ((carried_over >= 0)),
     CONSTRAINT fiscal_year_closings_fiscal_year_check CHECK (((fiscal_year >= 1900) AND (fiscal_year <= 9999))),
     CONSTRAINT fiscal_year_closings_lapsed_check CHECK ((lapsed >= 0)),
@@ -7561,6 +7633,13 @@ COMMENT ON COLUMN treasury.fiscal_year_closings.carried_over IS 'Total carried i
 --
 
 COMMENT ON COLUMN treasury.fiscal_year_closings.orders_cancelled IS 'Payment orders still SUBMITTED or APPROVED at the close, cancelled by it (set by the close trigger).';
+
+
+--
+-- Name: COLUMN fiscal_year_closings.passed_over; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.fiscal_year_closings.passed_over IS 'True for a year that never had an allocation or a posting, closed (empty) by the close of the next year so that nothing is added to it afterwards; its figures are 0.';
 
 
 --
@@ -10580,6 +10659,13 @@ CREATE TRIGGER touch_updated_at BEFORE UPDATE ON treasury.treasuries FOR EACH RO
 --
 
 CREATE TRIGGER treasury_no_cycle BEFORE INSERT OR UPDATE OF parent_code, code ON treasury.treasuries FOR EACH ROW EXECUTE FUNCTION treasury.refuse_tree_cycle('treasury_no_cycle');
+
+
+--
+-- Name: year_end_advances year_end_advances_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER year_end_advances_guard BEFORE INSERT ON treasury.year_end_advances FOR EACH ROW EXECUTE FUNCTION treasury.year_end_advances_guard();
 
 
 --

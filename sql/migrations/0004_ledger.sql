@@ -233,7 +233,8 @@ CREATE TABLE treasury.fiscal_year_closings (
     closed_by        bigint NULL REFERENCES treasury.users (id),
     lapsed           bigint NOT NULL DEFAULT 0 CHECK (lapsed >= 0),
     carried_over     bigint NOT NULL DEFAULT 0 CHECK (carried_over >= 0),
-    orders_cancelled int NOT NULL DEFAULT 0 CHECK (orders_cancelled >= 0)
+    orders_cancelled int NOT NULL DEFAULT 0 CHECK (orders_cancelled >= 0),
+    passed_over      boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE treasury.fiscal_year_closings IS 'One row per closed fiscal year (period 13 closed): inserting it is the year-end close (its trigger does the work and fills the figures); a year without a row is open. Append-only: a closed year never reopens (ledger_append_only). Nothing posts into a closed year (year_closed) and its allocations and carry-overs never change.';
 COMMENT ON COLUMN treasury.fiscal_year_closings.fiscal_year IS 'The year closed.';
@@ -241,6 +242,7 @@ COMMENT ON COLUMN treasury.fiscal_year_closings.closed_at IS 'When the close too
 COMMENT ON COLUMN treasury.fiscal_year_closings.closed_by IS 'Chief accountant who closed it.';
 COMMENT ON COLUMN treasury.fiscal_year_closings.lapsed IS 'Total cancelled (lapsed) over the year''s allocations: the sum of allocations.lapsed (set by the close trigger).';
 COMMENT ON COLUMN treasury.fiscal_year_closings.carried_over IS 'Total carried into next year''s allocations: the sum of allocations.carried_over (set by the close trigger).';
+COMMENT ON COLUMN treasury.fiscal_year_closings.passed_over IS 'True for a year that never had an allocation or a posting, closed (empty) by the close of the next year so that nothing is added to it afterwards; its figures are 0.';
 COMMENT ON COLUMN treasury.fiscal_year_closings.orders_cancelled IS 'Payment orders still SUBMITTED or APPROVED at the close, cancelled by it (set by the close trigger).';
 
 -- Whether the year is closed. PL/pgSQL: prepared once per session.
@@ -250,7 +252,7 @@ BEGIN
     RETURN EXISTS (SELECT 1 FROM treasury.fiscal_year_closings c WHERE c.fiscal_year = p_fiscal_year);
 END
 $$;
-COMMENT ON FUNCTION treasury.year_closed(int) IS 'True when the fiscal year has been closed (its fiscal_year_closings row exists).';
+COMMENT ON FUNCTION treasury.year_closed(int) IS 'True when the fiscal year is closed: it has a fiscal_year_closings row (its own close, or passed over empty by the close of the next year).';
 
 -- The adjustment period of year Y (period 13): once Y's December is closed and
 -- until Y is closed, postings dated into Y are adjustment postings. The treasury
@@ -488,8 +490,10 @@ BEGIN
     RETURN QUERY
     SELECT e.id, e.source_kind, e.source_id, e.accounting_date
     FROM treasury.journal_entries e
+    -- The cast only for a PAYMENT's numeric source_id: the planner may evaluate the join
+    -- condition before the other conditions, and other kinds' source_id are any text.
     LEFT JOIN treasury.payment_orders o
-           ON e.source_kind = 'PAYMENT' AND e.source_id ~ '^[0-9]{1,18}$' AND o.id = e.source_id::bigint
+           ON o.id = CASE WHEN e.source_kind = 'PAYMENT' AND e.source_id ~ '^[0-9]{1,18}$' THEN e.source_id::bigint END
     LEFT JOIN treasury.acceptances a ON a.id = o.acceptance_id
     WHERE e.id = ANY (p_entry_ids)
       AND (e.source_kind NOT IN ('COLLECTION', 'PAYMENT', 'ADVANCE_SETTLEMENT', 'REVERSAL')

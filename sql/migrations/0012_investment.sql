@@ -162,6 +162,11 @@ BEGIN
         RETURN NEW; -- the foreign keys report it
     END IF;
     NEW.fiscal_year := coalesce(NEW.fiscal_year, v_allocation.fiscal_year);
+    IF treasury.year_closed(v_allocation.fiscal_year) THEN
+        PERFORM treasury.raise_rule('year_closed',
+            format('allocation %s is of fiscal year %s, which is closed: it becomes no plan', v_allocation.id, v_allocation.fiscal_year),
+            'capital_plans', jsonb_build_object('fiscal_year', v_allocation.fiscal_year));
+    END IF;
     IF v_allocation.purpose <> 'INVESTMENT' OR v_allocation.unit_code IS DISTINCT FROM v_project.investor_unit_code
        OR NEW.fiscal_year <> v_allocation.fiscal_year
        OR v_allocation.committed <> 0 OR v_allocation.pending <> 0 OR v_allocation.spent <> 0 OR v_allocation.advanced <> 0 THEN
@@ -181,7 +186,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.capital_plans_guard() IS 'Trigger function: before a plan is stored, locks its allocation, then the project; fills fiscal_year; the allocation is INVESTMENT, of that year, to the investor and unused (capital_plan_allocation); the plans of all years stay within total_investment (plans_exceed_total_investment); forces created_at.';
+COMMENT ON FUNCTION treasury.capital_plans_guard() IS 'Trigger function: before a plan is stored, locks its allocation, then the project; fills fiscal_year; no plan of a closed year (year_closed); the allocation is INVESTMENT, of that year, to the investor and unused (capital_plan_allocation); the plans of all years stay within total_investment (plans_exceed_total_investment); forces created_at.';
 CREATE TRIGGER capital_plans_guard BEFORE INSERT ON treasury.capital_plans
     FOR EACH ROW EXECUTE FUNCTION treasury.capital_plans_guard();
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.capital_plans

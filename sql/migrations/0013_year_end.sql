@@ -101,6 +101,20 @@ COMMENT ON COLUMN treasury.year_end_advances.order_id IS 'The advance (a PAID pa
 COMMENT ON COLUMN treasury.year_end_advances.outstanding IS 'Its outstanding amount (amount - settled) at the close.';
 COMMENT ON COLUMN treasury.year_end_advances.disposition IS 'ROLLED_FORWARD or TO_RECOVER.';
 COMMENT ON COLUMN treasury.year_end_advances.due_on IS 'For TO_RECOVER: the day it is due back (15 February of the next year); NULL when rolled forward.';
+-- Rows come only from the close (year_end_list_advances, inside year_end_close: depth 2).
+CREATE FUNCTION treasury.year_end_advances_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_trigger_depth() <= 1 THEN
+        PERFORM treasury.raise_rule('year_end_advances_by_close',
+            format('advance %s is listed for fiscal year %s only by that year''s close', NEW.order_id, NEW.fiscal_year), 'year_end_advances');
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.year_end_advances_guard() IS 'Trigger function: a year_end_advances row is inserted only by the year close (pg_trigger_depth() > 1), never by hand (year_end_advances_by_close).';
+CREATE TRIGGER year_end_advances_guard BEFORE INSERT ON treasury.year_end_advances
+    FOR EACH ROW EXECUTE FUNCTION treasury.year_end_advances_guard();
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.year_end_advances
     FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
 CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.year_end_advances
@@ -135,7 +149,19 @@ END
 $$;
 COMMENT ON FUNCTION treasury.year_end_check_order(int) IS 'Step 1 of year_end_close: refuses while a month 1-12 of the year is not CLOSED (year_close_order) or while the previous year, having any allocation or posting, is not closed (previous_year_open).';
 
--- Step 2: orders still in flight can no longer be paid from the year: SUBMITTED
+-- Step 2: a previous year that never had an allocation or a posting (step 1 let it
+-- pass) is closed with this one, empty, so nothing can be added to it afterwards.
+CREATE FUNCTION treasury.year_end_pass_over_previous(p_year int, p_by bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT treasury.year_closed(p_year - 1) THEN
+        INSERT INTO treasury.fiscal_year_closings (fiscal_year, closed_by, passed_over) VALUES (p_year - 1, p_by, true);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION treasury.year_end_pass_over_previous(int, bigint) IS 'Step 2 of year_end_close: when the previous year is not closed (so, by step 1, empty), inserts its fiscal_year_closings row with passed_over = true.';
+
+-- Step 3: orders still in flight can no longer be paid from the year: SUBMITTED
 -- ones are cancelled, APPROVED ones rejected (YEAR_CLOSED), with their dossiers.
 CREATE FUNCTION treasury.year_end_cancel_orders(p_year int, p_by bigint) RETURNS int
 LANGUAGE plpgsql AS $$
@@ -161,9 +187,9 @@ BEGIN
     RETURN v_count;
 END
 $$;
-COMMENT ON FUNCTION treasury.year_end_cancel_orders(int, bigint) IS 'Step 2 of year_end_close: the year''s SUBMITTED payment orders become CANCELLED and its APPROVED ones REJECTED (reason YEAR_CLOSED), by p_by, their open dossiers likewise; returns how many (pending is released by the order triggers).';
+COMMENT ON FUNCTION treasury.year_end_cancel_orders(int, bigint) IS 'Step 3 of year_end_close: the year''s SUBMITTED payment orders become CANCELLED and its APPROVED ones REJECTED (reason YEAR_CLOSED), by p_by, their open dossiers likewise; returns how many (pending is released by the order triggers).';
 
--- Step 3: the year's OPEN commitments close, releasing what they still reserve.
+-- Step 4: the year's OPEN commitments close, releasing what they still reserve.
 CREATE FUNCTION treasury.year_end_close_commitments(p_year int) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -172,9 +198,9 @@ BEGIN
     WHERE a.id = c.allocation_id AND a.fiscal_year = p_year AND c.status = 'OPEN';
 END
 $$;
-COMMENT ON FUNCTION treasury.year_end_close_commitments(int) IS 'Step 3 of year_end_close: the year''s OPEN commitments become CLOSED (committed is released by the commitment trigger); a contract carried over is registered again against next year''s allocation.';
+COMMENT ON FUNCTION treasury.year_end_close_commitments(int) IS 'Step 4 of year_end_close: the year''s OPEN commitments become CLOSED (committed is released by the commitment trigger); a contract carried over is registered again against next year''s allocation.';
 
--- Step 4: the advances still outstanding: investment advances, and those of an
+-- Step 5: the advances still outstanding: investment advances, and those of an
 -- allocation that carries a task over, roll forward; the others are due back by
 -- 15 February.
 CREATE FUNCTION treasury.year_end_list_advances(p_year int) RETURNS void
@@ -188,9 +214,9 @@ BEGIN
     WHERE a.fiscal_year = p_year AND o.kind = 'ADVANCE' AND o.status = 'PAID' AND o.settled < o.amount;
 END
 $$;
-COMMENT ON FUNCTION treasury.year_end_list_advances(int) IS 'Step 4 of year_end_close: one year_end_advances row per PAID advance of the year not fully settled: ROLLED_FORWARD for investment advances and advances of an allocation with a carry-over, else TO_RECOVER by 15 February of the next year.';
+COMMENT ON FUNCTION treasury.year_end_list_advances(int) IS 'Step 5 of year_end_close: one year_end_advances row per PAID advance of the year not fully settled: ROLLED_FORWARD for investment advances and advances of an allocation with a carry-over, else TO_RECOVER by 15 February of the next year.';
 
--- Step 5: what is neither spent, advanced nor carried over lapses.
+-- Step 6: what is neither spent, advanced nor carried over lapses.
 CREATE FUNCTION treasury.year_end_lapse(p_year int) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -206,9 +232,9 @@ BEGIN
     RETURN v_lapsed;
 END
 $$;
-COMMENT ON FUNCTION treasury.year_end_lapse(int) IS 'Step 5 of year_end_close (after steps 2 and 3 emptied pending and committed): sets each allocation''s lapsed to its own share neither spent, advanced nor carried over; returns the total.';
+COMMENT ON FUNCTION treasury.year_end_lapse(int) IS 'Step 6 of year_end_close (after steps 3 and 4 emptied pending and committed): sets each allocation''s lapsed to its own share neither spent, advanced nor carried over; returns the total.';
 
--- Step 6: each allocation with a carry-over continues next year as a root of the
+-- Step 7: each allocation with a carry-over continues next year as a root of the
 -- same classification (carried_over_from), and an investment plan as an extended
 -- plan of the same project.
 CREATE FUNCTION treasury.year_end_carry_over(p_year int, p_by bigint) RETURNS bigint
@@ -234,12 +260,25 @@ BEGIN
     RETURN v_carried;
 END
 $$;
-COMMENT ON FUNCTION treasury.year_end_carry_over(int, bigint) IS 'Step 6 of year_end_close: for each allocation of the year with carried_over > 0, a root allocation of the next year with the same budget level, purpose, treasury, unit and segments, amount = carried_over, carried_over_from = it; an allocation that is a capital plan also gets the next year''s extended plan (extended_from_year). Returns the total carried.';
+COMMENT ON FUNCTION treasury.year_end_carry_over(int, bigint) IS 'Step 7 of year_end_close: for each allocation of the year with carried_over > 0, a root allocation of the next year with the same budget level, purpose, treasury, unit and segments, amount = carried_over, carried_over_from = it; an allocation that is a capital plan also gets the next year''s extended plan (extended_from_year). Returns the total carried.';
 
 -- SECURITY DEFINER: LOCK TABLE needs more than treasury_app's INSERT rights.
 CREATE FUNCTION treasury.year_end_close() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- A year passed over empty is written only by the next year's close (step 2).
+    IF NEW.passed_over THEN
+        IF pg_trigger_depth() <= 1 THEN
+            PERFORM treasury.raise_rule('year_passed_over_by_close',
+                format('fiscal year %s is passed over only by the close of %s, when it never had an allocation or a posting', NEW.fiscal_year, NEW.fiscal_year + 1),
+                'fiscal_year_closings');
+        END IF;
+        NEW.closed_at := clock_timestamp();
+        NEW.lapsed := 0;
+        NEW.carried_over := 0;
+        NEW.orders_cancelled := 0;
+        RETURN NEW;
+    END IF;
     PERFORM treasury.year_end_check_order(NEW.fiscal_year);
     -- Lock order of every spending path: allocations, then the journal. In-flight
     -- orders and postings finish first; later ones wait, then see the year closed.
@@ -252,6 +291,7 @@ BEGIN
         PERFORM treasury.raise_rule('year_already_closed', format('fiscal year %s is already closed', NEW.fiscal_year),
             'fiscal_year_closings', jsonb_build_object('fiscal_year', NEW.fiscal_year));
     END IF;
+    PERFORM treasury.year_end_pass_over_previous(NEW.fiscal_year, NEW.closed_by);
     NEW.orders_cancelled := treasury.year_end_cancel_orders(NEW.fiscal_year, NEW.closed_by);
     PERFORM treasury.year_end_close_commitments(NEW.fiscal_year);
     PERFORM treasury.year_end_list_advances(NEW.fiscal_year);
@@ -260,7 +300,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.year_end_close() IS 'Trigger function: the year-end close, run by inserting the year''s fiscal_year_closings row: checks the order (year_end_check_order), locks allocations and journal_entries, refuses a year closed meanwhile (year_already_closed), then year_end_cancel_orders, year_end_close_commitments, year_end_list_advances, year_end_lapse, year_end_carry_over, and fills the row''s figures. The row''s existence then closes the year (year_closed).';
+COMMENT ON FUNCTION treasury.year_end_close() IS 'Trigger function: the year-end close, run by inserting the year''s fiscal_year_closings row (a passed_over row, only from the next year''s close, year_passed_over_by_close, does nothing else): checks the order (year_end_check_order), locks allocations and journal_entries, refuses a year closed meanwhile (year_already_closed), then year_end_pass_over_previous, year_end_cancel_orders, year_end_close_commitments, year_end_list_advances, year_end_lapse, year_end_carry_over, and fills the row''s figures. The row''s existence then closes the year (year_closed).';
 CREATE TRIGGER year_end_close BEFORE INSERT ON treasury.fiscal_year_closings
     FOR EACH ROW EXECUTE FUNCTION treasury.year_end_close();
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.fiscal_year_closings
@@ -310,9 +350,9 @@ INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
 ('closed_year_settled', 'Every allocation of a closed year: nothing committed or pending, and amount = sub_allocated + spent + advanced + carried_over + lapsed.',
  $q$SELECT format('allocation %s (closed year %s): amount %s, sub_allocated %s, committed %s, pending %s, spent %s, advanced %s, carried_over %s, lapsed %s',
                   a.id, a.fiscal_year, a.amount, a.sub_allocated, a.committed, a.pending, a.spent, a.advanced, a.carried_over, a.lapsed)
-    FROM treasury.allocations a JOIN treasury.fiscal_year_closings c ON c.fiscal_year = a.fiscal_year
-    WHERE a.committed <> 0 OR a.pending <> 0
-       OR a.amount::numeric <> a.sub_allocated::numeric + a.spent + a.advanced + a.carried_over + a.lapsed$q$),
+    FROM treasury.allocations a
+    WHERE treasury.year_closed(a.fiscal_year) AND (a.committed <> 0 OR a.pending <> 0)
+       OR (treasury.year_closed(a.fiscal_year) AND a.amount::numeric <> a.sub_allocated::numeric + a.spent + a.advanced + a.carried_over + a.lapsed)$q$),
 ('open_year_not_lapsed', 'No allocation of an open year has a lapsed part.',
  $q$SELECT format('allocation %s (open year %s): lapsed %s', a.id, a.fiscal_year, a.lapsed)
     FROM treasury.allocations a WHERE a.lapsed <> 0 AND NOT treasury.year_closed(a.fiscal_year)$q$),
@@ -323,8 +363,9 @@ INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
     WHERE a.carried_over <> coalesce(c.total, 0)
     UNION ALL
     SELECT format('allocation %s (closed year %s): carried_over %s, next year''s allocations from it %s', a.id, a.fiscal_year, a.carried_over, coalesce(sum(n.amount), 0))
-    FROM treasury.allocations a JOIN treasury.fiscal_year_closings y ON y.fiscal_year = a.fiscal_year
+    FROM treasury.allocations a
     LEFT JOIN treasury.allocations n ON n.carried_over_from = a.id
+    WHERE treasury.year_closed(a.fiscal_year)
     GROUP BY a.id HAVING a.carried_over <> coalesce(sum(n.amount), 0)$q$),
 ('year_closing_figures', 'Each closed year''s lapsed and carried_over equal the sums over its allocations.',
  $q$SELECT format('fiscal year %s: closing says lapsed %s / carried %s, allocations sum to %s / %s', c.fiscal_year, c.lapsed, c.carried_over,
@@ -334,7 +375,8 @@ INSERT INTO treasury.verify_checks (check_name, description, query) VALUES
 ('closed_year_postings', 'No entry dated into a closed year was posted after its close.',
  $q$SELECT format('entry %s dated %s posted at %s, after fiscal year %s closed at %s', e.id, e.accounting_date, e.posted_at, c.fiscal_year, c.closed_at)
     FROM treasury.journal_entries e
-    JOIN treasury.fiscal_year_closings c ON c.fiscal_year = extract(year FROM e.accounting_date)::int
+    JOIN LATERAL (SELECT c.fiscal_year, c.closed_at FROM treasury.fiscal_year_closings c
+                  WHERE c.fiscal_year = extract(year FROM e.accounting_date)::int) c ON true
     WHERE e.posted_at > c.closed_at$q$);
 
 ------------------------------------------------------------------------------
