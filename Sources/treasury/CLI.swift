@@ -11,7 +11,7 @@ struct TreasuryCLI: AsyncParsableCommand {
         discussion: "Exit status: 0 success, 1 the server refused the call, 3 cannot reach the server, 64 usage error.",
         subcommands: [Call.self, Methods.self, Health.self, AccountsCommand.self, BudgetCommand.self, SpendingCommand.self,
                       ReportCommand.self, LedgerCommand.self, PeriodsCommand.self, AdminCommand.self, RevenueCommand.self,
-                      InvestmentCommand.self])
+                      InvestmentCommand.self, YearCommand.self])
 }
 
 /// Connection and output options every subcommand takes.
