@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // libpq, the PostgreSQL C client library, found through pkg-config.
@@ -45,6 +46,8 @@ let package = Package(
                 "TreasuryProtocol",
                 "TreasuryDomain",
                 .product(name: "Logging", package: "swift-log"),
+                // Ed25519 and ECDSA P-256 signatures of unit filings (docs/procedures.md).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The line-protocol server over TCP (SwiftNIO).
@@ -90,6 +93,7 @@ let package = Package(
                 "TreasuryClient",
                 "TreasuryProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Measures the server against pgbench on the same PostgreSQL (docs/benchmarks.md).
@@ -115,6 +119,7 @@ let package = Package(
                 "TreasuryService", "TreasuryServer", "TreasuryClient", "TreasuryProtocol",
                 "TreasuryDomain", "PostgresClient", "EmbeddedPostgres",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ],

@@ -3962,6 +3962,48 @@ COMMENT ON FUNCTION treasury.sharing_rules_guard() IS 'Trigger function on shari
 
 
 --
+-- Name: signature_specimens_guard(); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.signature_specimens_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('specimen_no_delete',
+            format('signature specimen %s cannot be deleted: revoke it', OLD.id), 'signature_specimens');
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        NEW.created_at := now();
+        IF NEW.revoked_by IS NOT NULL THEN
+            NEW.revoked_at := now();
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.unit_code IS DISTINCT FROM OLD.unit_code OR NEW.signer_name IS DISTINCT FROM OLD.signer_name
+       OR NEW.title IS DISTINCT FROM OLD.title OR NEW.algorithm IS DISTINCT FROM OLD.algorithm OR NEW.public_key IS DISTINCT FROM OLD.public_key
+       OR NEW.valid_from IS DISTINCT FROM OLD.valid_from OR NEW.valid_to IS DISTINCT FROM OLD.valid_to
+       OR NEW.dossier_id IS DISTINCT FROM OLD.dossier_id OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR NEW.created_by IS DISTINCT FROM OLD.created_by OR OLD.revoked_by IS NOT NULL THEN
+        PERFORM treasury.raise_rule('specimen_immutable',
+            format('signature specimen %s never changes; it is revoked once (revoked_by, revoke_reason)', OLD.id), 'signature_specimens');
+    END IF;
+    NEW.revoked_at := CASE WHEN NEW.revoked_by IS NOT NULL THEN now() END;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION treasury.signature_specimens_guard() OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION signature_specimens_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.signature_specimens_guard() IS 'Trigger function on signature_specimens: nothing changes but a revocation, set once (specimen_immutable); revoked_at and created_at forced to now(); no delete (specimen_no_delete).';
+
+
+--
 -- Name: split_amount(bigint, bigint[], integer[]); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -7428,6 +7470,90 @@ COMMENT ON COLUMN treasury.deferred_checks.rule IS 'entry_balanced or collection
 
 
 --
+-- Name: dossier_signatures; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.dossier_signatures (
+    dossier_id bigint NOT NULL,
+    specimen_id bigint NOT NULL,
+    signature bytea NOT NULL,
+    CONSTRAINT dossier_signatures_signature_check CHECK ((length(signature) = 64))
+);
+
+
+ALTER TABLE treasury.dossier_signatures OWNER TO treasury_owner;
+
+--
+-- Name: TABLE dossier_signatures; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.dossier_signatures IS 'The signatures a signed dossier carried, each under one specimen of the dossier''s unit, over its dossier_signings text. Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN dossier_signatures.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossier_signatures.dossier_id IS 'The signed dossier.';
+
+
+--
+-- Name: COLUMN dossier_signatures.specimen_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossier_signatures.specimen_id IS 'The specimen the signature verified under when the dossier was filed.';
+
+
+--
+-- Name: COLUMN dossier_signatures.signature; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossier_signatures.signature IS 'The 64 bytes: Ed25519''s signature, or P-256''s r and s.';
+
+
+--
+-- Name: dossier_signings; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.dossier_signings (
+    dossier_id bigint NOT NULL,
+    signing_text text NOT NULL,
+    signing_hash bytea NOT NULL,
+    CONSTRAINT dossier_signing_hash CHECK ((signing_hash = sha256(convert_to(signing_text, 'UTF8'::name))))
+);
+
+
+ALTER TABLE treasury.dossier_signings OWNER TO treasury_owner;
+
+--
+-- Name: TABLE dossier_signings; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.dossier_signings IS 'The signing text of a signed dossier (UTF-8: the full method name, a newline, the idempotency key, a newline, the params in RFC 8785 canonical JSON) and its SHA-256 (dossier_signing_hash). Append-only (ledger_append_only).';
+
+
+--
+-- Name: COLUMN dossier_signings.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossier_signings.dossier_id IS 'The dossier the unit filed.';
+
+
+--
+-- Name: COLUMN dossier_signings.signing_text; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossier_signings.signing_text IS 'What the signers signed, exactly.';
+
+
+--
+-- Name: COLUMN dossier_signings.signing_hash; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossier_signings.signing_hash IS 'sha256 of signing_text''s UTF-8 (checked).';
+
+
+--
 -- Name: dossiers; Type: TABLE; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8752,6 +8878,163 @@ ALTER SEQUENCE treasury.sharing_rules_id_seq OWNED BY treasury.sharing_rules.id;
 
 
 --
+-- Name: signature_specimens; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.signature_specimens (
+    id bigint NOT NULL,
+    unit_code text NOT NULL,
+    signer_name text NOT NULL,
+    title text NOT NULL,
+    algorithm text NOT NULL,
+    public_key bytea NOT NULL,
+    valid_from date NOT NULL,
+    valid_to date,
+    dossier_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by bigint,
+    revoked_at timestamp with time zone,
+    revoked_by bigint,
+    revoke_reason text,
+    CONSTRAINT signature_specimens_algorithm_check CHECK ((algorithm = ANY (ARRAY['ED25519'::text, 'ECDSA_P256'::text]))),
+    CONSTRAINT signature_specimens_revoke_reason_check CHECK (((length(btrim(revoke_reason)) >= 1) AND (length(btrim(revoke_reason)) <= 500))),
+    CONSTRAINT signature_specimens_signer_name_check CHECK (((length(btrim(signer_name)) >= 1) AND (length(btrim(signer_name)) <= 200))),
+    CONSTRAINT signature_specimens_title_check CHECK ((title = ANY (ARRAY['HEAD'::text, 'CHIEF_ACCOUNTANT'::text, 'DEPUTY'::text]))),
+    CONSTRAINT specimen_key_shape CHECK ((((algorithm = 'ED25519'::text) AND (length(public_key) = 32)) OR ((algorithm = 'ECDSA_P256'::text) AND (length(public_key) = 65) AND (get_byte(public_key, 0) = 4)))),
+    CONSTRAINT specimen_revocation_shape CHECK ((((revoked_at IS NULL) = (revoked_by IS NULL)) AND ((revoked_at IS NULL) = (revoke_reason IS NULL)))),
+    CONSTRAINT specimen_validity_order CHECK (((valid_to IS NULL) OR (valid_to >= valid_from)))
+);
+
+
+ALTER TABLE treasury.signature_specimens OWNER TO treasury_owner;
+
+--
+-- Name: TABLE signature_specimens; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.signature_specimens IS 'Signature specimens of budget units (Decree 347/2025): the public keys of a unit''s head, chief accountant and deputies, registered by an officer under the ACCOUNT_OPEN procedure. A specimen never changes (specimen_immutable) but is revoked once; never deleted (specimen_no_delete).';
+
+
+--
+-- Name: COLUMN signature_specimens.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.id IS 'Specimen id (specimen_id in the API and in the signatures metadata).';
+
+
+--
+-- Name: COLUMN signature_specimens.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.unit_code IS 'The unit whose signer this is.';
+
+
+--
+-- Name: COLUMN signature_specimens.signer_name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.signer_name IS 'Name of the person.';
+
+
+--
+-- Name: COLUMN signature_specimens.title; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.title IS 'HEAD, CHIEF_ACCOUNTANT or DEPUTY: a filing needs a CHIEF_ACCOUNTANT''s signature and a HEAD''s or DEPUTY''s.';
+
+
+--
+-- Name: COLUMN signature_specimens.algorithm; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.algorithm IS 'ED25519 or ECDSA_P256 (ECDSA over P-256 with SHA-256).';
+
+
+--
+-- Name: COLUMN signature_specimens.public_key; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.public_key IS 'The public key: Ed25519''s 32 raw bytes, or P-256''s uncompressed point of 65 bytes (specimen_key_shape).';
+
+
+--
+-- Name: COLUMN signature_specimens.valid_from; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.valid_from IS 'First local day a signature under it counts.';
+
+
+--
+-- Name: COLUMN signature_specimens.valid_to; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.valid_to IS 'Last local day a signature under it counts; NULL: no end.';
+
+
+--
+-- Name: COLUMN signature_specimens.dossier_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.dossier_id IS 'The ACCOUNT_OPEN dossier it was registered under.';
+
+
+--
+-- Name: COLUMN signature_specimens.created_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.created_at IS 'When it was registered (forced to now()).';
+
+
+--
+-- Name: COLUMN signature_specimens.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.created_by IS 'Officer who registered it.';
+
+
+--
+-- Name: COLUMN signature_specimens.revoked_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.revoked_at IS 'When it was revoked (forced to now() when revoked_by is set); a signature made after it does not count.';
+
+
+--
+-- Name: COLUMN signature_specimens.revoked_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.revoked_by IS 'Officer who revoked it.';
+
+
+--
+-- Name: COLUMN signature_specimens.revoke_reason; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.signature_specimens.revoke_reason IS 'Why it was revoked.';
+
+
+--
+-- Name: signature_specimens_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE SEQUENCE treasury.signature_specimens_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE treasury.signature_specimens_id_seq OWNER TO treasury_owner;
+
+--
+-- Name: signature_specimens_id_seq; Type: SEQUENCE OWNED BY; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER SEQUENCE treasury.signature_specimens_id_seq OWNED BY treasury.signature_specimens.id;
+
+
+--
 -- Name: treasuries; Type: TABLE; Schema: treasury; Owner: treasury_owner
 --
 
@@ -9185,6 +9468,13 @@ ALTER TABLE ONLY treasury.sharing_rules ALTER COLUMN id SET DEFAULT nextval('tre
 
 
 --
+-- Name: signature_specimens id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.signature_specimens ALTER COLUMN id SET DEFAULT nextval('treasury.signature_specimens_id_seq'::regclass);
+
+
+--
 -- Name: users id; Type: DEFAULT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -9440,6 +9730,22 @@ ALTER TABLE ONLY treasury.deferred_checks
 
 
 --
+-- Name: dossier_signatures dossier_signatures_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossier_signatures
+    ADD CONSTRAINT dossier_signatures_pkey PRIMARY KEY (dossier_id, specimen_id);
+
+
+--
+-- Name: dossier_signings dossier_signings_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossier_signings
+    ADD CONSTRAINT dossier_signings_pkey PRIMARY KEY (dossier_id);
+
+
+--
 -- Name: dossiers dossiers_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -9597,6 +9903,14 @@ ALTER TABLE ONLY treasury.sharing_rules
 
 ALTER TABLE ONLY treasury.sharing_rules
     ADD CONSTRAINT sharing_rules_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: signature_specimens signature_specimens_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.signature_specimens
+    ADD CONSTRAINT signature_specimens_pkey PRIMARY KEY (id);
 
 
 --
@@ -9822,6 +10136,13 @@ CREATE INDEX contracts_dossier_idx ON treasury.contracts USING btree (dossier_id
 
 
 --
+-- Name: dossier_signatures_specimen_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX dossier_signatures_specimen_idx ON treasury.dossier_signatures USING btree (specimen_id);
+
+
+--
 -- Name: dossiers_procedure_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
 --
 
@@ -9945,6 +10266,13 @@ CREATE INDEX projects_investor_idx ON treasury.projects USING btree (investor_un
 --
 
 CREATE INDEX refunds_collection_idx ON treasury.refunds USING btree (collection_id);
+
+
+--
+-- Name: signature_specimens_unit_idx; Type: INDEX; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE INDEX signature_specimens_unit_idx ON treasury.signature_specimens USING btree (unit_code, id);
 
 
 --
@@ -10298,6 +10626,20 @@ CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.collection
 
 
 --
+-- Name: dossier_signatures ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.dossier_signatures FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: dossier_signings ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only BEFORE DELETE OR UPDATE ON treasury.dossier_signings FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
 -- Name: fiscal_year_closings ledger_append_only; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
 --
 
@@ -10428,6 +10770,20 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.collectio
 --
 
 CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.collections FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: dossier_signatures ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.dossier_signatures FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+
+--
+-- Name: dossier_signings ledger_append_only_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.dossier_signings FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
 
 
 --
@@ -10617,6 +10973,20 @@ CREATE CONSTRAINT TRIGGER sharing_rule_shares_sum AFTER INSERT ON treasury.shari
 --
 
 CREATE TRIGGER sharing_rules_guard BEFORE INSERT OR UPDATE ON treasury.sharing_rules FOR EACH ROW EXECUTE FUNCTION treasury.sharing_rules_guard();
+
+
+--
+-- Name: signature_specimens signature_specimens_guard; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER signature_specimens_guard BEFORE INSERT OR DELETE OR UPDATE ON treasury.signature_specimens FOR EACH ROW EXECUTE FUNCTION treasury.signature_specimens_guard();
+
+
+--
+-- Name: signature_specimens specimen_no_delete_truncate; Type: TRIGGER; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TRIGGER specimen_no_delete_truncate BEFORE TRUNCATE ON treasury.signature_specimens FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('specimen_no_delete');
 
 
 --
@@ -11140,6 +11510,30 @@ ALTER TABLE ONLY treasury.contracts
 
 
 --
+-- Name: dossier_signatures dossier_signatures_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossier_signatures
+    ADD CONSTRAINT dossier_signatures_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossier_signings(dossier_id);
+
+
+--
+-- Name: dossier_signatures dossier_signatures_specimen_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossier_signatures
+    ADD CONSTRAINT dossier_signatures_specimen_id_fkey FOREIGN KEY (specimen_id) REFERENCES treasury.signature_specimens(id);
+
+
+--
+-- Name: dossier_signings dossier_signings_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossier_signings
+    ADD CONSTRAINT dossier_signings_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossiers(id);
+
+
+--
 -- Name: dossiers dossiers_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -11505,6 +11899,38 @@ ALTER TABLE ONLY treasury.sharing_rules
 
 ALTER TABLE ONLY treasury.sharing_rules
     ADD CONSTRAINT sharing_rules_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: signature_specimens signature_specimens_created_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.signature_specimens
+    ADD CONSTRAINT signature_specimens_created_by_fkey FOREIGN KEY (created_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: signature_specimens signature_specimens_dossier_id_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.signature_specimens
+    ADD CONSTRAINT signature_specimens_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES treasury.dossiers(id);
+
+
+--
+-- Name: signature_specimens signature_specimens_revoked_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.signature_specimens
+    ADD CONSTRAINT signature_specimens_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: signature_specimens signature_specimens_unit_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.signature_specimens
+    ADD CONSTRAINT signature_specimens_unit_code_fkey FOREIGN KEY (unit_code) REFERENCES treasury.budget_units(code);
 
 
 --
@@ -12312,6 +12738,22 @@ GRANT SELECT ON TABLE treasury.deferred_checks TO treasury_readonly;
 
 
 --
+-- Name: TABLE dossier_signatures; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.dossier_signatures TO treasury_app;
+GRANT SELECT ON TABLE treasury.dossier_signatures TO treasury_readonly;
+
+
+--
+-- Name: TABLE dossier_signings; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.dossier_signings TO treasury_app;
+GRANT SELECT ON TABLE treasury.dossier_signings TO treasury_readonly;
+
+
+--
 -- Name: TABLE dossiers; Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -12500,6 +12942,35 @@ GRANT UPDATE(updated_by) ON TABLE treasury.sharing_rules TO treasury_app;
 --
 
 GRANT USAGE ON SEQUENCE treasury.sharing_rules_id_seq TO treasury_app;
+
+
+--
+-- Name: TABLE signature_specimens; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT ON TABLE treasury.signature_specimens TO treasury_app;
+GRANT SELECT ON TABLE treasury.signature_specimens TO treasury_readonly;
+
+
+--
+-- Name: COLUMN signature_specimens.revoked_by; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(revoked_by) ON TABLE treasury.signature_specimens TO treasury_app;
+
+
+--
+-- Name: COLUMN signature_specimens.revoke_reason; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(revoke_reason) ON TABLE treasury.signature_specimens TO treasury_app;
+
+
+--
+-- Name: SEQUENCE signature_specimens_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT USAGE ON SEQUENCE treasury.signature_specimens_id_seq TO treasury_app;
 
 
 --

@@ -131,6 +131,8 @@ public struct ServiceConfiguration: Sendable {
     /// What to do when a method answers a reason its declaration does not list: log it (the
     /// answer goes out as it is) or, in tests, turn the answer into INTERNAL so it fails.
     public var undeclaredReasons = UndeclaredReasons.log
+    /// Whether unsigned unit filings are refused (docs/procedures.md).
+    public var signatures = SignaturePolicy.required
 
     public enum UndeclaredReasons: Sendable { case log, refuse }
 

@@ -43,6 +43,8 @@ enum Dossiers {
         _ connection: PostgresConnection, _ context: CallContext, procedure: Procedure, unit: String?, treasury: String?,
         subjectKind: String, subjectID: String, completed: Bool
     ) throws -> Int64 {
+        // A unit's own filing is signed (its account opening excepted: its specimens come with it).
+        let signed = try unit.flatMap { procedure == .accountOpen ? nil : try Signatures.checkFiling(connection, context, unit: $0) }
         let calendar = try calendar(connection, from: context.today, cutoff: context.core.configuration.paymentCutoffSecondsOfDay)
         let due = calendar.dueAt(procedure: procedure, receivedAt: context.now)
         let channel = context.params.optionalString("channel") ?? "ONLINE"
@@ -56,7 +58,9 @@ enum Dossiers {
             """,
             [procedure.rawValue, unit, treasury, channel, SQL.epochSeconds(context.now), SQL.epochSeconds(due),
              completed ? "COMPLETED" : "RECEIVED", subjectKind, subjectID, context.caller.userID]).first
-        return try row?.decode(Int64.self, "id") ?? 0
+        let dossier = try row?.decode(Int64.self, "id") ?? 0
+        if let signed { try Signatures.store(connection, dossier: dossier, signed) }
+        return dossier
     }
 
     /// Completes (or rejects) the open dossier of a subject, if there is one.

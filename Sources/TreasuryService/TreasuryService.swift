@@ -17,7 +17,7 @@ public final class TreasuryService: CallDispatcher {
         var declarations = BuiltinMethods.all + AdminMethods.all + ReferenceMethods.all + AccountMethods.all
         declarations += BudgetMethods.all + SpendingMethods.all + ReportMethods.all
         declarations += DossierMethods.all + LedgerMethods.all
-        declarations += RevenueMethods.all + InvestmentMethods.all + YearEndMethods.all
+        declarations += RevenueMethods.all + InvestmentMethods.all + YearEndMethods.all + SignatureMethods.all
         declarations.append(BuiltinMethods.reflection { [declarations] in declarations })
         self.declarations = declarations
         self.core = ServiceCore(pool: pool, clock: clock, configuration: configuration, logger: logger, declarations: declarations)

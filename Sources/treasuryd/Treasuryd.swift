@@ -85,8 +85,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("batch-concurrency"), help: "RecordCollections batches recorded at once; the others wait their turn (0: no limit).")
     var batchConcurrency = ServiceConfiguration().batchConcurrency
 
+    @Option(help: "Unit filings: required (unsigned ones are refused) or optional (default: $TREASURY_SIGNATURES, else required).")
+    var signatures: String?
+
     func run() async throws {
         let logger = makeLogger("treasuryd")
+        let policyText = signatures ?? ProcessInfo.processInfo.environment["TREASURY_SIGNATURES"] ?? SignaturePolicy.required.rawValue
+        guard let signaturePolicy = SignaturePolicy(rawValue: policyText) else {
+            throw ValidationError("--signatures must be required or optional, not \(policyText)")
+        }
         guard groupCommitConcurrency >= 0, groupCommitMaximum >= 1, batchConcurrency >= 0 else {
             throw ValidationError("--group-commit and --batch-concurrency must be 0 or more, --group-commit-max 1 or more")
         }
@@ -114,6 +121,7 @@ struct Serve: AsyncParsableCommand {
         serviceConfiguration.groupCommit.setInFlight(groupCommitConcurrency)
         serviceConfiguration.groupCommit.maximumGroup = groupCommitMaximum
         serviceConfiguration.batchConcurrency = batchConcurrency
+        serviceConfiguration.signatures = signaturePolicy
         let service = TreasuryService(pool: pool, configuration: serviceConfiguration, logger: logger)
         let server = TreasuryServer(configuration: serverConfiguration, dispatcher: service, logger: logger)
         let group = ServiceGroup(

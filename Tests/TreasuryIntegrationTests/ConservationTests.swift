@@ -15,7 +15,7 @@ import TreasuryService
         let outcomes = try await withThrowingTaskGroup(of: [String: Int].self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    let session = Session(connection: try await environment.client(), token: world.accountant.token)
+                    let session = Session(connection: try await environment.client(), token: world.accountant.token, signers: world.accountant.signers)
                     var counts: [String: Int] = [:]
                     for _ in 0..<200 {
                         let from = pool.randomElement()!

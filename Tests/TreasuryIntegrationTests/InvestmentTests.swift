@@ -271,7 +271,7 @@ import TreasuryService
 @Suite struct InvestmentRaceTests {
     @Test func sixteenClientsAdvancingAndPayingAtOnceGetExactlyTheAffordableOnes() async throws {
         let setup = try await InvestmentRefusalTests.setUp()
-        let environment = setup.spending.world.environment, token = setup.spending.accountant.token
+        let environment = setup.spending.world.environment, token = setup.spending.accountant.token, signers = setup.spending.accountant.signers
         let advanceContract = setup.contracts["HD-A"] ?? "", paymentContract = advanceContract
         // Advances of 200 m (at most 12: HD-A's 2.4 bn limit) and payments of 1 bn of accepted
         // work (nothing advanced is paid yet, so no recovery) on one contract compete for its one
@@ -279,13 +279,13 @@ import TreasuryService
         let outcomes = try await withThrowingTaskGroup(of: (String, String).self) { group in
             for client in 0..<16 {
                 group.addTask {
-                    let session = Session(connection: try await environment.client(), token: token)
+                    let session = Session(connection: try await environment.client(), token: token, signers: signers)
                     let advance = try await session.mutate("treasury.v1.Investment/RequestAdvance", [
                         "contract_id": .string(advanceContract), "amount": .money(200_000_000), "fiscal_year": .integer(2030)])
                     return ("advance", advance.reason ?? "OK")
                 }
                 group.addTask {
-                    let session = Session(connection: try await environment.client(), token: token)
+                    let session = Session(connection: try await environment.client(), token: token, signers: signers)
                     let payment = try await session.mutate("treasury.v1.Investment/RequestPayment", [
                         "contract_id": .string(paymentContract), "acceptance_no": .string("NT-\(client)"), "accepted_on": .string("2026-06-30"),
                         "accepted_value": .money(1_000_000_000), "fiscal_year": .integer(2030)])

@@ -54,7 +54,8 @@ import TreasuryProtocol
         _ = try await other.account()
         let mine = try await world.accountant.read("treasury.v1.Dossiers/List", [:])
         let procedures = mine.items.compactMap { $0.objectValue?["procedure"]?.stringValue }
-        #expect(procedures == ["ACCOUNT_OPEN", "ACCOUNT_CHANGE"])
+        // The unit's two signature specimens (World.make), its account, the freeze.
+        #expect(procedures == ["ACCOUNT_OPEN", "ACCOUNT_OPEN", "ACCOUNT_OPEN", "ACCOUNT_CHANGE"])
         #expect(mine.items.allSatisfy { $0.objectValue?["unit_code"] == .string(world.unit) })
         let changes = try await world.officer.read("treasury.v1.Dossiers/List", ["procedure": .string("ACCOUNT_CHANGE")])
         #expect(changes.items.count == 1)

@@ -21,7 +21,7 @@ import TreasuryProtocol
         let pool = PostgresPool(configuration: configuration, logger: environment.logger)
         let port = try await TestEnvironment.startServer(pool: pool, clock: SystemClock(), logger: environment.logger)
         let connection = try await environment.client(port: port)
-        let accountant = Session(connection: connection, token: world.accountant.token)
+        let accountant = Session(connection: connection, token: world.accountant.token, signers: world.accountant.signers)
         let bank = Session(connection: connection, token: world.bank.token)
         let transfer: JSONObject = ["from_account": .string(from), "to_account": .string(to), "amount": .string("10")]
 

@@ -259,7 +259,7 @@ import TreasuryService
         let allocation = try await s.allocation(1_000_000)
         let sessions = try await (0..<16).asyncMap { _ in
             let connection = try await environment.client()
-            return (Session(connection: connection, token: s.accountant.token), Session(connection: connection, token: s.officer.token),
+            return (Session(connection: connection, token: s.accountant.token, signers: s.accountant.signers), Session(connection: connection, token: s.officer.token),
                     Session(connection: connection, token: s.chief.token))
         }
         // Samples the figures while the race runs, until told to stop (a cancelled read would

@@ -136,3 +136,120 @@ CREATE TRIGGER balance_reconciliation_no_delete_truncate BEFORE TRUNCATE ON trea
 
 GRANT SELECT, INSERT, UPDATE (confirmed_by, confirmed_at, note) ON treasury.balance_reconciliations TO treasury_app;
 GRANT SELECT ON treasury.balance_reconciliations TO treasury_readonly;
+
+------------------------------------------------------------------------------
+-- Signature specimens and signed filings (Decree 347/2025 Art 3, 6)
+------------------------------------------------------------------------------
+-- A unit's chief accountant and its head (or deputy) sign every dossier the unit files
+-- online; the treasury checks each signature against the specimens the unit registered
+-- (docs/procedures.md). A specimen is a public key with its validity; it is never
+-- changed but revoked, once.
+CREATE TABLE treasury.signature_specimens (
+    id            bigserial PRIMARY KEY,
+    unit_code     text NOT NULL REFERENCES treasury.budget_units (code),
+    signer_name   text NOT NULL CHECK (length(btrim(signer_name)) BETWEEN 1 AND 200),
+    title         text NOT NULL CHECK (title IN ('HEAD', 'CHIEF_ACCOUNTANT', 'DEPUTY')),
+    algorithm     text NOT NULL CHECK (algorithm IN ('ED25519', 'ECDSA_P256')),
+    public_key    bytea NOT NULL,
+    valid_from    date NOT NULL,
+    valid_to      date NULL,
+    dossier_id    bigint NULL REFERENCES treasury.dossiers (id),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    created_by    bigint NULL REFERENCES treasury.users (id),
+    revoked_at    timestamptz NULL,
+    revoked_by    bigint NULL REFERENCES treasury.users (id),
+    revoke_reason text NULL CHECK (length(btrim(revoke_reason)) BETWEEN 1 AND 500),
+    -- Ed25519: the 32 raw bytes; P-256: the uncompressed point (0x04, X, Y).
+    CONSTRAINT specimen_key_shape CHECK ((algorithm = 'ED25519' AND length(public_key) = 32)
+        OR (algorithm = 'ECDSA_P256' AND length(public_key) = 65 AND get_byte(public_key, 0) = 4)),
+    CONSTRAINT specimen_validity_order CHECK (valid_to IS NULL OR valid_to >= valid_from),
+    CONSTRAINT specimen_revocation_shape CHECK ((revoked_at IS NULL) = (revoked_by IS NULL) AND (revoked_at IS NULL) = (revoke_reason IS NULL))
+);
+CREATE INDEX signature_specimens_unit_idx ON treasury.signature_specimens (unit_code, id);
+COMMENT ON TABLE treasury.signature_specimens IS 'Signature specimens of budget units (Decree 347/2025): the public keys of a unit''s head, chief accountant and deputies, registered by an officer under the ACCOUNT_OPEN procedure. A specimen never changes (specimen_immutable) but is revoked once; never deleted (specimen_no_delete).';
+COMMENT ON COLUMN treasury.signature_specimens.id IS 'Specimen id (specimen_id in the API and in the signatures metadata).';
+COMMENT ON COLUMN treasury.signature_specimens.unit_code IS 'The unit whose signer this is.';
+COMMENT ON COLUMN treasury.signature_specimens.signer_name IS 'Name of the person.';
+COMMENT ON COLUMN treasury.signature_specimens.title IS 'HEAD, CHIEF_ACCOUNTANT or DEPUTY: a filing needs a CHIEF_ACCOUNTANT''s signature and a HEAD''s or DEPUTY''s.';
+COMMENT ON COLUMN treasury.signature_specimens.algorithm IS 'ED25519 or ECDSA_P256 (ECDSA over P-256 with SHA-256).';
+COMMENT ON COLUMN treasury.signature_specimens.public_key IS 'The public key: Ed25519''s 32 raw bytes, or P-256''s uncompressed point of 65 bytes (specimen_key_shape).';
+COMMENT ON COLUMN treasury.signature_specimens.valid_from IS 'First local day a signature under it counts.';
+COMMENT ON COLUMN treasury.signature_specimens.valid_to IS 'Last local day a signature under it counts; NULL: no end.';
+COMMENT ON COLUMN treasury.signature_specimens.dossier_id IS 'The ACCOUNT_OPEN dossier it was registered under.';
+COMMENT ON COLUMN treasury.signature_specimens.created_at IS 'When it was registered (forced to now()).';
+COMMENT ON COLUMN treasury.signature_specimens.created_by IS 'Officer who registered it.';
+COMMENT ON COLUMN treasury.signature_specimens.revoked_at IS 'When it was revoked (forced to now() when revoked_by is set); a signature made after it does not count.';
+COMMENT ON COLUMN treasury.signature_specimens.revoked_by IS 'Officer who revoked it.';
+COMMENT ON COLUMN treasury.signature_specimens.revoke_reason IS 'Why it was revoked.';
+
+CREATE FUNCTION treasury.signature_specimens_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM treasury.raise_rule('specimen_no_delete',
+            format('signature specimen %s cannot be deleted: revoke it', OLD.id), 'signature_specimens');
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        NEW.created_at := now();
+        IF NEW.revoked_by IS NOT NULL THEN
+            NEW.revoked_at := now();
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.unit_code IS DISTINCT FROM OLD.unit_code OR NEW.signer_name IS DISTINCT FROM OLD.signer_name
+       OR NEW.title IS DISTINCT FROM OLD.title OR NEW.algorithm IS DISTINCT FROM OLD.algorithm OR NEW.public_key IS DISTINCT FROM OLD.public_key
+       OR NEW.valid_from IS DISTINCT FROM OLD.valid_from OR NEW.valid_to IS DISTINCT FROM OLD.valid_to
+       OR NEW.dossier_id IS DISTINCT FROM OLD.dossier_id OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR NEW.created_by IS DISTINCT FROM OLD.created_by OR OLD.revoked_by IS NOT NULL THEN
+        PERFORM treasury.raise_rule('specimen_immutable',
+            format('signature specimen %s never changes; it is revoked once (revoked_by, revoke_reason)', OLD.id), 'signature_specimens');
+    END IF;
+    NEW.revoked_at := CASE WHEN NEW.revoked_by IS NOT NULL THEN now() END;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION treasury.signature_specimens_guard() IS 'Trigger function on signature_specimens: nothing changes but a revocation, set once (specimen_immutable); revoked_at and created_at forced to now(); no delete (specimen_no_delete).';
+CREATE TRIGGER signature_specimens_guard BEFORE INSERT OR UPDATE OR DELETE ON treasury.signature_specimens
+    FOR EACH ROW EXECUTE FUNCTION treasury.signature_specimens_guard();
+CREATE TRIGGER specimen_no_delete_truncate BEFORE TRUNCATE ON treasury.signature_specimens
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_delete('specimen_no_delete');
+
+-- What a signed dossier's signers signed: the signing text (method, idempotency key,
+-- canonical params) and its SHA-256, and each signature. Written with the dossier, never
+-- changed, so Dossiers/VerifySignatures can check them again at any time.
+CREATE TABLE treasury.dossier_signings (
+    dossier_id   bigint PRIMARY KEY REFERENCES treasury.dossiers (id),
+    signing_text text NOT NULL,
+    signing_hash bytea NOT NULL,
+    CONSTRAINT dossier_signing_hash CHECK (signing_hash = sha256(convert_to(signing_text, 'UTF8')))
+);
+COMMENT ON TABLE treasury.dossier_signings IS 'The signing text of a signed dossier (UTF-8: the full method name, a newline, the idempotency key, a newline, the params in RFC 8785 canonical JSON) and its SHA-256 (dossier_signing_hash). Append-only (ledger_append_only).';
+COMMENT ON COLUMN treasury.dossier_signings.dossier_id IS 'The dossier the unit filed.';
+COMMENT ON COLUMN treasury.dossier_signings.signing_text IS 'What the signers signed, exactly.';
+COMMENT ON COLUMN treasury.dossier_signings.signing_hash IS 'sha256 of signing_text''s UTF-8 (checked).';
+
+CREATE TABLE treasury.dossier_signatures (
+    dossier_id  bigint NOT NULL REFERENCES treasury.dossier_signings (dossier_id),
+    specimen_id bigint NOT NULL REFERENCES treasury.signature_specimens (id),
+    signature   bytea NOT NULL CHECK (length(signature) = 64),
+    PRIMARY KEY (dossier_id, specimen_id)
+);
+CREATE INDEX dossier_signatures_specimen_idx ON treasury.dossier_signatures (specimen_id);
+COMMENT ON TABLE treasury.dossier_signatures IS 'The signatures a signed dossier carried, each under one specimen of the dossier''s unit, over its dossier_signings text. Append-only (ledger_append_only).';
+COMMENT ON COLUMN treasury.dossier_signatures.dossier_id IS 'The signed dossier.';
+COMMENT ON COLUMN treasury.dossier_signatures.specimen_id IS 'The specimen the signature verified under when the dossier was filed.';
+COMMENT ON COLUMN treasury.dossier_signatures.signature IS 'The 64 bytes: Ed25519''s signature, or P-256''s r and s.';
+
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.dossier_signings
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.dossier_signings
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.dossier_signatures
+    FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
+CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.dossier_signatures
+    FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+GRANT SELECT, INSERT ON treasury.signature_specimens, treasury.dossier_signings, treasury.dossier_signatures TO treasury_app;
+GRANT UPDATE (revoked_by, revoke_reason) ON treasury.signature_specimens TO treasury_app;
+GRANT USAGE ON SEQUENCE treasury.signature_specimens_id_seq TO treasury_app;
+GRANT SELECT ON treasury.signature_specimens, treasury.dossier_signings, treasury.dossier_signatures TO treasury_readonly;

@@ -165,7 +165,7 @@ enum InvestmentMethods {
                  Field("effective_on", .date), Field("ends_on", .date),
                  .optional("guarantee", .object([Field("amount", .money), Field("bank_code", Spending.bankCode), Field("expires_on", .date)])),
                  .optional("retention_bp", .integer(0...10_000)), CommonFields.channel],
-        reasons: ["PROJECT_NOT_FOUND", "ADVANCE_RATE_TOO_HIGH", "BANK_NOT_FOUND", "DUPLICATE_CONTRACT"],
+        reasons: ["PROJECT_NOT_FOUND", "ADVANCE_RATE_TOO_HIGH", "BANK_NOT_FOUND", "DUPLICATE_CONTRACT"] + Signatures.reasons,
         handler: .mutating { context, connection in
             let code = context.params.string("project_code")
             guard let project = try ProjectRecord.load(connection, code, lock: true) else {
@@ -216,7 +216,8 @@ enum InvestmentMethods {
         roles: [.unitAccountant],
         params: [Field("contract_id", Spending.identifier), Field("amount", .money), .optional("fiscal_year", year), CommonFields.channel],
         reasons: ["CONTRACT_NOT_FOUND", "CONTRACT_NOT_EFFECTIVE", "ADVANCE_LIMIT_EXCEEDED", "GUARANTEE_REQUIRED", "PLAN_EXCEEDED",
-                  "TOTAL_INVESTMENT_EXCEEDED", "PERIOD_CLOSED", "YEAR_CLOSED", "ADJUSTMENT_PERIOD_RESTRICTED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
+                  "TOTAL_INVESTMENT_EXCEEDED", "PERIOD_CLOSED", "YEAR_CLOSED", "ADJUSTMENT_PERIOD_RESTRICTED", "CARRY_OVER_EXCEEDS_AVAILABLE"]
+            + Signatures.reasons,
         handler: .mutating { context, connection in
             try stageContractOrder(context, connection) { order in
                 let contract = order.contract, amount = context.params.money("amount")
@@ -244,7 +245,8 @@ enum InvestmentMethods {
                  Field("accepted_on", .date), Field("accepted_value", .money), .optional("recovery", .money),
                  .optional("fiscal_year", year), CommonFields.channel],
         reasons: ["CONTRACT_NOT_FOUND", "CONTRACT_VALUE_EXCEEDED", "RECOVERY_TOO_LOW", "RECOVERY_EXCEEDS_ADVANCE", "PLAN_EXCEEDED",
-                  "TOTAL_INVESTMENT_EXCEEDED", "PERIOD_CLOSED", "YEAR_CLOSED", "ADJUSTMENT_PERIOD_RESTRICTED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
+                  "TOTAL_INVESTMENT_EXCEEDED", "PERIOD_CLOSED", "YEAR_CLOSED", "ADJUSTMENT_PERIOD_RESTRICTED", "CARRY_OVER_EXCEEDS_AVAILABLE"]
+            + Signatures.reasons,
         handler: .mutating { context, connection in
             try stageContractOrder(context, connection) { order in try performPayment(context, connection, order) }
         })

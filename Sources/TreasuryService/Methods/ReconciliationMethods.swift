@@ -20,7 +20,7 @@ extension AccountMethods {
         "A unit asks the treasury to confirm an account's balance at the end of a local day: answers the treasury's balance then and whether it matches, and opens a BALANCE_RECONCILIATION dossier for an officer to confirm.",
         roles: [.unitAccountant],
         params: [Field("account_no", accountNo), Field("as_of", .date), Field("balance_seen", balance, "the balance the unit's books show at the end of as_of, whole đồng, 0 to 10^18")],
-        reasons: ["ACCOUNT_NOT_FOUND"],
+        reasons: ["ACCOUNT_NOT_FOUND"] + Signatures.reasons,
         handler: .mutating { context, connection in
             let number = context.params.string("account_no"), asOf = context.params.string("as_of")
             guard let day = TreasuryTime.LocalDate(asOf), day <= context.today else {

@@ -239,7 +239,8 @@ enum SpendingMethods {
                  Field("supplier", .object([Field("name", Spending.name), .optional("tax_id", Spending.taxID),
                                             Field("bank_code", Spending.bankCode), Field("account_no", Spending.bankAccount)])),
                  Field("signed_on", .date), CommonFields.channel],
-        reasons: ["ALLOCATION_NOT_FOUND", "NOT_A_UNIT_ALLOCATION", "INSUFFICIENT_ALLOCATION", "CODE_NOT_VALID", "DUPLICATE_CONTRACT", "BANK_NOT_FOUND", "YEAR_CLOSED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
+        reasons: ["ALLOCATION_NOT_FOUND", "NOT_A_UNIT_ALLOCATION", "INSUFFICIENT_ALLOCATION", "CODE_NOT_VALID", "DUPLICATE_CONTRACT", "BANK_NOT_FOUND", "YEAR_CLOSED", "CARRY_OVER_EXCEEDS_AVAILABLE"]
+            + Signatures.reasons,
         handler: .mutating { context, connection in
             let id = context.params.string("allocation_id")
             guard context.params.string("contract_no").trimmingCharacters(in: .whitespaces).isEmpty == false else {
@@ -299,7 +300,7 @@ enum SpendingMethods {
                  .optional("description", .string(.text, maximumLength: 1000)), CommonFields.channel],
         reasons: ["ALLOCATION_NOT_FOUND", "NOT_A_UNIT_ALLOCATION", "COMMITMENT_NOT_FOUND", "COMMITMENT_REQUIRED", "INSUFFICIENT_ALLOCATION",
                   "COMMITMENT_EXCEEDED", "COMMITMENT_NOT_OPEN", "CODE_NOT_VALID", "PERIOD_CLOSED", "ADVANCE_LIMIT_EXCEEDED", "BANK_NOT_FOUND",
-                  "YEAR_CLOSED", "ADJUSTMENT_PERIOD_RESTRICTED", "CARRY_OVER_EXCEEDS_AVAILABLE"],
+                  "YEAR_CLOSED", "ADJUSTMENT_PERIOD_RESTRICTED", "CARRY_OVER_EXCEEDS_AVAILABLE"] + Signatures.reasons,
         handler: .mutating { context, connection in
             let id = context.params.string("allocation_id")
             guard let allocation = try Spending.lockAllocation(connection, id) else {
@@ -538,10 +539,12 @@ enum SpendingMethods {
         "The unit withdraws an order before it is approved; the reservation is released.",
         roles: [.unitAccountant],
         params: [Field("order_id", Spending.identifier)],
-        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS"],
+        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS"] + Signatures.reasons,
         handler: .mutating { context, connection in
-            try stageOrder(context, connection) { _, order in
+            try stageOrder(context, connection) { allocation, order in
                 try order.require(["SUBMITTED"], toBecome: "CANCELLED")
+                // Withdrawing changes the unit's dossier: signed like the filing (not stored again).
+                if let unit = allocation.unitCode { _ = try Signatures.checkFiling(connection, context, unit: unit) }
                 try connection.query("UPDATE payment_orders SET status = 'CANCELLED', cancelled_by = $2 WHERE id = $1", [order.id, context.caller.userID])
                 try Spending.moveDossier(connection, context, order, to: "CANCELLED")
                 return .object(statusResult(order, "CANCELLED"))
@@ -555,7 +558,7 @@ enum SpendingMethods {
         "Justifies part of a paid advance as spending: posts Dr 8111 / Cr 1310 and moves it from advanced to spent (ADVANCE_SETTLEMENT dossier, completed at once).",
         roles: [.unitAccountant],
         params: [Field("order_id", Spending.identifier), Field("amount", .money), Field("economic_code", Spending.code), CommonFields.channel],
-        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "ADVANCE_SETTLEMENT_EXCEEDS", "CODE_NOT_VALID", "PERIOD_CLOSED"],
+        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "ADVANCE_SETTLEMENT_EXCEEDS", "CODE_NOT_VALID", "PERIOD_CLOSED"] + Signatures.reasons,
         handler: .mutating { context, connection in
             try stageOrder(context, connection) { allocation, order in
                 try performSettle(context, connection, allocation, order)

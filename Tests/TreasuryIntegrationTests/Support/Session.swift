@@ -1,13 +1,46 @@
+import Crypto
 import Foundation
 import Testing
 import TreasuryClient
 import TreasuryProtocol
 
+/// A signer of a unit's filings: the specimen registered for it and its private key.
+struct TestSigner: Sendable {
+    let specimenID: String
+    let title: String
+    let sign: @Sendable (Data) throws -> Data
+
+    // The keys' raw bytes are captured (the key types are not Sendable).
+    static func ed25519(_ specimenID: String, title: String, key: Curve25519.Signing.PrivateKey) -> TestSigner {
+        let raw = key.rawRepresentation
+        return TestSigner(specimenID: specimenID, title: title) { try Curve25519.Signing.PrivateKey(rawRepresentation: raw).signature(for: $0) }
+    }
+
+    static func p256(_ specimenID: String, title: String, key: P256.Signing.PrivateKey) -> TestSigner {
+        let raw = key.rawRepresentation
+        return TestSigner(specimenID: specimenID, title: title) { try P256.Signing.PrivateKey(rawRepresentation: raw).signature(for: $0).rawRepresentation }
+    }
+
+    /// The signing text of a call (docs/procedures.md): method, key, canonical params.
+    static func signingText(method: String, key: String, params: JSONObject) throws -> Data {
+        Data("\(method)\n\(key)\n\(try JSON.object(params).canonicalized())".utf8)
+    }
+
+    /// The `signatures` metadata of `signers` over a call.
+    static func metadata(_ signers: [TestSigner], method: String, key: String, params: JSONObject) throws -> String {
+        let text = try signingText(method: method, key: key, params: params)
+        return try JSON.array(signers.map { signer in
+            .object(["specimen_id": .string(signer.specimenID), "signature": .string(try signer.sign(text).base64EncodedString())])
+        }).serialized()
+    }
+}
+
 /// One user's connection: calls carry its token; mutating calls a fresh idempotency key
-/// unless a test names one.
+/// unless a test names one, and the unit's signatures when the user files for a unit.
 struct Session: Sendable {
     let connection: TreasuryConnection
     let token: String?
+    var signers: [TestSigner] = []
 
     func metadata(key: String?) -> [String: String] {
         var metadata: [String: String] = [:]
@@ -16,6 +49,9 @@ struct Session: Sendable {
         return metadata
     }
 
+    /// The same user and connection without signatures (a unit's filing that is not signed).
+    var unsigned: Session { Session(connection: connection, token: token) }
+
     /// A read (no idempotency key).
     func read(_ method: String, _ params: JSONObject = [:], deadlineMs: Int? = nil) async throws -> CallResponse {
         try await connection.call(method, params: params, metadata: metadata(key: nil), deadlineMs: deadlineMs)
@@ -23,7 +59,9 @@ struct Session: Sendable {
 
     /// A state change with an idempotency key.
     func mutate(_ method: String, _ params: JSONObject, key: String = UUID().uuidString, deadlineMs: Int? = nil) async throws -> CallResponse {
-        try await connection.call(method, params: params, metadata: metadata(key: key), deadlineMs: deadlineMs)
+        var metadata = metadata(key: key)
+        if !signers.isEmpty { metadata["signatures"] = try TestSigner.metadata(signers, method: method, key: key, params: params) }
+        return try await connection.call(method, params: params, metadata: metadata, deadlineMs: deadlineMs)
     }
 
     /// A state change that must succeed; returns its result object.
@@ -82,9 +120,23 @@ struct World: Sendable {
             let token = try await admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name), "ttl_days": .integer(3650)])["token"]?.stringValue
             return Session(connection: connection, token: token)
         }
+        // The unit's signers: its chief accountant (Ed25519) and its head (ECDSA P-256).
+        let officer = try await user("TREASURY_OFFICER", "T:\(treasury)")
+        let chiefKey = Curve25519.Signing.PrivateKey(), headKey = P256.Signing.PrivateKey()
+        func specimen(_ title: String, _ algorithm: String, _ publicKey: Data) async throws -> String {
+            try await officer.must("treasury.v1.Signatures/RegisterSpecimen", [
+                "unit_code": .string(unit), "signer_name": .string("\(title.capitalized) \(n)"), "title": .string(title),
+                "algorithm": .string(algorithm), "public_key": .string(publicKey.base64EncodedString()), "valid_from": .string("2000-01-01")])["specimen_id"]?.stringValue ?? ""
+        }
+        let signers = [
+            TestSigner.ed25519(try await specimen("CHIEF_ACCOUNTANT", "ED25519", chiefKey.publicKey.rawRepresentation), title: "CHIEF_ACCOUNTANT", key: chiefKey),
+            TestSigner.p256(try await specimen("HEAD", "ECDSA_P256", headKey.publicKey.x963Representation), title: "HEAD", key: headKey),
+        ]
+        var accountant = try await user("UNIT_ACCOUNTANT", "U:\(unit)")
+        accountant.signers = signers
         return World(
             environment: environment, treasury: treasury, area: area, unit: unit, admin: admin,
-            officer: try await user("TREASURY_OFFICER", "T:\(treasury)"), accountant: try await user("UNIT_ACCOUNTANT", "U:\(unit)"),
+            officer: officer, accountant: accountant,
             chief: try await user("CHIEF_ACCOUNTANT", "T:\(treasury)"), auditor: try await user("AUDITOR", "T:\(treasury)"),
             bank: try await user("BANK", "B:VCB"), budget: try await user("BUDGET_AUTHORITY", "T:\(treasury)"))
     }

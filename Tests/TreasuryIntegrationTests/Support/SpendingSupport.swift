@@ -128,6 +128,7 @@ extension World {
             try await admin.must("treasury.v1.Admin/Grant", ["username": .string(name), "role": .string(grantRole), "scope": .string(grantScope)])
         }
         let token = try await admin.must("treasury.v1.Admin/IssueToken", ["username": .string(name), "ttl_days": .integer(3650)])["token"]?.stringValue
-        return Session(connection: admin.connection, token: token)
+        // A unit accountant of this world's unit signs with the unit's signers.
+        return Session(connection: admin.connection, token: token, signers: role == "UNIT_ACCOUNTANT" && scope == "U:\(unit)" ? accountant.signers : [])
     }
 }
