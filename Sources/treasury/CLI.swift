@@ -8,10 +8,13 @@ struct TreasuryCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "treasury",
         abstract: "Client for the treasury server's line protocol.",
-        discussion: "Exit status: 0 success, 1 the server refused the call, 3 cannot reach the server, 64 usage error.",
+        discussion: """
+        Exit status: 0 success, 1 the server refused the call (or `dossiers verify` found the signatures not valid), \
+        3 cannot reach the server, 64 usage error (a key file that cannot be used included).
+        """,
         subcommands: [Call.self, Methods.self, Health.self, AccountsCommand.self, BudgetCommand.self, SpendingCommand.self,
                       ReportCommand.self, LedgerCommand.self, PeriodsCommand.self, AdminCommand.self, RevenueCommand.self,
-                      InvestmentCommand.self, YearCommand.self])
+                      InvestmentCommand.self, YearCommand.self, KeysCommand.self, SignaturesCommand.self, DossiersCommand.self])
 }
 
 /// Connection and output options every subcommand takes.
@@ -31,6 +34,18 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the raw JSON result instead of a table.")
     var json = false
 
+    @Option(name: .customLong("sign"), help: ArgumentHelp(
+        "Key file to sign a mutating call with (treasury keys generate; mode 0600); repeat for each signer: a unit's filing needs its chief accountant's and its head's or deputy's (default: $TREASURY_SIGN, comma-separated).",
+        valueName: "key-file"))
+    var sign: [String] = []
+
+    /// The key files to sign with: --sign, else $TREASURY_SIGN.
+    var signingKeyFiles: [String] {
+        if !sign.isEmpty { return sign }
+        return (ProcessInfo.processInfo.environment["TREASURY_SIGN"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     func connect() async throws -> TreasuryConnection {
         let address = server ?? ProcessInfo.processInfo.environment["TREASURY_SERVER"] ?? "127.0.0.1:7400"
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
@@ -44,17 +59,27 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    func metadata(mutating: Bool) -> [String: String] {
+    /// The call's metadata: the token; for a mutating call its idempotency key and, with key
+    /// files to sign with, the `signatures` over method, that key and the params as sent.
+    func metadata(_ method: String, _ params: JSONObject, mutating: Bool, idempotencyKey: String? = nil) throws -> [String: String] {
         var metadata: [String: String] = [:]
         if let token = token ?? ProcessInfo.processInfo.environment["TREASURY_TOKEN"] { metadata["authorization"] = "Bearer \(token)" }
-        if mutating { metadata["idempotency-key"] = key ?? UUID().uuidString.lowercased() }
+        guard mutating else { return metadata }
+        let idempotencyKey = idempotencyKey ?? key ?? UUID().uuidString.lowercased()
+        metadata["idempotency-key"] = idempotencyKey
+        let files = signingKeyFiles
+        if !files.isEmpty {
+            metadata["signatures"] = try Signing.metadata(try files.map(SigningKey.load), method: method, idempotencyKey: idempotencyKey, params: params)
+        }
         return metadata
     }
 
     /// Runs one call; a refusal is printed (code, reason, message, details) and exits 1.
     func response(_ method: String, _ params: JSONObject, mutating: Bool) async throws -> CallResponse {
+        // Key files are read (and refused) before anything goes out.
+        let metadata = try metadata(method, params, mutating: mutating)
         let connection = try await connect()
-        let response = try await connection.call(method, params: params, metadata: metadata(mutating: mutating), deadlineMs: deadlineMs)
+        let response = try await connection.call(method, params: params, metadata: metadata, deadlineMs: deadlineMs)
         await connection.close()
         if let error = response.error {
             FileHandle.standardError.write(Data("error: \(error.code.rawValue)/\(error.reason): \(error.message)\n".utf8))
@@ -124,12 +149,12 @@ struct Call: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Full method name, e.g. treasury.v1.Accounts/Get.") var method: String
     @Argument(help: "Params as a JSON object.") var params = "{}"
-    @Flag(help: "Send an idempotency key (for methods that change state).") var mutating = false
+    @Flag(help: "Send an idempotency key (for methods that change state); implied by --key and --sign.") var mutating = false
 
     func run() async throws {
         var options = options
         options.json = true
-        try await options.run(method, try parseObject(params), mutating: mutating || options.key != nil)
+        try await options.run(method, try parseObject(params), mutating: mutating || options.key != nil || !options.sign.isEmpty)
     }
 }
 

@@ -52,8 +52,7 @@ struct RevenueCommand: AsyncParsableCommand {
                 let items = batch.map { Self.item(header: header, row: $0) }
                 let params: JSONObject = ["collections": .array(items)]
                 let key = keyBase + ":" + Self.digest(JSON.object(params).serialized())
-                var metadata = options.metadata(mutating: true)
-                metadata["idempotency-key"] = key
+                let metadata = try options.metadata("treasury.v1.Revenue/RecordCollections", params, mutating: true, idempotencyKey: key)
                 var response = try await connection.call("treasury.v1.Revenue/RecordCollections", params: params, metadata: metadata,
                                                          deadlineMs: options.deadlineMs ?? 120_000)
                 // UNAVAILABLE and ABORTED are safe to retry with the same key.

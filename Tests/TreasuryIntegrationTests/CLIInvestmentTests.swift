@@ -9,6 +9,10 @@ extension CLITests {
         let world = try await World.make(environment)
         let port = environment.port
         let project = "THCS-CLI-\(world.unit)"
+        // The accountant's filings carry the unit's chief accountant's and head's signatures.
+        let directory = try Self.keyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let signing = try await cliSigning(world, port: port, in: directory)
         func object(_ run: Run) -> JSONObject {
             (try? JSON.parse(run.output.trimmingCharacters(in: .whitespacesAndNewlines)))?.objectValue ?? [:]
         }
@@ -40,23 +44,23 @@ extension CLITests {
         #expect(halfGuarantee.status == 64, "\(halfGuarantee.error)")
         #expect(halfGuarantee.error.contains("--guarantee-bank"))
         let contract = try await treasury(contractArguments + ["--guarantee", "2400000000", "--guarantee-bank", "BIDV",
-                                                         "--guarantee-expires-on", "2031-12-31", "--json"], token: world.accountant.token, port: port)
+                                                         "--guarantee-expires-on", "2031-12-31", "--json"] + signing, token: world.accountant.token, port: port)
         #expect(contract.status == 0, "\(contract.error)")
         let contractID = object(contract)["contract_id"]?.stringValue ?? ""
         #expect(!contractID.isEmpty)
 
         // The advance: the whole 20%; then a refusal, and a malformed amount.
-        let advance = try await treasury(["investment", "advance", contractID, "2400000000", "--year", "2030"], token: world.accountant.token, port: port)
+        let advance = try await treasury(["investment", "advance", contractID, "2400000000", "--year", "2030"] + signing, token: world.accountant.token, port: port)
         #expect(advance.status == 0, "\(advance.error)")
         #expect(advance.output.contains("SUBMITTED"), "\(advance.output)")
         let order = lines(advance).first { $0.hasPrefix("order_id") }?.split(separator: " ").last.map(String.init) ?? ""
         #expect(!order.isEmpty, "\(advance.output)")
-        let more = try await treasury(["investment", "advance", contractID, "1", "--year", "2030"], token: world.accountant.token, port: port)
+        let more = try await treasury(["investment", "advance", contractID, "1", "--year", "2030"] + signing, token: world.accountant.token, port: port)
         #expect(more.status == 1)
         #expect(more.error.contains("error: FAILED_PRECONDITION/ADVANCE_LIMIT_EXCEEDED: advances on contract \(contractID) would reach 2400000001"),
                 "\(more.error)")
         #expect(more.output.isEmpty)
-        let malformed = try await treasury(["investment", "advance", contractID, "2,400", "--year", "2030"], token: world.accountant.token, port: port)
+        let malformed = try await treasury(["investment", "advance", contractID, "2,400", "--year", "2030"] + signing, token: world.accountant.token, port: port)
         #expect(malformed.status == 1)
         #expect(malformed.error.contains("INVALID_ARGUMENT/FIELD_INVALID") && malformed.error.contains("params.amount"), "\(malformed.error)")
         let badYear = try await treasury(["investment", "advance", contractID, "1", "--year", "next"], token: world.accountant.token, port: port)
@@ -66,7 +70,7 @@ extension CLITests {
         #expect(try await treasury(["spending", "approve", order], token: world.officer.token, port: port).status == 0)
         #expect(try await treasury(["spending", "authorize", order], token: world.chief.token, port: port).status == 0)
         let pay = try await treasury(["investment", "pay", contractID, "3000000000", "--acceptance", "NT-01", "--accepted-on", "2026-06-30",
-                                "--year", "2030"], token: world.accountant.token, port: port)
+                                "--year", "2030"] + signing, token: world.accountant.token, port: port)
         #expect(pay.status == 0, "\(pay.error)")
         #expect(Array(lines(pay).prefix(4)) == ["gross       3000000000", "recovery    750000000", "retention   150000000", "net         2100000000"],
                 "\(pay.output)")

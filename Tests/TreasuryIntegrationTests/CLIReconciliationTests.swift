@@ -11,18 +11,22 @@ extension CLITests {
         let port = environment.port
         let today = TreasuryTime.localDate(of: Date())
         let account = try await world.account(balance: 300_000)
+        // The accountant's reconciliations carry the unit's chief accountant's and head's signatures.
+        let directory = try Self.keyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let signing = try await cliSigning(world, port: port, in: directory)
         func object(_ run: Run) -> JSONObject {
             (try? JSON.parse(run.output.trimmingCharacters(in: .whitespacesAndNewlines)))?.objectValue ?? [:]
         }
         func lines(_ run: Run) -> [String] { run.output.split(separator: "\n").map(String.init) }
 
-        let matching = try await treasury(["accounts", "reconcile", account, "--as-of", today.description, "--balance-seen", "300000"],
+        let matching = try await treasury(["accounts", "reconcile", account, "--as-of", today.description, "--balance-seen", "300000"] + signing,
                                           token: world.accountant.token, port: port)
         #expect(matching.status == 0, "\(matching.error)")
         #expect(lines(matching).contains("treasury_balance  300000"), "\(matching.output)")
         #expect(lines(matching).contains("matches           true"), "\(matching.output)")
 
-        let differing = try await treasury(["accounts", "reconcile", account, "--as-of", today.description, "--balance-seen", "250000", "--json"],
+        let differing = try await treasury(["accounts", "reconcile", account, "--as-of", today.description, "--balance-seen", "250000", "--json"] + signing,
                                            token: world.accountant.token, port: port)
         #expect(differing.status == 0, "\(differing.error)")
         #expect(object(differing)["matches"] == .bool(false) && object(differing)["treasury_balance"] == .string("300000"))
@@ -41,11 +45,11 @@ extension CLITests {
         let again = try await treasury(["accounts", "confirm-reconciliation", dossier], token: world.officer.token, port: port)
         #expect(again.status == 1)
         #expect(again.error.contains("error: FAILED_PRECONDITION/INVALID_STATUS"), "\(again.error)")
-        let future = try await treasury(["accounts", "reconcile", account, "--as-of", today.adding(days: 1).description, "--balance-seen", "1"],
+        let future = try await treasury(["accounts", "reconcile", account, "--as-of", today.adding(days: 1).description, "--balance-seen", "1"] + signing,
                                         token: world.accountant.token, port: port)
         #expect(future.status == 1)
         #expect(future.error.contains("INVALID_ARGUMENT/FIELD_INVALID") && future.error.contains("params.as_of"), "\(future.error)")
-        let missing = try await treasury(["accounts", "reconcile", account, "--balance-seen", "1"], token: world.accountant.token, port: port)
+        let missing = try await treasury(["accounts", "reconcile", account, "--balance-seen", "1"] + signing, token: world.accountant.token, port: port)
         #expect(missing.status == 64, "\(missing.error)")
     }
 }

@@ -18,12 +18,20 @@ import TreasuryProtocol
     /// Runs the CLI and waits for it off the cooperative thread pool: the server under test runs
     /// in this process, and a test blocking one of the pool's threads (as many as there are
     /// cores) per CLI run starves it when tests run in parallel on a small machine.
-    func treasury(_ arguments: [String], token: String?, port: Int) async throws -> Run {
+    /// `environment` is added to the test's own (without TREASURY_TOKEN and TREASURY_SIGN).
+    func treasury(_ arguments: [String], token: String?, port: Int, environment extra: [String: String] = [:]) async throws -> Run {
+        try await treasury(arguments + ["--server", "127.0.0.1:\(port)"] + (token.map { ["--token", $0] } ?? []), environment: extra)
+    }
+
+    /// Runs the CLI with exactly these arguments (a command that calls no server: treasury keys).
+    func treasury(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments + ["--server", "127.0.0.1:\(port)"] + (token.map { ["--token", $0] } ?? [])
+        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TREASURY_TOKEN"] = nil
+        environment["TREASURY_SIGN"] = nil
+        environment.merge(extra) { $1 }
         process.environment = environment
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
