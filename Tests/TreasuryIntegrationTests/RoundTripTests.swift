@@ -19,7 +19,12 @@ import TreasuryProtocol
         var configuration = PostgresPoolConfiguration(conninfo: environment.databaseConninfo, size: 1)
         configuration.connectionSetup = try Operations.connectionSetup(setup)
         let pool = PostgresPool(configuration: configuration, logger: environment.logger)
-        let port = try await TestEnvironment.startServer(pool: pool, clock: SystemClock(), logger: environment.logger)
+        // Tokens stay cached for the whole test: a cache that expires between the calls (a slow,
+        // loaded machine) would add the token lookup's round trip.
+        var service = TestEnvironment.serviceConfiguration()
+        service.tokenCacheLifetime = .seconds(600)
+        let port = try await TestEnvironment.startServer(
+            TreasuryService(pool: pool, configuration: service, logger: environment.logger), logger: environment.logger)
         let connection = try await environment.client(port: port)
         let accountant = Session(connection: connection, token: world.accountant.token, signers: world.accountant.signers)
         let bank = Session(connection: connection, token: world.bank.token)
