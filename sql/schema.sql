@@ -1969,12 +1969,7 @@ CREATE FUNCTION treasury.dossiers_guard() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NEW.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
-            NEW.completed_at := coalesce(NEW.completed_at, now());
-        ELSE
-            NEW.completed_at := NULL;
-        END IF;
-        RETURN NEW;
+        RETURN treasury.dossiers_guard_insert(NEW);
     END IF;
     IF NEW.id IS DISTINCT FROM OLD.id OR NEW.procedure IS DISTINCT FROM OLD.procedure
        OR NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.due_at IS DISTINCT FROM OLD.due_at THEN
@@ -2006,7 +2001,151 @@ ALTER FUNCTION treasury.dossiers_guard() OWNER TO treasury_owner;
 -- Name: FUNCTION dossiers_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: status state machine (dossier_status_transition), immutable procedure/received_at/due_at (dossier_immutable_fields), completed_at on reaching a terminal status.';
+COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: dossiers_guard_insert for a new one; for an update the status state machine (dossier_status_transition), immutable procedure/received_at/due_at (dossier_immutable_fields), completed_at on reaching a terminal status.';
+
+
+--
+-- Name: dossiers; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.dossiers (
+    id bigint NOT NULL,
+    procedure text NOT NULL,
+    unit_code text,
+    treasury_code text,
+    channel text DEFAULT 'ONLINE'::text NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    status text DEFAULT 'RECEIVED'::text NOT NULL,
+    completed_at timestamp with time zone,
+    subject_kind text,
+    subject_id text,
+    created_by bigint,
+    CONSTRAINT dossiers_channel_check CHECK ((channel = ANY (ARRAY['ONLINE'::text, 'COUNTER'::text]))),
+    CONSTRAINT dossiers_due_after_received CHECK ((due_at > received_at)),
+    CONSTRAINT dossiers_status_check CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'PROCESSING'::text, 'COMPLETED'::text, 'REJECTED'::text, 'CANCELLED'::text])))
+);
+
+
+ALTER TABLE treasury.dossiers OWNER TO treasury_owner;
+
+--
+-- Name: TABLE dossiers; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of an administrative procedure (online public services); status follows dossier_status_transition; due_at is computed by the service from the procedure''s limit and the working-day calendar.';
+
+
+--
+-- Name: COLUMN dossiers.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.id IS 'Dossier id (dossier_id in the API).';
+
+
+--
+-- Name: COLUMN dossiers.procedure; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.procedure IS 'The procedure (procedures), one in force when filed (dossier_procedure_in_force); dossiers filed before Decree 347/2025 keep their Decree 11/2020 code. Immutable.';
+
+
+--
+-- Name: COLUMN dossiers.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.unit_code IS 'Budget unit concerned, when there is one.';
+
+
+--
+-- Name: COLUMN dossiers.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.treasury_code IS 'Treasury handling the dossier.';
+
+
+--
+-- Name: COLUMN dossiers.channel; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer); for a limit in minutes it picks the electronic or the counter limit.';
+
+
+--
+-- Name: COLUMN dossiers.received_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.received_at IS 'When it was received. Immutable.';
+
+
+--
+-- Name: COLUMN dossiers.due_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline under the procedure''s legal limit, counted from received_at; after it. Immutable.';
+
+
+--
+-- Name: COLUMN dossiers.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
+
+
+--
+-- Name: COLUMN dossiers.completed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.completed_at IS 'When it reached a terminal status (set by trigger unless given).';
+
+
+--
+-- Name: COLUMN dossiers.subject_kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, CONTRACT, PAYMENT_ORDER, ADVANCE_SETTLEMENT, COLLECTION, REFUND...): within PAYMENT_RECURRENT and PAYMENT_INVESTMENT it tells commitments, orders and settlements apart.';
+
+
+--
+-- Name: COLUMN dossiers.subject_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.subject_id IS 'Id of that object.';
+
+
+--
+-- Name: COLUMN dossiers.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.created_by IS 'User who submitted or registered it.';
+
+
+--
+-- Name: dossiers_guard_insert(treasury.dossiers); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.dossiers_guard_insert(p_new treasury.dossiers) RETURNS treasury.dossiers
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM treasury.procedures p WHERE p.code = p_new.procedure AND NOT p.in_force) THEN
+        PERFORM treasury.raise_rule('dossier_procedure_in_force',
+            format('procedure %s is no longer in force: new dossiers are filed under %s', p_new.procedure,
+                   (SELECT p.replaced_by FROM treasury.procedures p WHERE p.code = p_new.procedure)), 'dossiers');
+    END IF;
+    p_new.completed_at := CASE WHEN p_new.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN coalesce(p_new.completed_at, now()) END;
+    RETURN p_new;
+END
+$$;
+
+
+ALTER FUNCTION treasury.dossiers_guard_insert(p_new treasury.dossiers) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION dossiers_guard_insert(p_new treasury.dossiers); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.dossiers_guard_insert(p_new treasury.dossiers) IS 'Step of dossiers_guard for an INSERT; returns the row to insert: only under a procedure in force (dossier_procedure_in_force; an unknown code is left to the foreign key); completed_at set for a terminal status, else NULL.';
 
 
 --
@@ -7428,123 +7567,6 @@ COMMENT ON COLUMN treasury.deferred_checks.rule IS 'entry_balanced or collection
 
 
 --
--- Name: dossiers; Type: TABLE; Schema: treasury; Owner: treasury_owner
---
-
-CREATE TABLE treasury.dossiers (
-    id bigint NOT NULL,
-    procedure text NOT NULL,
-    unit_code text,
-    treasury_code text,
-    channel text DEFAULT 'ONLINE'::text NOT NULL,
-    received_at timestamp with time zone NOT NULL,
-    due_at timestamp with time zone NOT NULL,
-    status text DEFAULT 'RECEIVED'::text NOT NULL,
-    completed_at timestamp with time zone,
-    subject_kind text,
-    subject_id text,
-    created_by bigint,
-    CONSTRAINT dossiers_channel_check CHECK ((channel = ANY (ARRAY['ONLINE'::text, 'COUNTER'::text]))),
-    CONSTRAINT dossiers_due_after_received CHECK ((due_at > received_at)),
-    CONSTRAINT dossiers_procedure_check CHECK ((procedure = ANY (ARRAY['ACCOUNT_OPEN'::text, 'ACCOUNT_CHANGE'::text, 'ACCOUNT_CLOSE'::text, 'COMMITMENT'::text, 'PAYMENT_RECURRENT'::text, 'PAYMENT_INVESTMENT'::text, 'ADVANCE_SETTLEMENT'::text, 'REVENUE_COLLECTION'::text, 'REVENUE_REFUND'::text, 'BALANCE_RECONCILIATION'::text]))),
-    CONSTRAINT dossiers_status_check CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'PROCESSING'::text, 'COMPLETED'::text, 'REJECTED'::text, 'CANCELLED'::text])))
-);
-
-
-ALTER TABLE treasury.dossiers OWNER TO treasury_owner;
-
---
--- Name: TABLE dossiers; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of the nine administrative procedures (online public services); status follows dossier_status_transition; due_at is computed by the service from the working-day calendar.';
-
-
---
--- Name: COLUMN dossiers.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.id IS 'Dossier id (dossier_id in the API).';
-
-
---
--- Name: COLUMN dossiers.procedure; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.procedure IS 'Which of the nine procedures. Immutable.';
-
-
---
--- Name: COLUMN dossiers.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.unit_code IS 'Budget unit concerned, when there is one.';
-
-
---
--- Name: COLUMN dossiers.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.treasury_code IS 'Treasury handling the dossier.';
-
-
---
--- Name: COLUMN dossiers.channel; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer).';
-
-
---
--- Name: COLUMN dossiers.received_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.received_at IS 'When it was received. Immutable.';
-
-
---
--- Name: COLUMN dossiers.due_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline (end of a working day, Asia/Ho_Chi_Minh); after received_at. Immutable.';
-
-
---
--- Name: COLUMN dossiers.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
-
-
---
--- Name: COLUMN dossiers.completed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.completed_at IS 'When it reached a terminal status (set by trigger unless given).';
-
-
---
--- Name: COLUMN dossiers.subject_kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, PAYMENT_ORDER, COLLECTION, REFUND...).';
-
-
---
--- Name: COLUMN dossiers.subject_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.subject_id IS 'Id of that object.';
-
-
---
--- Name: COLUMN dossiers.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.created_by IS 'User who submitted or registered it.';
-
-
---
 -- Name: dossiers_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8262,6 +8284,116 @@ COMMENT ON COLUMN treasury.periods.closed_by IS 'User who closed it.';
 
 
 --
+-- Name: procedures; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.procedures (
+    code text NOT NULL,
+    name text NOT NULL,
+    legal_basis text NOT NULL,
+    "position" smallint NOT NULL,
+    in_force boolean NOT NULL,
+    replaced_by text,
+    limit_minutes integer,
+    counter_limit_minutes integer,
+    limit_working_days integer,
+    advance_limit_working_days integer,
+    year_end_limit_working_days integer,
+    CONSTRAINT procedure_code_format CHECK ((code ~ '^[A-Z][A-Z_]{0,39}$'::text)),
+    CONSTRAINT procedure_limit_shape CHECK ((((limit_minutes IS NULL) <> (limit_working_days IS NULL)) AND ((counter_limit_minutes IS NULL) OR (limit_minutes IS NOT NULL)) AND ((advance_limit_working_days IS NULL) OR (limit_working_days IS NOT NULL)) AND ((year_end_limit_working_days IS NULL) OR (limit_working_days IS NOT NULL)) AND ((COALESCE(limit_minutes, 1) >= 1) AND (COALESCE(limit_minutes, 1) <= 1440)) AND ((COALESCE(counter_limit_minutes, 1) >= 1) AND (COALESCE(counter_limit_minutes, 1) <= 1440)) AND ((COALESCE(limit_working_days, 1) >= 1) AND (COALESCE(limit_working_days, 1) <= 60)) AND ((COALESCE(advance_limit_working_days, 1) >= 1) AND (COALESCE(advance_limit_working_days, 1) <= 60)) AND ((COALESCE(year_end_limit_working_days, 1) >= 1) AND (COALESCE(year_end_limit_working_days, 1) <= 60)))),
+    CONSTRAINT procedure_replaced_only_when_retired CHECK (((replaced_by IS NULL) OR (NOT in_force))),
+    CONSTRAINT procedures_legal_basis_check CHECK ((length(btrim(legal_basis)) > 0)),
+    CONSTRAINT procedures_name_check CHECK ((length(btrim(name)) > 0))
+);
+
+
+ALTER TABLE treasury.procedures OWNER TO treasury_owner;
+
+--
+-- Name: TABLE procedures; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.procedures IS 'The administrative procedures dossiers are filed under, with their legal time limits (Decree 347/2025/ND-CP from 2026-01-01). A dossier''s due_at follows its procedure''s limit: N minutes after received_at, or the end (23:59:59 Asia/Ho_Chi_Minh) of the N-th working day, the day of receipt counting as the first when it is a working day and the dossier arrived before the cut-off (15:30, configurable), else counting from the next working day. New dossiers only under a procedure in force (dossier_procedure_in_force); retired codes stay for the dossiers filed under them. Listed by Reference/List {kind: PROCEDURE}; read-only to treasury_app.';
+
+
+--
+-- Name: COLUMN procedures.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.code IS 'Procedure code (dossiers.procedure), UPPER_SNAKE.';
+
+
+--
+-- Name: COLUMN procedures.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.name IS 'What the procedure is, in plain words.';
+
+
+--
+-- Name: COLUMN procedures.legal_basis; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.legal_basis IS 'The text that sets the procedure and its limit (Decree 347/2025/ND-CP for the nine; Decree 11/2020/ND-CP for retired codes).';
+
+
+--
+-- Name: COLUMN procedures."position"; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures."position" IS 'Display order: the nine in Decree 347''s order, then ACCOUNT_CHANGE, then the retired codes.';
+
+
+--
+-- Name: COLUMN procedures.in_force; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.in_force IS 'Whether new dossiers may be filed under it: the nine and ACCOUNT_CHANGE. Retired codes (COMMITMENT, ADVANCE_SETTLEMENT) are kept for the dossiers filed before.';
+
+
+--
+-- Name: COLUMN procedures.replaced_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.replaced_by IS 'For a retired code, the procedure new dossiers of the same kind are filed under (COMMITMENT and ADVANCE_SETTLEMENT: PAYMENT_RECURRENT); NULL for one in force (procedure_replaced_only_when_retired).';
+
+
+--
+-- Name: COLUMN procedures.limit_minutes; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.limit_minutes IS 'Limit in minutes after received_at (REVENUE_COLLECTION: 5, electronic); exactly one of limit_minutes and limit_working_days is set (procedure_limit_shape).';
+
+
+--
+-- Name: COLUMN procedures.counter_limit_minutes; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.counter_limit_minutes IS 'Limit in minutes for a dossier received at the counter (channel COUNTER) of a procedure counted in minutes (REVENUE_COLLECTION: 30); NULL when the channel makes no difference.';
+
+
+--
+-- Name: COLUMN procedures.limit_working_days; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.limit_working_days IS 'Limit in working days counted from the day of receipt (see the table''s comment); for PAYMENT_INVESTMENT and PAYMENT_INVESTMENT_FOREIGN the limit of payments and of everything that is not an advance (2).';
+
+
+--
+-- Name: COLUMN procedures.advance_limit_working_days; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.advance_limit_working_days IS 'Limit in working days of an advance (a dossier whose subject is an ADVANCE payment order) where it differs: public investment, 1; NULL when advances have the base limit.';
+
+
+--
+-- Name: COLUMN procedures.year_end_limit_working_days; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.year_end_limit_working_days IS 'Limit in working days of a dossier received (local date) from 25 to 31 December or from 25 to 31 January (PAYMENT_RECURRENT: 2); NULL when there is no year-end extension.';
+
+
+--
 -- Name: refund_shares; Type: TABLE; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8538,7 +8670,7 @@ COMMENT ON VIEW treasury.service_level IS 'Dossiers per procedure, treasury and 
 -- Name: COLUMN service_level.procedure; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON COLUMN treasury.service_level.procedure IS 'One of the nine procedures.';
+COMMENT ON COLUMN treasury.service_level.procedure IS 'The dossiers'' procedure (procedures.code, where its legal limit is): one of the nine of Decree 347/2025, ACCOUNT_CHANGE, or a retired code older dossiers keep.';
 
 
 --
@@ -9541,6 +9673,22 @@ ALTER TABLE ONLY treasury.payment_orders
 
 ALTER TABLE ONLY treasury.periods
     ADD CONSTRAINT periods_pkey PRIMARY KEY (fiscal_year, month);
+
+
+--
+-- Name: procedures procedures_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.procedures
+    ADD CONSTRAINT procedures_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: procedures procedures_position_unique; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.procedures
+    ADD CONSTRAINT procedures_position_unique UNIQUE ("position");
 
 
 --
@@ -11148,6 +11296,14 @@ ALTER TABLE ONLY treasury.dossiers
 
 
 --
+-- Name: dossiers dossiers_procedure_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossiers
+    ADD CONSTRAINT dossiers_procedure_fkey FOREIGN KEY (procedure) REFERENCES treasury.procedures(code);
+
+
+--
 -- Name: dossiers dossiers_treasury_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -11393,6 +11549,14 @@ ALTER TABLE ONLY treasury.payment_orders
 
 ALTER TABLE ONLY treasury.periods
     ADD CONSTRAINT periods_closed_by_fkey FOREIGN KEY (closed_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: procedures procedures_replaced_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.procedures
+    ADD CONSTRAINT procedures_replaced_by_fkey FOREIGN KEY (replaced_by) REFERENCES treasury.procedures(code);
 
 
 --
@@ -11672,6 +11836,14 @@ GRANT ALL ON FUNCTION treasury.deferred_check_armed(p_rule text) TO treasury_rea
 --
 
 GRANT ALL ON FUNCTION treasury.deposit(p_account_no text, p_amount bigint, p_bank_code text, p_bank_ref text, p_memo text, p_created_by bigint, p_accounting_date date) TO treasury_app;
+
+
+--
+-- Name: TABLE dossiers; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.dossiers TO treasury_app;
+GRANT SELECT ON TABLE treasury.dossiers TO treasury_readonly;
 
 
 --
@@ -12312,14 +12484,6 @@ GRANT SELECT ON TABLE treasury.deferred_checks TO treasury_readonly;
 
 
 --
--- Name: TABLE dossiers; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT SELECT,INSERT,UPDATE ON TABLE treasury.dossiers TO treasury_app;
-GRANT SELECT ON TABLE treasury.dossiers TO treasury_readonly;
-
-
---
 -- Name: SEQUENCE dossiers_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -12417,6 +12581,14 @@ GRANT USAGE ON SEQUENCE treasury.payment_orders_id_seq TO treasury_app;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE treasury.periods TO treasury_app;
 GRANT SELECT ON TABLE treasury.periods TO treasury_readonly;
+
+
+--
+-- Name: TABLE procedures; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.procedures TO treasury_app;
+GRANT SELECT ON TABLE treasury.procedures TO treasury_readonly;
 
 
 --

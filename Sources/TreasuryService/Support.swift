@@ -30,7 +30,7 @@ enum CommonFields {
 }
 
 /// Dossiers of the online public services: created by the procedure's method, due per the
-/// working-day calendar.
+/// procedure's legal limit and the working-day calendar.
 enum Dossiers {
     static func calendar(_ connection: PostgresConnection, from day: TreasuryTime.LocalDate, cutoff: Int) throws -> WorkingCalendar {
         let rows = try connection.query(
@@ -38,14 +38,22 @@ enum Dossiers {
         return WorkingCalendar(holidays: Set(rows.compactMap { $0["day"].flatMap(TreasuryTime.LocalDate.init) }), paymentCutoffSecondsOfDay: cutoff)
     }
 
-    /// Records a dossier received now; `completed` marks it done at once (an officer acting directly).
+    /// When a dossier whose clock starts now is due: at receipt, or when a supplement arrives.
+    static func dueAt(_ connection: PostgresConnection, _ context: CallContext, procedure: Procedure, channel: Channel, advance: Bool) throws -> Date {
+        let calendar = try calendar(connection, from: context.today, cutoff: context.core.configuration.paymentCutoffSecondsOfDay)
+        return calendar.dueAt(procedure: procedure, receivedAt: context.now, channel: channel, advance: advance)
+    }
+
+    /// Records a dossier received now; `completed` marks it done at once (an officer acting
+    /// directly). `advance` says the subject is an advance, whose limit may be shorter.
     static func open(
         _ connection: PostgresConnection, _ context: CallContext, procedure: Procedure, unit: String?, treasury: String?,
-        subjectKind: String, subjectID: String, completed: Bool
+        subjectKind: String, subjectID: String, completed: Bool, advance: Bool = false
     ) throws -> Int64 {
-        let calendar = try calendar(connection, from: context.today, cutoff: context.core.configuration.paymentCutoffSecondsOfDay)
-        let due = calendar.dueAt(procedure: procedure, receivedAt: context.now)
-        let channel = context.params.optionalString("channel") ?? "ONLINE"
+        // New dossiers are filed under a procedure in force; the schema refuses others too.
+        precondition(procedure.inForce, "\(procedure.rawValue) is retired: file under \(procedure.replacedBy?.rawValue ?? "")")
+        let channel = Channel(rawValue: context.params.optionalString("channel") ?? "") ?? .online
+        let due = try dueAt(connection, context, procedure: procedure, channel: channel, advance: advance)
         let row = try connection.query(
             """
             INSERT INTO dossiers (procedure, unit_code, treasury_code, channel, received_at, due_at, status, completed_at,
@@ -54,7 +62,7 @@ enum Dossiers {
                     $8, $9, $10)
             RETURNING id
             """,
-            [procedure.rawValue, unit, treasury, channel, SQL.epochSeconds(context.now), SQL.epochSeconds(due),
+            [procedure.rawValue, unit, treasury, channel.rawValue, SQL.epochSeconds(context.now), SQL.epochSeconds(due),
              completed ? "COMPLETED" : "RECEIVED", subjectKind, subjectID, context.caller.userID]).first
         return try row?.decode(Int64.self, "id") ?? 0
     }

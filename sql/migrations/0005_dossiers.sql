@@ -1,13 +1,67 @@
--- 0005: dossiers of the online public services: one per call of an administrative
--- procedure, with its status and service-level deadline; and balance_reconciliations, the
--- content of the BALANCE_RECONCILIATION dossiers.
+-- 0005: the procedures of the online public services with their legal time limits
+-- (Decree 347/2025); dossiers, one per call of a procedure, with its status and deadline; and
+-- balance_reconciliations, the content of the BALANCE_RECONCILIATION dossiers.
 SET LOCAL ROLE treasury_owner;
+
+-- Reference data, not an enum in code: the nine procedures of Decree 347/2025, ACCOUNT_CHANGE
+-- (freeze and unfreeze, not one of the nine) and the Decree 11/2020 codes that dossiers filed
+-- before keep. The service mirrors the limits in Swift (TreasuryDomain.Procedure) to compute
+-- due_at; a test proves the two agree, and treasury_app can only read this table.
+CREATE TABLE treasury.procedures (
+    code                        text PRIMARY KEY CONSTRAINT procedure_code_format CHECK (code ~ '^[A-Z][A-Z_]{0,39}$'),
+    name                        text NOT NULL CHECK (length(btrim(name)) > 0),
+    legal_basis                 text NOT NULL CHECK (length(btrim(legal_basis)) > 0),
+    position                    smallint NOT NULL CONSTRAINT procedures_position_unique UNIQUE,
+    in_force                    boolean NOT NULL,
+    replaced_by                 text NULL REFERENCES treasury.procedures (code),
+    limit_minutes               integer NULL,
+    counter_limit_minutes       integer NULL,
+    limit_working_days          integer NULL,
+    advance_limit_working_days  integer NULL,
+    year_end_limit_working_days integer NULL,
+    CONSTRAINT procedure_limit_shape CHECK (
+        (limit_minutes IS NULL) <> (limit_working_days IS NULL)
+        AND (counter_limit_minutes IS NULL OR limit_minutes IS NOT NULL)
+        AND (advance_limit_working_days IS NULL OR limit_working_days IS NOT NULL)
+        AND (year_end_limit_working_days IS NULL OR limit_working_days IS NOT NULL)
+        AND coalesce(limit_minutes, 1) BETWEEN 1 AND 1440 AND coalesce(counter_limit_minutes, 1) BETWEEN 1 AND 1440
+        AND coalesce(limit_working_days, 1) BETWEEN 1 AND 60 AND coalesce(advance_limit_working_days, 1) BETWEEN 1 AND 60
+        AND coalesce(year_end_limit_working_days, 1) BETWEEN 1 AND 60),
+    CONSTRAINT procedure_replaced_only_when_retired CHECK (replaced_by IS NULL OR NOT in_force)
+);
+COMMENT ON TABLE treasury.procedures IS 'The administrative procedures dossiers are filed under, with their legal time limits (Decree 347/2025/ND-CP from 2026-01-01). A dossier''s due_at follows its procedure''s limit: N minutes after received_at, or the end (23:59:59 Asia/Ho_Chi_Minh) of the N-th working day, the day of receipt counting as the first when it is a working day and the dossier arrived before the cut-off (15:30, configurable), else counting from the next working day. New dossiers only under a procedure in force (dossier_procedure_in_force); retired codes stay for the dossiers filed under them. Listed by Reference/List {kind: PROCEDURE}; read-only to treasury_app.';
+COMMENT ON COLUMN treasury.procedures.code IS 'Procedure code (dossiers.procedure), UPPER_SNAKE.';
+COMMENT ON COLUMN treasury.procedures.name IS 'What the procedure is, in plain words.';
+COMMENT ON COLUMN treasury.procedures.legal_basis IS 'The text that sets the procedure and its limit (Decree 347/2025/ND-CP for the nine; Decree 11/2020/ND-CP for retired codes).';
+COMMENT ON COLUMN treasury.procedures.position IS 'Display order: the nine in Decree 347''s order, then ACCOUNT_CHANGE, then the retired codes.';
+COMMENT ON COLUMN treasury.procedures.in_force IS 'Whether new dossiers may be filed under it: the nine and ACCOUNT_CHANGE. Retired codes (COMMITMENT, ADVANCE_SETTLEMENT) are kept for the dossiers filed before.';
+COMMENT ON COLUMN treasury.procedures.replaced_by IS 'For a retired code, the procedure new dossiers of the same kind are filed under (COMMITMENT and ADVANCE_SETTLEMENT: PAYMENT_RECURRENT); NULL for one in force (procedure_replaced_only_when_retired).';
+COMMENT ON COLUMN treasury.procedures.limit_minutes IS 'Limit in minutes after received_at (REVENUE_COLLECTION: 5, electronic); exactly one of limit_minutes and limit_working_days is set (procedure_limit_shape).';
+COMMENT ON COLUMN treasury.procedures.counter_limit_minutes IS 'Limit in minutes for a dossier received at the counter (channel COUNTER) of a procedure counted in minutes (REVENUE_COLLECTION: 30); NULL when the channel makes no difference.';
+COMMENT ON COLUMN treasury.procedures.limit_working_days IS 'Limit in working days counted from the day of receipt (see the table''s comment); for PAYMENT_INVESTMENT and PAYMENT_INVESTMENT_FOREIGN the limit of payments and of everything that is not an advance (2).';
+COMMENT ON COLUMN treasury.procedures.advance_limit_working_days IS 'Limit in working days of an advance (a dossier whose subject is an ADVANCE payment order) where it differs: public investment, 1; NULL when advances have the base limit.';
+COMMENT ON COLUMN treasury.procedures.year_end_limit_working_days IS 'Limit in working days of a dossier received (local date) from 25 to 31 December or from 25 to 31 January (PAYMENT_RECURRENT: 2); NULL when there is no year-end extension.';
+
+INSERT INTO treasury.procedures (code, name, legal_basis, position, in_force, replaced_by, limit_minutes, counter_limit_minutes,
+                                 limit_working_days, advance_limit_working_days, year_end_limit_working_days) VALUES
+    ('REVENUE_COLLECTION', 'Paying into the state budget (collection)', 'Decree 347/2025/ND-CP', 1, true, NULL, 5, 30, NULL, NULL, NULL),
+    ('REVENUE_REFUND', 'Refund of budget revenue on the competent authority''s refund order (non-cash)', 'Decree 347/2025/ND-CP', 2, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('PAYMENT_RECURRENT', 'Regular spending: commitments and withdrawals (C2-02a), payment orders (C4-02a), advance settlements (C2-03)', 'Decree 347/2025/ND-CP', 3, true, NULL, NULL, NULL, 1, NULL, 2),
+    ('AID_BOOKING', 'Booking ODA and foreign aid as budget revenue and spending', 'Decree 347/2025/ND-CP', 4, true, NULL, NULL, NULL, 2, NULL, NULL),
+    ('PAYMENT_INVESTMENT', 'Public investment of domestic capital: contracts, advances and payments', 'Decree 347/2025/ND-CP', 5, true, NULL, NULL, NULL, 2, 1, NULL),
+    ('PAYMENT_INVESTMENT_FOREIGN', 'Public investment of foreign capital: contracts, advances and payments', 'Decree 347/2025/ND-CP', 6, true, NULL, NULL, NULL, 2, 1, NULL),
+    ('ACCOUNT_OPEN', 'Registration of a transaction account, with seal and signature specimens', 'Decree 347/2025/ND-CP', 7, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('ACCOUNT_CLOSE', 'Closing a transaction account', 'Decree 347/2025/ND-CP', 8, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('BALANCE_RECONCILIATION', 'Reconciliation and confirmation of balances (forms 26-29)', 'Decree 347/2025/ND-CP', 9, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('ACCOUNT_CHANGE', 'Freezing or unfreezing a transaction account', 'Treasury practice: not one of the procedures of Decree 347/2025/ND-CP; the limit of the other account procedures', 10, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('COMMITMENT', 'Registering a commitment (now part of PAYMENT_RECURRENT, or PAYMENT_INVESTMENT on investment capital)', 'Decree 11/2020/ND-CP, replaced by Decree 347/2025/ND-CP on 2026-01-01', 11, false, 'PAYMENT_RECURRENT', NULL, NULL, 2, NULL, NULL),
+    ('ADVANCE_SETTLEMENT', 'Settling an advance (now part of PAYMENT_RECURRENT)', 'Decree 11/2020/ND-CP, replaced by Decree 347/2025/ND-CP on 2026-01-01', 12, false, 'PAYMENT_RECURRENT', NULL, NULL, 2, NULL, NULL);
+
+GRANT SELECT ON treasury.procedures TO treasury_app, treasury_readonly;
 
 CREATE TABLE treasury.dossiers (
     id            bigserial PRIMARY KEY,
-    procedure     text NOT NULL CHECK (procedure IN ('ACCOUNT_OPEN', 'ACCOUNT_CHANGE', 'ACCOUNT_CLOSE', 'COMMITMENT',
-                                                     'PAYMENT_RECURRENT', 'PAYMENT_INVESTMENT', 'ADVANCE_SETTLEMENT',
-                                                     'REVENUE_COLLECTION', 'REVENUE_REFUND', 'BALANCE_RECONCILIATION')),
+    procedure     text NOT NULL REFERENCES treasury.procedures (code),
     unit_code     text NULL REFERENCES treasury.budget_units (code),
     treasury_code text NULL REFERENCES treasury.treasuries (code),
     channel       text NOT NULL DEFAULT 'ONLINE' CHECK (channel IN ('ONLINE', 'COUNTER')),
@@ -25,30 +79,40 @@ CREATE INDEX dossiers_procedure_idx ON treasury.dossiers (procedure, received_at
 CREATE INDEX dossiers_unit_idx ON treasury.dossiers (unit_code, received_at);
 CREATE INDEX dossiers_received_idx ON treasury.dossiers (received_at);
 CREATE INDEX dossiers_subject_idx ON treasury.dossiers (subject_kind, subject_id);
-COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of the nine administrative procedures (online public services); status follows dossier_status_transition; due_at is computed by the service from the working-day calendar.';
+COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of an administrative procedure (online public services); status follows dossier_status_transition; due_at is computed by the service from the procedure''s limit and the working-day calendar.';
 COMMENT ON COLUMN treasury.dossiers.id IS 'Dossier id (dossier_id in the API).';
-COMMENT ON COLUMN treasury.dossiers.procedure IS 'Which of the nine procedures. Immutable.';
+COMMENT ON COLUMN treasury.dossiers.procedure IS 'The procedure (procedures), one in force when filed (dossier_procedure_in_force); dossiers filed before Decree 347/2025 keep their Decree 11/2020 code. Immutable.';
 COMMENT ON COLUMN treasury.dossiers.unit_code IS 'Budget unit concerned, when there is one.';
 COMMENT ON COLUMN treasury.dossiers.treasury_code IS 'Treasury handling the dossier.';
-COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer).';
+COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer); for a limit in minutes it picks the electronic or the counter limit.';
 COMMENT ON COLUMN treasury.dossiers.received_at IS 'When it was received. Immutable.';
-COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline (end of a working day, Asia/Ho_Chi_Minh); after received_at. Immutable.';
+COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline under the procedure''s legal limit, counted from received_at; after it. Immutable.';
 COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
 COMMENT ON COLUMN treasury.dossiers.completed_at IS 'When it reached a terminal status (set by trigger unless given).';
-COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, PAYMENT_ORDER, COLLECTION, REFUND...).';
+COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, CONTRACT, PAYMENT_ORDER, ADVANCE_SETTLEMENT, COLLECTION, REFUND...): within PAYMENT_RECURRENT and PAYMENT_INVESTMENT it tells commitments, orders and settlements apart.';
 COMMENT ON COLUMN treasury.dossiers.subject_id IS 'Id of that object.';
 COMMENT ON COLUMN treasury.dossiers.created_by IS 'User who submitted or registered it.';
+
+-- The guard's step for a new dossier.
+CREATE FUNCTION treasury.dossiers_guard_insert(p_new treasury.dossiers) RETURNS treasury.dossiers
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM treasury.procedures p WHERE p.code = p_new.procedure AND NOT p.in_force) THEN
+        PERFORM treasury.raise_rule('dossier_procedure_in_force',
+            format('procedure %s is no longer in force: new dossiers are filed under %s', p_new.procedure,
+                   (SELECT p.replaced_by FROM treasury.procedures p WHERE p.code = p_new.procedure)), 'dossiers');
+    END IF;
+    p_new.completed_at := CASE WHEN p_new.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN coalesce(p_new.completed_at, now()) END;
+    RETURN p_new;
+END
+$$;
+COMMENT ON FUNCTION treasury.dossiers_guard_insert(treasury.dossiers) IS 'Step of dossiers_guard for an INSERT; returns the row to insert: only under a procedure in force (dossier_procedure_in_force; an unknown code is left to the foreign key); completed_at set for a terminal status, else NULL.';
 
 CREATE FUNCTION treasury.dossiers_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NEW.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
-            NEW.completed_at := coalesce(NEW.completed_at, now());
-        ELSE
-            NEW.completed_at := NULL;
-        END IF;
-        RETURN NEW;
+        RETURN treasury.dossiers_guard_insert(NEW);
     END IF;
     IF NEW.id IS DISTINCT FROM OLD.id OR NEW.procedure IS DISTINCT FROM OLD.procedure
        OR NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.due_at IS DISTINCT FROM OLD.due_at THEN
@@ -72,7 +136,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: status state machine (dossier_status_transition), immutable procedure/received_at/due_at (dossier_immutable_fields), completed_at on reaching a terminal status.';
+COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: dossiers_guard_insert for a new one; for an update the status state machine (dossier_status_transition), immutable procedure/received_at/due_at (dossier_immutable_fields), completed_at on reaching a terminal status.';
 CREATE TRIGGER dossiers_guard BEFORE INSERT OR UPDATE ON treasury.dossiers
     FOR EACH ROW EXECUTE FUNCTION treasury.dossiers_guard();
 

@@ -10,18 +10,21 @@ import TreasuryProtocol
 // details; the triggers refuse the same things for every other writer.
 //
 // Decisions where API.md is silent (also in docs/spending.md):
-// - A commitment the treasury registers is accepted at once: its COMMITMENT dossier is
-//   COMPLETED when created.
-// - A payment order's dossier (PAYMENT_INVESTMENT for an INVESTMENT allocation, else
-//   PAYMENT_RECURRENT) is RECEIVED on submit, PROCESSING on approval, COMPLETED when paid,
-//   REJECTED or CANCELLED with the order.
+// - Commitments, payment orders and advance settlements are dossiers of PAYMENT_RECURRENT
+//   (PAYMENT_INVESTMENT on an INVESTMENT allocation), told apart by subject_kind (COMMITMENT,
+//   PAYMENT_ORDER, ADVANCE_SETTLEMENT); Decree 11's COMMITMENT and ADVANCE_SETTLEMENT codes
+//   stay only on dossiers filed before.
+// - A commitment the treasury registers is accepted at once: its dossier is COMPLETED when
+//   created.
+// - A payment order's dossier is RECEIVED on submit, PROCESSING on approval, COMPLETED when
+//   paid, REJECTED or CANCELLED with the order.
 // - An ADVANCE on an INVESTMENT allocation needs a commitment (the 30% limit is of a
 //   contract): COMMITMENT_REQUIRED. A RECURRENT advance may be without one.
 // - Segregation of duties: the officer who approves must not be the one who submitted, and
 //   the authorizer must not be the approver (SAME_PERSON).
 // - Commitments and orders need an allocation of a unit (a child): NOT_A_UNIT_ALLOCATION.
 // - SettleAdvance checks its economic_code (CODE_NOT_VALID) and the period (PERIOD_CLOSED)
-//   like every posting, and opens an ADVANCE_SETTLEMENT dossier completed at once.
+//   like every posting, and opens a dossier (subject ADVANCE_SETTLEMENT) completed at once.
 // - paid_at is the database's commit-time clock (the schema's trigger forces it).
 
 /// An allocation with its figures and the treasuries covering it.
@@ -215,6 +218,12 @@ enum Spending {
             """, [dossier, status, SQL.epochSeconds(context.now)])
     }
 
+    /// The procedure of regular spending's dossiers (commitments, orders, settlements): the
+    /// investment one on investment capital, as the allocation's purpose says.
+    static func procedure(_ allocation: SpendingAllocation) -> Procedure {
+        allocation.purpose == "INVESTMENT" ? .paymentInvestment : .paymentRecurrent
+    }
+
     static func sourceIsSamePerson(_ message: String, _ details: JSONObject) -> CallError {
         CallError(.failedPrecondition, "SAME_PERSON", message, details: details)
     }
@@ -232,7 +241,7 @@ enum SpendingMethods {
 
     static let registerCommitment = MethodDeclaration(
         "treasury.v1.Spending/RegisterCommitment",
-        "Registers a contract against a unit's allocation: its amount moves from available to committed. Accepted at once (COMMITMENT dossier COMPLETED).",
+        "Registers a contract against a unit's allocation: its amount moves from available to committed. Accepted at once (a PAYMENT_RECURRENT dossier, PAYMENT_INVESTMENT on investment capital, subject COMMITMENT, COMPLETED).",
         roles: [.unitAccountant],
         params: [Field("allocation_id", Spending.identifier), Field("contract_no", .string(.text, maximumLength: 64)),
                  Field("economic_code", Spending.code), Field("amount", .money),
@@ -263,7 +272,7 @@ enum SpendingMethods {
         try Spending.requireBank(connection, supplier.string("bank_code"), field: supplier.fieldPath("bank_code"))
         try Spending.requireAvailable(allocation, amount)
         let commitment = try Spending.nextID(connection, "treasury.commitments_id_seq")
-        let dossier = try Dossiers.open(connection, context, procedure: .commitment, unit: unit, treasury: allocation.treasuryCode,
+        let dossier = try Dossiers.open(connection, context, procedure: Spending.procedure(allocation), unit: unit, treasury: allocation.treasuryCode,
                                         subjectKind: "COMMITMENT", subjectID: String(commitment), completed: true)
         do {
             try connection.query(
@@ -345,9 +354,8 @@ enum SpendingMethods {
         try Spending.requireBank(connection, beneficiary.string("bank_code"), field: beneficiary.fieldPath("bank_code"))
         if commitment == nil { try Spending.requireAvailable(allocation, amount) }
         let order = try Spending.nextID(connection, "treasury.payment_orders_id_seq")
-        let procedure: Procedure = allocation.purpose == "INVESTMENT" ? .paymentInvestment : .paymentRecurrent
-        let dossier = try Dossiers.open(connection, context, procedure: procedure, unit: unit, treasury: allocation.treasuryCode,
-                                        subjectKind: "PAYMENT_ORDER", subjectID: String(order), completed: false)
+        let dossier = try Dossiers.open(connection, context, procedure: Spending.procedure(allocation), unit: unit, treasury: allocation.treasuryCode,
+                                        subjectKind: "PAYMENT_ORDER", subjectID: String(order), completed: false, advance: kind == "ADVANCE")
         try connection.query(
             """
             INSERT INTO payment_orders (id, allocation_id, commitment_id, kind, economic_code, amount, beneficiary_name,
@@ -552,7 +560,7 @@ enum SpendingMethods {
 
     static let settleAdvance = MethodDeclaration(
         "treasury.v1.Spending/SettleAdvance",
-        "Justifies part of a paid advance as spending: posts Dr 8111 / Cr 1310 and moves it from advanced to spent (ADVANCE_SETTLEMENT dossier, completed at once).",
+        "Justifies part of a paid advance as spending: posts Dr 8111 / Cr 1310 and moves it from advanced to spent (a PAYMENT_RECURRENT dossier, subject ADVANCE_SETTLEMENT, completed at once).",
         roles: [.unitAccountant],
         params: [Field("order_id", Spending.identifier), Field("amount", .money), Field("economic_code", Spending.code), CommonFields.channel],
         reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "ADVANCE_SETTLEMENT_EXCEEDS", "CODE_NOT_VALID", "PERIOD_CLOSED"],
@@ -585,7 +593,7 @@ enum SpendingMethods {
             Ledger.Line(glAccount: "1310", credit: amount, segments: allocation.advanceSegments),
         ])
         let settlement = try Spending.nextID(connection, "treasury.advance_settlements_id_seq")
-        let dossier = try Dossiers.open(connection, context, procedure: .advanceSettlement, unit: allocation.unitCode, treasury: allocation.treasuryCode,
+        let dossier = try Dossiers.open(connection, context, procedure: Spending.procedure(allocation), unit: allocation.unitCode, treasury: allocation.treasuryCode,
                                         subjectKind: "ADVANCE_SETTLEMENT", subjectID: String(settlement), completed: true)
         try connection.query(
             """
