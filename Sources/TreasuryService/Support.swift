@@ -67,12 +67,31 @@ enum Dossiers {
         return try row?.decode(Int64.self, "id") ?? 0
     }
 
-    /// Completes (or rejects) the open dossier of a subject, if there is one.
+    /// Refuses to move a dossier on while it awaits the supplement the treasury asked for.
+    static func requireNotAwaitingSupplement(_ id: Int64, status: String) throws {
+        guard status != "SUPPLEMENT_REQUESTED" else {
+            throw CallError(.failedPrecondition, "AWAITING_SUPPLEMENT",
+                            "dossier \(id) awaits the supplement the treasury asked for; it goes on once the unit supplies it (Dossiers/Supplement)",
+                            details: ["dossier_id": .string(String(id)), "status": .string(status)])
+        }
+    }
+
+    /// Completes (or rejects) the open dossier of a subject, if there is one; one awaiting a
+    /// supplement is not completed (AWAITING_SUPPLEMENT).
     static func finish(_ connection: PostgresConnection, _ context: CallContext, procedure: Procedure, subjectKind: String, subjectID: String, status: String) throws {
+        let open = try connection.query(
+            """
+            SELECT id, status FROM dossiers
+            WHERE procedure = $1 AND subject_kind = $2 AND subject_id = $3 AND status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED')
+            FOR UPDATE
+            """, [procedure.rawValue, subjectKind, subjectID]).rows
+        if status == "COMPLETED" {
+            for row in open { try requireNotAwaitingSupplement(try row.decode(Int64.self, "id"), status: try row.decode(String.self, "status")) }
+        }
         try connection.query(
             """
             UPDATE dossiers SET status = $4, completed_at = to_timestamp($5)
-            WHERE procedure = $1 AND subject_kind = $2 AND subject_id = $3 AND status IN ('RECEIVED', 'PROCESSING')
+            WHERE procedure = $1 AND subject_kind = $2 AND subject_id = $3 AND status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED')
             """, [procedure.rawValue, subjectKind, subjectID, status, SQL.epochSeconds(context.now)])
     }
 }

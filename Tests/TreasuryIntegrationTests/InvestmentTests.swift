@@ -312,8 +312,8 @@ import TreasuryService
 }
 
 /// Investment dossiers on an injected clock: an advance is due within 1 working day, a payment
-/// within 2 (Decree 347/2025), the day of receipt counting before the cut-off; and no advance or
-/// payment dated into a closed month.
+/// within 2 (Decree 347/2025), the day of receipt counting before the cut-off; a supplement
+/// restarts each with its own limit; and no advance or payment dated into a closed month.
 @Suite struct InvestmentDeadlineTests {
     static func at(_ day: String, seconds: Int) -> Date {
         TreasuryTime.instant(of: TreasuryTime.LocalDate(day)!, secondsOfDay: seconds)
@@ -348,17 +348,19 @@ import TreasuryService
             ("2034-03-11", 10 * 3600, "2034-03-13T16:59:59Z", "2034-03-14T16:59:59Z"),                // Saturday: Monday; Tuesday
             ("2034-03-14", 16 * 3600, "2034-03-16T16:59:59Z", "2034-03-17T16:59:59Z"),                // Tuesday evening, Wednesday a holiday: Thursday; Friday
         ]
-        var advances: [String] = []
+        var advances: [String] = [], advanceDossiers: [String] = [], paymentDossiers: [String] = []
         for (index, (day, seconds, advanceDue, paymentDue)) in cases.enumerated() {
             clock.set(Self.at(day, seconds: seconds))
             let advance = try await spending.accountant.must("treasury.v1.Investment/RequestAdvance", [
                 "contract_id": .string(contract), "amount": .money(1_000_000)])
             #expect(advance["due_at"] == .string(advanceDue), "advance on \(day) at \(seconds)s")
             advances.append(advance["order_id"]?.stringValue ?? "")
+            advanceDossiers.append(advance["dossier_id"]?.stringValue ?? "")
             let payment = try await spending.accountant.must("treasury.v1.Investment/RequestPayment", [
                 "contract_id": .string(contract), "acceptance_no": .string("NT-\(index)"), "accepted_on": .string(day),
                 "accepted_value": .money(1_000_000)])
             #expect(payment["due_at"] == .string(paymentDue), "payment on \(day) at \(seconds)s")
+            paymentDossiers.append(payment["dossier_id"]?.stringValue ?? "")
         }
 
         // The contract, registered at once, and the first advance (Wednesday 10:00) paid at 14:00
@@ -377,6 +379,18 @@ import TreasuryService
         #expect(investment?["completed_same_day"] == .integer(2))
         #expect(investment?["same_day_rate"] == .number("0.6667"))
         #expect(investment?["legal_limit"] == .object(["working_days": .integer(2), "advance_working_days": .integer(1)]))
+
+        // A supplement restarts each clock with its own limit: supplied Friday 17 March at 10:00,
+        // the advance is due that day, the payment on Monday.
+        clock.set(Self.at("2034-03-16", seconds: 10 * 3600))
+        for dossier in [advanceDossiers[5], paymentDossiers[5]] {
+            try await spending.officer.must("treasury.v1.Dossiers/RequestSupplement", ["dossier_id": .string(dossier), "items": .array([.string("guarantee")])])
+        }
+        clock.set(Self.at("2034-03-17", seconds: 10 * 3600))
+        for (dossier, due) in [(advanceDossiers[5], "2034-03-17T16:59:59Z"), (paymentDossiers[5], "2034-03-20T16:59:59Z")] {
+            let supplied = try await spending.accountant.must("treasury.v1.Dossiers/Supplement", ["dossier_id": .string(dossier), "note": .string("attached")])
+            #expect(supplied["due_at"] == .string(due))
+        }
 
         // January closed: nothing is requested dated into it.
         let chiefOfAll = try await world.user("CHIEF_ACCOUNTANT", scope: "*")

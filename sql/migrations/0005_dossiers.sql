@@ -1,6 +1,7 @@
 -- 0005: the procedures of the online public services with their legal time limits
--- (Decree 347/2025); dossiers, one per call of a procedure, with its status and deadline; and
--- balance_reconciliations, the content of the BALANCE_RECONCILIATION dossiers.
+-- (Decree 347/2025); dossiers, one per call of a procedure, with its status, deadline and its
+-- one supplement request; and balance_reconciliations, the content of the
+-- BALANCE_RECONCILIATION dossiers.
 SET LOCAL ROLE treasury_owner;
 
 -- Reference data, not an enum in code: the nine procedures of Decree 347/2025, ACCOUNT_CHANGE
@@ -60,40 +61,66 @@ INSERT INTO treasury.procedures (code, name, legal_basis, position, in_force, re
 GRANT SELECT ON treasury.procedures TO treasury_app, treasury_readonly;
 
 CREATE TABLE treasury.dossiers (
-    id            bigserial PRIMARY KEY,
-    procedure     text NOT NULL REFERENCES treasury.procedures (code),
-    unit_code     text NULL REFERENCES treasury.budget_units (code),
-    treasury_code text NULL REFERENCES treasury.treasuries (code),
-    channel       text NOT NULL DEFAULT 'ONLINE' CHECK (channel IN ('ONLINE', 'COUNTER')),
-    received_at   timestamptz NOT NULL,
-    due_at        timestamptz NOT NULL,
-    status        text NOT NULL DEFAULT 'RECEIVED' CHECK (status IN ('RECEIVED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'CANCELLED')),
-    completed_at  timestamptz NULL,
-    subject_kind  text NULL,
-    subject_id    text NULL,
-    created_by    bigint NULL REFERENCES treasury.users (id),
-    CONSTRAINT dossiers_due_after_received CHECK (due_at > received_at)
+    id                      bigserial PRIMARY KEY,
+    procedure               text NOT NULL REFERENCES treasury.procedures (code),
+    unit_code               text NULL REFERENCES treasury.budget_units (code),
+    treasury_code           text NULL REFERENCES treasury.treasuries (code),
+    channel                 text NOT NULL DEFAULT 'ONLINE' CHECK (channel IN ('ONLINE', 'COUNTER')),
+    received_at             timestamptz NOT NULL,
+    due_at                  timestamptz NOT NULL,
+    status                  text NOT NULL DEFAULT 'RECEIVED'
+                            CHECK (status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED', 'COMPLETED', 'REJECTED', 'CANCELLED')),
+    completed_at            timestamptz NULL,
+    subject_kind            text NULL,
+    subject_id              text NULL,
+    created_by              bigint NULL REFERENCES treasury.users (id),
+    supplement_requested_at timestamptz NULL,
+    supplement_requested_by bigint NULL REFERENCES treasury.users (id),
+    supplement_items        text[] NULL,
+    supplemented_at         timestamptz NULL,
+    supplemented_by         bigint NULL REFERENCES treasury.users (id),
+    supplement_note         text NULL CHECK (length(supplement_note) <= 2000),
+    CONSTRAINT dossiers_due_after_received CHECK (due_at > received_at),
+    -- The request and the supplement come in this order, each whole; a dossier awaiting one
+    -- has the request and not yet the supplement; one that went on after a request (open or
+    -- COMPLETED) has the supplement; due_at is after the supplement that restarted the clock.
+    CONSTRAINT dossier_supplement_shape CHECK (
+        (supplement_requested_at IS NULL) = (supplement_items IS NULL)
+        AND (supplement_requested_at IS NOT NULL OR (supplement_requested_by IS NULL AND supplemented_at IS NULL))
+        AND (supplemented_at IS NOT NULL OR (supplemented_by IS NULL AND supplement_note IS NULL))
+        AND (supplement_items IS NULL OR (cardinality(supplement_items) BETWEEN 1 AND 20 AND array_ndims(supplement_items) = 1
+                                          AND array_position(supplement_items, NULL) IS NULL))
+        AND (supplement_requested_at IS NULL OR supplement_requested_at >= received_at)
+        AND (supplemented_at IS NULL OR (supplemented_at >= supplement_requested_at AND due_at > supplemented_at))
+        AND (status <> 'SUPPLEMENT_REQUESTED' OR (supplement_requested_at IS NOT NULL AND supplemented_at IS NULL))
+        AND (supplement_requested_at IS NULL OR supplemented_at IS NOT NULL OR status IN ('SUPPLEMENT_REQUESTED', 'REJECTED', 'CANCELLED')))
 );
 CREATE INDEX dossiers_status_idx ON treasury.dossiers (status, received_at);
 CREATE INDEX dossiers_procedure_idx ON treasury.dossiers (procedure, received_at);
 CREATE INDEX dossiers_unit_idx ON treasury.dossiers (unit_code, received_at);
 CREATE INDEX dossiers_received_idx ON treasury.dossiers (received_at);
 CREATE INDEX dossiers_subject_idx ON treasury.dossiers (subject_kind, subject_id);
-COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of an administrative procedure (online public services); status follows dossier_status_transition; due_at is computed by the service from the procedure''s limit and the working-day calendar.';
+COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of an administrative procedure (online public services); status follows dossier_status_transition; due_at is computed by the service from the procedure''s limit and the working-day calendar, and changes only when a requested supplement arrives. The treasury asks for a supplement at most once (dossier_supplement_once).';
 COMMENT ON COLUMN treasury.dossiers.id IS 'Dossier id (dossier_id in the API).';
 COMMENT ON COLUMN treasury.dossiers.procedure IS 'The procedure (procedures), one in force when filed (dossier_procedure_in_force); dossiers filed before Decree 347/2025 keep their Decree 11/2020 code. Immutable.';
 COMMENT ON COLUMN treasury.dossiers.unit_code IS 'Budget unit concerned, when there is one.';
 COMMENT ON COLUMN treasury.dossiers.treasury_code IS 'Treasury handling the dossier.';
 COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer); for a limit in minutes it picks the electronic or the counter limit.';
 COMMENT ON COLUMN treasury.dossiers.received_at IS 'When it was received. Immutable.';
-COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline under the procedure''s legal limit, counted from received_at; after it. Immutable.';
-COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
+COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline under the procedure''s legal limit, counted from received_at, or from supplemented_at once a requested supplement arrived (the only change allowed: dossier_immutable_fields); after both.';
+COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, SUPPLEMENT_REQUESTED (the clock stops until the unit supplements), COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
 COMMENT ON COLUMN treasury.dossiers.completed_at IS 'When it reached a terminal status (set by trigger unless given).';
 COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, CONTRACT, PAYMENT_ORDER, ADVANCE_SETTLEMENT, COLLECTION, REFUND...): within PAYMENT_RECURRENT and PAYMENT_INVESTMENT it tells commitments, orders and settlements apart.';
 COMMENT ON COLUMN treasury.dossiers.subject_id IS 'Id of that object.';
 COMMENT ON COLUMN treasury.dossiers.created_by IS 'User who submitted or registered it.';
+COMMENT ON COLUMN treasury.dossiers.supplement_requested_at IS 'When an officer asked for a supplement (Dossiers/RequestSupplement): set once, with the move to SUPPLEMENT_REQUESTED (dossier_supplement_once).';
+COMMENT ON COLUMN treasury.dossiers.supplement_requested_by IS 'Officer who asked for the supplement; set with supplement_requested_at.';
+COMMENT ON COLUMN treasury.dossiers.supplement_items IS 'What the officer asked for: 1 to 20 non-blank texts of at most 1000 characters, every item at once; set with supplement_requested_at.';
+COMMENT ON COLUMN treasury.dossiers.supplemented_at IS 'When the unit supplied the supplement (Dossiers/Supplement): set once, with the move from SUPPLEMENT_REQUESTED back to PROCESSING; due_at is counted again from it.';
+COMMENT ON COLUMN treasury.dossiers.supplemented_by IS 'Unit accountant who supplied it; set with supplemented_at.';
+COMMENT ON COLUMN treasury.dossiers.supplement_note IS 'The unit''s note with the supplement (at most 2000 characters); set with supplemented_at.';
 
--- The guard's step for a new dossier.
+-- The guard's steps: a new dossier, then an update (fields, then status).
 CREATE FUNCTION treasury.dossiers_guard_insert(p_new treasury.dossiers) RETURNS treasury.dossiers
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -102,11 +129,51 @@ BEGIN
             format('procedure %s is no longer in force: new dossiers are filed under %s', p_new.procedure,
                    (SELECT p.replaced_by FROM treasury.procedures p WHERE p.code = p_new.procedure)), 'dossiers');
     END IF;
+    IF p_new.status = 'SUPPLEMENT_REQUESTED' OR p_new.supplement_requested_at IS NOT NULL OR p_new.supplemented_at IS NOT NULL THEN
+        PERFORM treasury.raise_rule('dossier_supplement_by_request',
+            'a dossier is filed without a supplement: one is asked for and supplied by later status changes', 'dossiers');
+    END IF;
     p_new.completed_at := CASE WHEN p_new.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN coalesce(p_new.completed_at, now()) END;
     RETURN p_new;
 END
 $$;
-COMMENT ON FUNCTION treasury.dossiers_guard_insert(treasury.dossiers) IS 'Step of dossiers_guard for an INSERT; returns the row to insert: only under a procedure in force (dossier_procedure_in_force; an unknown code is left to the foreign key); completed_at set for a terminal status, else NULL.';
+COMMENT ON FUNCTION treasury.dossiers_guard_insert(treasury.dossiers) IS 'Step of dossiers_guard for an INSERT; returns the row to insert: only under a procedure in force (dossier_procedure_in_force; an unknown code is left to the foreign key), never already awaiting or holding a supplement (dossier_supplement_by_request); completed_at set for a terminal status, else NULL.';
+
+CREATE FUNCTION treasury.dossiers_guard_fields(p_old treasury.dossiers, p_new treasury.dossiers) RETURNS treasury.dossiers
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_requesting boolean := p_new.status = 'SUPPLEMENT_REQUESTED' AND p_old.status IS DISTINCT FROM 'SUPPLEMENT_REQUESTED';
+    v_supplying boolean := p_old.status = 'SUPPLEMENT_REQUESTED' AND p_new.status = 'PROCESSING';
+BEGIN
+    IF p_new.id IS DISTINCT FROM p_old.id OR p_new.procedure IS DISTINCT FROM p_old.procedure
+       OR p_new.received_at IS DISTINCT FROM p_old.received_at THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: id, procedure and received_at never change', p_old.id), 'dossiers');
+    END IF;
+    IF v_requesting AND p_old.supplement_requested_at IS NOT NULL THEN
+        PERFORM treasury.raise_rule('dossier_supplement_once',
+            format('dossier %s: a supplement was already requested on %s; the treasury asks only once', p_old.id, p_old.supplement_requested_at), 'dossiers');
+    END IF;
+    IF NOT v_requesting AND (p_new.supplement_requested_at IS DISTINCT FROM p_old.supplement_requested_at
+       OR p_new.supplement_requested_by IS DISTINCT FROM p_old.supplement_requested_by
+       OR p_new.supplement_items IS DISTINCT FROM p_old.supplement_items) THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: the supplement request is written once, with the move to SUPPLEMENT_REQUESTED', p_old.id), 'dossiers');
+    END IF;
+    IF NOT v_supplying AND (p_new.supplemented_at IS DISTINCT FROM p_old.supplemented_at
+       OR p_new.supplemented_by IS DISTINCT FROM p_old.supplemented_by OR p_new.supplement_note IS DISTINCT FROM p_old.supplement_note
+       OR p_new.due_at IS DISTINCT FROM p_old.due_at) THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: the supplement and the due_at counted from it are written once, with the move from SUPPLEMENT_REQUESTED back to PROCESSING; due_at never changes otherwise', p_old.id), 'dossiers');
+    END IF;
+    IF v_requesting AND EXISTS (SELECT 1 FROM unnest(p_new.supplement_items) i WHERE length(btrim(i)) = 0 OR length(i) > 1000) THEN
+        PERFORM treasury.raise_rule('dossier_supplement_shape',
+            format('dossier %s: every supplement item says something, in at most 1000 characters', p_old.id), 'dossiers');
+    END IF;
+    RETURN p_new;
+END
+$$;
+COMMENT ON FUNCTION treasury.dossiers_guard_fields(treasury.dossiers, treasury.dossiers) IS 'Step of dossiers_guard for an UPDATE, before the status change (returns p_new unchanged): id, procedure and received_at never change; the supplement request (supplement_requested_at, _by, supplement_items) is written only with a move to SUPPLEMENT_REQUESTED, and only once (dossier_supplement_once); the supplement (supplemented_at, _by, supplement_note) and a new due_at only with the move from SUPPLEMENT_REQUESTED back to PROCESSING (dossier_immutable_fields); items are non-blank and at most 1000 characters (dossier_supplement_shape, which the table''s CHECK completes).';
 
 CREATE FUNCTION treasury.dossiers_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -114,17 +181,17 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         RETURN treasury.dossiers_guard_insert(NEW);
     END IF;
-    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.procedure IS DISTINCT FROM OLD.procedure
-       OR NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.due_at IS DISTINCT FROM OLD.due_at THEN
-        PERFORM treasury.raise_rule('dossier_immutable_fields',
-            format('dossier %s: id, procedure, received_at and due_at never change', OLD.id), 'dossiers');
-    END IF;
+    NEW := treasury.dossiers_guard_fields(OLD, NEW);
     IF NEW.status IS DISTINCT FROM OLD.status THEN
         IF NOT ((OLD.status, NEW.status) IN (('RECEIVED', 'PROCESSING'), ('RECEIVED', 'COMPLETED'), ('RECEIVED', 'REJECTED'),
-                                             ('RECEIVED', 'CANCELLED'), ('PROCESSING', 'COMPLETED'), ('PROCESSING', 'REJECTED'),
-                                             ('PROCESSING', 'CANCELLED'))) THEN
+                                             ('RECEIVED', 'CANCELLED'), ('RECEIVED', 'SUPPLEMENT_REQUESTED'),
+                                             ('PROCESSING', 'COMPLETED'), ('PROCESSING', 'REJECTED'), ('PROCESSING', 'CANCELLED'),
+                                             ('PROCESSING', 'SUPPLEMENT_REQUESTED'),
+                                             ('SUPPLEMENT_REQUESTED', 'PROCESSING'), ('SUPPLEMENT_REQUESTED', 'REJECTED'),
+                                             ('SUPPLEMENT_REQUESTED', 'CANCELLED'))) THEN
             PERFORM treasury.raise_rule('dossier_status_transition',
-                format('dossier %s cannot go from %s to %s', OLD.id, OLD.status, NEW.status), 'dossiers');
+                format('dossier %s cannot go from %s to %s', OLD.id, OLD.status, NEW.status), 'dossiers',
+                jsonb_build_object('dossier_id', OLD.id::text, 'status', OLD.status));
         END IF;
         IF NEW.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
             NEW.completed_at := coalesce(NEW.completed_at, now());
@@ -136,7 +203,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: dossiers_guard_insert for a new one; for an update the status state machine (dossier_status_transition), immutable procedure/received_at/due_at (dossier_immutable_fields), completed_at on reaching a terminal status.';
+COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: dossiers_guard_insert for a new one; for an update dossiers_guard_fields, then the status state machine (dossier_status_transition: RECEIVED -> PROCESSING | SUPPLEMENT_REQUESTED | COMPLETED | REJECTED | CANCELLED, PROCESSING -> SUPPLEMENT_REQUESTED | COMPLETED | REJECTED | CANCELLED, SUPPLEMENT_REQUESTED -> PROCESSING | REJECTED | CANCELLED), completed_at on reaching a terminal status.';
 CREATE TRIGGER dossiers_guard BEFORE INSERT OR UPDATE ON treasury.dossiers
     FOR EACH ROW EXECUTE FUNCTION treasury.dossiers_guard();
 

@@ -17,7 +17,8 @@ import TreasuryProtocol
 // - A commitment the treasury registers is accepted at once: its dossier is COMPLETED when
 //   created.
 // - A payment order's dossier is RECEIVED on submit, PROCESSING on approval, COMPLETED when
-//   paid, REJECTED or CANCELLED with the order.
+//   paid, REJECTED or CANCELLED with the order. While the treasury waits for a supplement the
+//   order can be rejected or cancelled, not approved or paid (AWAITING_SUPPLEMENT).
 // - An ADVANCE on an INVESTMENT allocation needs a commitment (the 30% limit is of a
 //   contract): COMMITMENT_REQUIRED. A RECURRENT advance may be without one.
 // - Segregation of duties: the officer who approves must not be the one who submitted, and
@@ -208,13 +209,19 @@ enum Spending {
         try connection.query("SELECT \(SQL.timestamp("due_at", as: "due_at")) FROM dossiers WHERE id = $1", [dossier]).first?.decode(String.self, "due_at") ?? ""
     }
 
-    /// Moves an order's dossier along with the order; a terminal status completes it now.
+    /// Moves an order's dossier along with the order; a terminal status completes it now. A
+    /// dossier awaiting a supplement may be rejected or cancelled, not approved or paid
+    /// (AWAITING_SUPPLEMENT).
     static func moveDossier(_ connection: PostgresConnection, _ context: CallContext, _ order: PaymentOrderRecord, to status: String) throws {
         guard let dossier = order.dossierID else { return }
+        if status == "PROCESSING" || status == "COMPLETED",
+           let current = try connection.query("SELECT status FROM dossiers WHERE id = $1 FOR UPDATE", [dossier]).first?["status"] {
+            try Dossiers.requireNotAwaitingSupplement(dossier, status: current)
+        }
         try connection.query(
             """
             UPDATE dossiers SET status = $2, completed_at = CASE WHEN $2 = 'PROCESSING' THEN NULL ELSE to_timestamp($3) END
-            WHERE id = $1 AND status IN ('RECEIVED', 'PROCESSING') AND status <> $2
+            WHERE id = $1 AND status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED') AND status <> $2
             """, [dossier, status, SQL.epochSeconds(context.now)])
     }
 
@@ -422,7 +429,7 @@ enum SpendingMethods {
         "Expenditure control by a treasury officer: the order passes to the chief accountant for the second signature.",
         roles: [.treasuryOfficer],
         params: [Field("order_id", Spending.identifier), .optional("note", .string(.text, maximumLength: 1000))],
-        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON"],
+        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON", "AWAITING_SUPPLEMENT"],
         handler: .mutating { context, connection in
             try stageOrder(context, connection) { _, order in
                 try order.require(["SUBMITTED"], toBecome: "APPROVED")
@@ -443,7 +450,7 @@ enum SpendingMethods {
         roles: [.chiefAccountant],
         params: [Field("order_id", Spending.identifier)],
         reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON", "PERIOD_CLOSED", "ACCOUNT_NOT_FOUND", "YEAR_CLOSED",
-                  "ADJUSTMENT_PERIOD_RESTRICTED"],
+                  "ADJUSTMENT_PERIOD_RESTRICTED", "AWAITING_SUPPLEMENT"],
         handler: .mutating { context, connection in
             try stageOrder(context, connection) { allocation, order in
                 // A closed year stopped its orders in flight: say so rather than their new status.
@@ -523,23 +530,65 @@ enum SpendingMethods {
         return lines
     }
 
+    /// One reason of a refusal: an UPPER_SNAKE code and what is wrong, for the unit.
+    static let rejectReason = ParamType.object([Field("code", .string(.upperSnake, maximumLength: 64)),
+                                                Field("note", .string(.text, maximumLength: 1000))])
+
     static let rejectPaymentOrder = MethodDeclaration(
         "treasury.v1.Spending/RejectPaymentOrder",
-        "Refuses a submitted or approved order; the reservation is released (back to the commitment or to available).",
+        "Refuses a submitted or approved order giving every reason at once (reasons, 1 to 20; or one as reason_code and note); the reservation is released (back to the commitment or to available).",
         roles: [.treasuryOfficer, .chiefAccountant],
-        params: [Field("order_id", Spending.identifier), Field("reason_code", .string(.upperSnake, maximumLength: 64)),
-                 Field("note", .string(.text, maximumLength: 1000))],
+        params: [Field("order_id", Spending.identifier),
+                 .optional("reasons", .array(rejectReason, count: 1...20), "every reason of the refusal at once, each code once"),
+                 .optional("reason_code", .string(.upperSnake, maximumLength: 64), "one reason (with note), instead of reasons"),
+                 .optional("note", .string(.text, maximumLength: 1000), "the note of reason_code")],
         reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS"],
         handler: .mutating { context, connection in
-            try stageOrder(context, connection) { _, order in
+            let reasons = try rejectReasons(context.params)
+            return try stageOrder(context, connection) { _, order in
                 try order.require(["SUBMITTED", "APPROVED"], toBecome: "REJECTED")
                 try connection.query(
-                    "UPDATE payment_orders SET status = 'REJECTED', rejected_by = $2, reject_reason_code = $3, note = $4 WHERE id = $1",
-                    [order.id, context.caller.userID, context.params.string("reason_code"), context.params.string("note")])
+                    """
+                    UPDATE payment_orders SET status = 'REJECTED', rejected_by = $2, reject_reason_code = $3, note = $4, reject_reasons = $5::jsonb
+                    WHERE id = $1
+                    """,
+                    [order.id, context.caller.userID, reasons[0].code, reasons[0].note,
+                     JSON.array(reasons.map { .object(["code": .string($0.code), "note": .string($0.note)]) }).serialized()])
                 try Spending.moveDossier(connection, context, order, to: "REJECTED")
-                return .object(statusResult(order, "REJECTED"))
+                var result = statusResult(order, "REJECTED")
+                result["reasons"] = .array(reasons.map { .object(["code": .string($0.code), "note": .string($0.note)]) })
+                return .object(result)
             }
         })
+
+    /// The reasons of a refusal: `reasons`, or the one `reason_code` with its `note` (the first
+    /// form of the method); never both, each code once.
+    static func rejectReasons(_ params: Params) throws -> [(code: String, note: String)] {
+        if let code = params.optionalString("reason_code") {
+            guard params.value("reasons") == nil else {
+                throw CallError.field("params.reasons", "FIELD_INVALID", "give reasons, or one reason_code with its note, not both")
+            }
+            guard let note = params.optionalString("note") else {
+                throw CallError.field("params.note", "FIELD_REQUIRED", "params.note is required with params.reason_code")
+            }
+            return [(code, note)]
+        }
+        guard let items = params.value("reasons")?.arrayValue else {
+            throw CallError.field("params.reasons", "FIELD_REQUIRED", "params.reasons is required (or reason_code and note)")
+        }
+        guard params.value("note") == nil else {
+            throw CallError.field("params.note", "FIELD_INVALID", "note goes with reason_code; with reasons, each reason has its own note")
+        }
+        var reasons: [(code: String, note: String)] = []
+        for (index, item) in items.enumerated() {
+            let code = item.objectValue?["code"]?.stringValue ?? "", note = item.objectValue?["note"]?.stringValue ?? ""
+            guard !reasons.contains(where: { $0.code == code }) else {
+                throw CallError.field("params.reasons[\(index)].code", "FIELD_INVALID", "reason \(code) is given twice: each code once, with all it covers in its note")
+            }
+            reasons.append((code, note))
+        }
+        return reasons
+    }
 
     static let cancelPaymentOrder = MethodDeclaration(
         "treasury.v1.Spending/CancelPaymentOrder",
@@ -607,7 +656,7 @@ enum SpendingMethods {
     // MARK: Reading
 
     static let getPaymentOrder = MethodDeclaration(
-        "treasury.v1.Spending/GetPaymentOrder", "A payment order with its status history (who, when, what).",
+        "treasury.v1.Spending/GetPaymentOrder", "A payment order with its status history (who, when, what) and, when rejected, every reason given.",
         roles: readers,
         params: [Field("order_id", Spending.identifier)],
         reasons: ["PAYMENT_ORDER_NOT_FOUND"],
@@ -620,7 +669,8 @@ enum SpendingMethods {
         guard let row = try connection.query(
             """
             SELECT o.id, o.allocation_id, o.commitment_id, o.kind, o.economic_code, o.amount, o.beneficiary_name, o.beneficiary_bank_code,
-                   o.beneficiary_account_no, o.description, o.status, o.reject_reason_code, o.note, o.entry_id, o.dossier_id, o.settled,
+                   o.beneficiary_account_no, o.description, o.status, o.reject_reason_code, o.reject_reasons::text AS reject_reasons,
+                   o.note, o.entry_id, o.dossier_id, o.settled,
                    \(user("submitted_by")), \(user("approved_by")), \(user("authorized_by")), \(user("rejected_by")), \(user("cancelled_by")),
                    \(SQL.timestamp("o.created_at", as: "created_at")), \(SQL.timestamp("o.paid_at", as: "paid_at"))
             FROM payment_orders o WHERE o.id = $1
@@ -637,8 +687,14 @@ enum SpendingMethods {
             object["settled"] = .money(settled)
             object["outstanding"] = .money(row["status"] == "PAID" ? amount - settled : 0)
         }
+        object["reasons"] = rejectReasons(row["reject_reasons"])
         object["history"] = .array(try history(connection, id))
         return .object(object)
+    }
+
+    /// A rejection's reasons as stored (payment_orders.reject_reasons), [] when not rejected.
+    static func rejectReasons(_ stored: String?) -> JSON {
+        .array(stored.flatMap { try? JSON.parse($0).arrayValue } ?? [])
     }
 
     static func history(_ connection: PostgresConnection, _ id: Int64) throws -> [JSON] {
