@@ -1969,24 +1969,19 @@ CREATE FUNCTION treasury.dossiers_guard() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NEW.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
-            NEW.completed_at := coalesce(NEW.completed_at, now());
-        ELSE
-            NEW.completed_at := NULL;
-        END IF;
-        RETURN NEW;
+        RETURN treasury.dossiers_guard_insert(NEW);
     END IF;
-    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.procedure IS DISTINCT FROM OLD.procedure
-       OR NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.due_at IS DISTINCT FROM OLD.due_at THEN
-        PERFORM treasury.raise_rule('dossier_immutable_fields',
-            format('dossier %s: id, procedure, received_at and due_at never change', OLD.id), 'dossiers');
-    END IF;
+    NEW := treasury.dossiers_guard_fields(OLD, NEW);
     IF NEW.status IS DISTINCT FROM OLD.status THEN
         IF NOT ((OLD.status, NEW.status) IN (('RECEIVED', 'PROCESSING'), ('RECEIVED', 'COMPLETED'), ('RECEIVED', 'REJECTED'),
-                                             ('RECEIVED', 'CANCELLED'), ('PROCESSING', 'COMPLETED'), ('PROCESSING', 'REJECTED'),
-                                             ('PROCESSING', 'CANCELLED'))) THEN
+                                             ('RECEIVED', 'CANCELLED'), ('RECEIVED', 'SUPPLEMENT_REQUESTED'),
+                                             ('PROCESSING', 'COMPLETED'), ('PROCESSING', 'REJECTED'), ('PROCESSING', 'CANCELLED'),
+                                             ('PROCESSING', 'SUPPLEMENT_REQUESTED'),
+                                             ('SUPPLEMENT_REQUESTED', 'PROCESSING'), ('SUPPLEMENT_REQUESTED', 'REJECTED'),
+                                             ('SUPPLEMENT_REQUESTED', 'CANCELLED'))) THEN
             PERFORM treasury.raise_rule('dossier_status_transition',
-                format('dossier %s cannot go from %s to %s', OLD.id, OLD.status, NEW.status), 'dossiers');
+                format('dossier %s cannot go from %s to %s', OLD.id, OLD.status, NEW.status), 'dossiers',
+                jsonb_build_object('dossier_id', OLD.id::text, 'status', OLD.status));
         END IF;
         IF NEW.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
             NEW.completed_at := coalesce(NEW.completed_at, now());
@@ -2006,7 +2001,255 @@ ALTER FUNCTION treasury.dossiers_guard() OWNER TO treasury_owner;
 -- Name: FUNCTION dossiers_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: status state machine (dossier_status_transition), immutable procedure/received_at/due_at (dossier_immutable_fields), completed_at on reaching a terminal status.';
+COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: dossiers_guard_insert for a new one; for an update dossiers_guard_fields, then the status state machine (dossier_status_transition: RECEIVED -> PROCESSING | SUPPLEMENT_REQUESTED | COMPLETED | REJECTED | CANCELLED, PROCESSING -> SUPPLEMENT_REQUESTED | COMPLETED | REJECTED | CANCELLED, SUPPLEMENT_REQUESTED -> PROCESSING | REJECTED | CANCELLED), completed_at on reaching a terminal status.';
+
+
+--
+-- Name: dossiers; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.dossiers (
+    id bigint NOT NULL,
+    procedure text NOT NULL,
+    unit_code text,
+    treasury_code text,
+    channel text DEFAULT 'ONLINE'::text NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    status text DEFAULT 'RECEIVED'::text NOT NULL,
+    completed_at timestamp with time zone,
+    subject_kind text,
+    subject_id text,
+    created_by bigint,
+    supplement_requested_at timestamp with time zone,
+    supplement_requested_by bigint,
+    supplement_items text[],
+    supplemented_at timestamp with time zone,
+    supplemented_by bigint,
+    supplement_note text,
+    CONSTRAINT dossier_supplement_shape CHECK ((((supplement_requested_at IS NULL) = (supplement_items IS NULL)) AND ((supplement_requested_at IS NOT NULL) OR ((supplement_requested_by IS NULL) AND (supplemented_at IS NULL))) AND ((supplemented_at IS NOT NULL) OR ((supplemented_by IS NULL) AND (supplement_note IS NULL))) AND ((supplement_items IS NULL) OR (((cardinality(supplement_items) >= 1) AND (cardinality(supplement_items) <= 20)) AND (array_ndims(supplement_items) = 1) AND (array_position(supplement_items, NULL::text) IS NULL))) AND ((supplement_requested_at IS NULL) OR (supplement_requested_at >= received_at)) AND ((supplemented_at IS NULL) OR ((supplemented_at >= supplement_requested_at) AND (due_at > supplemented_at))) AND ((status <> 'SUPPLEMENT_REQUESTED'::text) OR ((supplement_requested_at IS NOT NULL) AND (supplemented_at IS NULL))) AND ((supplement_requested_at IS NULL) OR (supplemented_at IS NOT NULL) OR (status = ANY (ARRAY['SUPPLEMENT_REQUESTED'::text, 'REJECTED'::text, 'CANCELLED'::text]))))),
+    CONSTRAINT dossiers_channel_check CHECK ((channel = ANY (ARRAY['ONLINE'::text, 'COUNTER'::text]))),
+    CONSTRAINT dossiers_due_after_received CHECK ((due_at > received_at)),
+    CONSTRAINT dossiers_status_check CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'PROCESSING'::text, 'SUPPLEMENT_REQUESTED'::text, 'COMPLETED'::text, 'REJECTED'::text, 'CANCELLED'::text]))),
+    CONSTRAINT dossiers_supplement_note_check CHECK ((length(supplement_note) <= 2000))
+);
+
+
+ALTER TABLE treasury.dossiers OWNER TO treasury_owner;
+
+--
+-- Name: TABLE dossiers; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of an administrative procedure (online public services); status follows dossier_status_transition; due_at is computed by the service from the procedure''s limit and the working-day calendar, and changes only when a requested supplement arrives. The treasury asks for a supplement at most once (dossier_supplement_once).';
+
+
+--
+-- Name: COLUMN dossiers.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.id IS 'Dossier id (dossier_id in the API).';
+
+
+--
+-- Name: COLUMN dossiers.procedure; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.procedure IS 'The procedure (procedures), one in force when filed (dossier_procedure_in_force); dossiers filed before Decree 347/2025 keep their Decree 11/2020 code. Immutable.';
+
+
+--
+-- Name: COLUMN dossiers.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.unit_code IS 'Budget unit concerned, when there is one.';
+
+
+--
+-- Name: COLUMN dossiers.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.treasury_code IS 'Treasury handling the dossier.';
+
+
+--
+-- Name: COLUMN dossiers.channel; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer); for a limit in minutes it picks the electronic or the counter limit.';
+
+
+--
+-- Name: COLUMN dossiers.received_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.received_at IS 'When it was received. Immutable.';
+
+
+--
+-- Name: COLUMN dossiers.due_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline under the procedure''s legal limit, counted from received_at, or from supplemented_at once a requested supplement arrived (the only change allowed: dossier_immutable_fields); after both.';
+
+
+--
+-- Name: COLUMN dossiers.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, SUPPLEMENT_REQUESTED (the clock stops until the unit supplements), COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
+
+
+--
+-- Name: COLUMN dossiers.completed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.completed_at IS 'When it reached a terminal status (set by trigger unless given).';
+
+
+--
+-- Name: COLUMN dossiers.subject_kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, CONTRACT, PAYMENT_ORDER, ADVANCE_SETTLEMENT, COLLECTION, REFUND...): within PAYMENT_RECURRENT and PAYMENT_INVESTMENT it tells commitments, orders and settlements apart.';
+
+
+--
+-- Name: COLUMN dossiers.subject_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.subject_id IS 'Id of that object.';
+
+
+--
+-- Name: COLUMN dossiers.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.created_by IS 'User who submitted or registered it.';
+
+
+--
+-- Name: COLUMN dossiers.supplement_requested_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.supplement_requested_at IS 'When an officer asked for a supplement (Dossiers/RequestSupplement): set once, with the move to SUPPLEMENT_REQUESTED (dossier_supplement_once).';
+
+
+--
+-- Name: COLUMN dossiers.supplement_requested_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.supplement_requested_by IS 'Officer who asked for the supplement; set with supplement_requested_at.';
+
+
+--
+-- Name: COLUMN dossiers.supplement_items; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.supplement_items IS 'What the officer asked for: 1 to 20 non-blank texts of at most 1000 characters, every item at once; set with supplement_requested_at.';
+
+
+--
+-- Name: COLUMN dossiers.supplemented_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.supplemented_at IS 'When the unit supplied the supplement (Dossiers/Supplement): set once, with the move from SUPPLEMENT_REQUESTED back to PROCESSING; due_at is counted again from it.';
+
+
+--
+-- Name: COLUMN dossiers.supplemented_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.supplemented_by IS 'Unit accountant who supplied it; set with supplemented_at.';
+
+
+--
+-- Name: COLUMN dossiers.supplement_note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.dossiers.supplement_note IS 'The unit''s note with the supplement (at most 2000 characters); set with supplemented_at.';
+
+
+--
+-- Name: dossiers_guard_fields(treasury.dossiers, treasury.dossiers); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.dossiers_guard_fields(p_old treasury.dossiers, p_new treasury.dossiers) RETURNS treasury.dossiers
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_requesting boolean := p_new.status = 'SUPPLEMENT_REQUESTED' AND p_old.status IS DISTINCT FROM 'SUPPLEMENT_REQUESTED';
+    v_supplying boolean := p_old.status = 'SUPPLEMENT_REQUESTED' AND p_new.status = 'PROCESSING';
+BEGIN
+    IF p_new.id IS DISTINCT FROM p_old.id OR p_new.procedure IS DISTINCT FROM p_old.procedure
+       OR p_new.received_at IS DISTINCT FROM p_old.received_at THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: id, procedure and received_at never change', p_old.id), 'dossiers');
+    END IF;
+    IF v_requesting AND p_old.supplement_requested_at IS NOT NULL THEN
+        PERFORM treasury.raise_rule('dossier_supplement_once',
+            format('dossier %s: a supplement was already requested on %s; the treasury asks only once', p_old.id, p_old.supplement_requested_at), 'dossiers');
+    END IF;
+    IF NOT v_requesting AND (p_new.supplement_requested_at IS DISTINCT FROM p_old.supplement_requested_at
+       OR p_new.supplement_requested_by IS DISTINCT FROM p_old.supplement_requested_by
+       OR p_new.supplement_items IS DISTINCT FROM p_old.supplement_items) THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: the supplement request is written once, with the move to SUPPLEMENT_REQUESTED', p_old.id), 'dossiers');
+    END IF;
+    IF NOT v_supplying AND (p_new.supplemented_at IS DISTINCT FROM p_old.supplemented_at
+       OR p_new.supplemented_by IS DISTINCT FROM p_old.supplemented_by OR p_new.supplement_note IS DISTINCT FROM p_old.supplement_note
+       OR p_new.due_at IS DISTINCT FROM p_old.due_at) THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: the supplement and the due_at counted from it are written once, with the move from SUPPLEMENT_REQUESTED back to PROCESSING; due_at never changes otherwise', p_old.id), 'dossiers');
+    END IF;
+    IF v_requesting AND EXISTS (SELECT 1 FROM unnest(p_new.supplement_items) i WHERE length(btrim(i)) = 0 OR length(i) > 1000) THEN
+        PERFORM treasury.raise_rule('dossier_supplement_shape',
+            format('dossier %s: every supplement item says something, in at most 1000 characters', p_old.id), 'dossiers');
+    END IF;
+    RETURN p_new;
+END
+$$;
+
+
+ALTER FUNCTION treasury.dossiers_guard_fields(p_old treasury.dossiers, p_new treasury.dossiers) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION dossiers_guard_fields(p_old treasury.dossiers, p_new treasury.dossiers); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.dossiers_guard_fields(p_old treasury.dossiers, p_new treasury.dossiers) IS 'Step of dossiers_guard for an UPDATE, before the status change (returns p_new unchanged): id, procedure and received_at never change; the supplement request (supplement_requested_at, _by, supplement_items) is written only with a move to SUPPLEMENT_REQUESTED, and only once (dossier_supplement_once); the supplement (supplemented_at, _by, supplement_note) and a new due_at only with the move from SUPPLEMENT_REQUESTED back to PROCESSING (dossier_immutable_fields); items are non-blank and at most 1000 characters (dossier_supplement_shape, which the table''s CHECK completes).';
+
+
+--
+-- Name: dossiers_guard_insert(treasury.dossiers); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.dossiers_guard_insert(p_new treasury.dossiers) RETURNS treasury.dossiers
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM treasury.procedures p WHERE p.code = p_new.procedure AND NOT p.in_force) THEN
+        PERFORM treasury.raise_rule('dossier_procedure_in_force',
+            format('procedure %s is no longer in force: new dossiers are filed under %s', p_new.procedure,
+                   (SELECT p.replaced_by FROM treasury.procedures p WHERE p.code = p_new.procedure)), 'dossiers');
+    END IF;
+    IF p_new.status = 'SUPPLEMENT_REQUESTED' OR p_new.supplement_requested_at IS NOT NULL OR p_new.supplemented_at IS NOT NULL THEN
+        PERFORM treasury.raise_rule('dossier_supplement_by_request',
+            'a dossier is filed without a supplement: one is asked for and supplied by later status changes', 'dossiers');
+    END IF;
+    p_new.completed_at := CASE WHEN p_new.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN coalesce(p_new.completed_at, now()) END;
+    RETURN p_new;
+END
+$$;
+
+
+ALTER FUNCTION treasury.dossiers_guard_insert(p_new treasury.dossiers) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION dossiers_guard_insert(p_new treasury.dossiers); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.dossiers_guard_insert(p_new treasury.dossiers) IS 'Step of dossiers_guard for an INSERT; returns the row to insert: only under a procedure in force (dossier_procedure_in_force; an unknown code is left to the foreign key), never already awaiting or holding a supplement (dossier_supplement_by_request); completed_at set for a terminal status, else NULL.';
 
 
 --
@@ -2439,7 +2682,8 @@ BEGIN
                             WHEN 'CANCELLED' THEN NEW.cancelled_by END;
     INSERT INTO treasury.payment_order_events (order_id, status, by, note)
     VALUES (NEW.id, NEW.status, v_by,
-            CASE WHEN NEW.status = 'REJECTED' THEN concat_ws(': ', NEW.reject_reason_code, NEW.note)
+            CASE WHEN NEW.status = 'REJECTED' THEN (SELECT string_agg(concat_ws(': ', x.r->>'code', x.r->>'note'), '; ' ORDER BY x.n)
+                                                   FROM jsonb_array_elements(NEW.reject_reasons) WITH ORDINALITY x(r, n))
                  WHEN NEW.status = 'SUBMITTED' THEN NEW.description ELSE NEW.note END);
     RETURN NULL;
 END
@@ -2542,6 +2786,9 @@ BEGIN
 
     -- UPDATE
     NEW := treasury.payment_orders_guard_update(OLD, NEW);
+    IF NEW.status = 'REJECTED' AND OLD.status IS DISTINCT FROM 'REJECTED' THEN
+        NEW := treasury.payment_orders_guard_reasons(NEW);
+    END IF;
     IF NEW.status IS DISTINCT FROM OLD.status THEN
         IF NOT ((OLD.status, NEW.status) IN (('SUBMITTED', 'APPROVED'), ('SUBMITTED', 'REJECTED'), ('SUBMITTED', 'CANCELLED'),
                                              ('APPROVED', 'PAID'), ('APPROVED', 'REJECTED'))) THEN
@@ -2576,7 +2823,7 @@ ALTER FUNCTION treasury.payment_orders_guard() OWNER TO treasury_owner;
 -- Name: FUNCTION payment_orders_guard(); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT (payment_orders_guard_commitment); immutable content and set-once signatures, settled only from settlements (payment_orders_guard_update); state machine; four eyes; no delete; sets created_at/paid_at.';
+COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT (payment_orders_guard_commitment); immutable content and set-once signatures, settled only from settlements (payment_orders_guard_update); the reasons of a rejection (payment_orders_guard_reasons); state machine; four eyes; no delete; sets created_at/paid_at.';
 
 
 --
@@ -2601,6 +2848,7 @@ CREATE TABLE treasury.payment_orders (
     rejected_by bigint,
     cancelled_by bigint,
     reject_reason_code text,
+    reject_reasons jsonb,
     note text,
     entry_id bigint,
     dossier_id bigint,
@@ -2613,7 +2861,12 @@ CREATE TABLE treasury.payment_orders (
     CONSTRAINT payment_order_amount_range CHECK (((amount > 0) AND (amount <= '1000000000000000000'::bigint))),
     CONSTRAINT payment_order_contract_shape CHECK ((((contract_id IS NULL) AND (acceptance_id IS NULL)) OR ((contract_id IS NOT NULL) AND (commitment_id IS NULL) AND ((kind = 'PAYMENT'::text) = (acceptance_id IS NOT NULL))))),
     CONSTRAINT payment_order_four_eyes CHECK (((authorized_by IS NULL) OR (approved_by IS NULL) OR (authorized_by <> approved_by))),
-    CONSTRAINT payment_order_status_fields CHECK ((((status = 'PAID'::text) = ((authorized_by IS NOT NULL) AND (entry_id IS NOT NULL) AND (paid_at IS NOT NULL))) AND ((status <> ALL (ARRAY['APPROVED'::text, 'PAID'::text])) OR (approved_by IS NOT NULL)) AND ((status = ANY (ARRAY['APPROVED'::text, 'PAID'::text, 'REJECTED'::text])) OR (approved_by IS NULL)) AND ((status = 'REJECTED'::text) = (reject_reason_code IS NOT NULL)) AND ((status = 'REJECTED'::text) OR (rejected_by IS NULL)) AND ((status = 'CANCELLED'::text) OR (cancelled_by IS NULL)))),
+    CONSTRAINT payment_order_reject_reasons_shape CHECK (((reject_reasons IS NULL) OR
+CASE
+    WHEN (jsonb_typeof(reject_reasons) = 'array'::text) THEN (((jsonb_array_length(reject_reasons) >= 1) AND (jsonb_array_length(reject_reasons) <= 20)) AND (NOT (((reject_reasons -> 0) ->> 'code'::text) IS DISTINCT FROM reject_reason_code)))
+    ELSE false
+END)),
+    CONSTRAINT payment_order_status_fields CHECK ((((status = 'PAID'::text) = ((authorized_by IS NOT NULL) AND (entry_id IS NOT NULL) AND (paid_at IS NOT NULL))) AND ((status <> ALL (ARRAY['APPROVED'::text, 'PAID'::text])) OR (approved_by IS NOT NULL)) AND ((status = ANY (ARRAY['APPROVED'::text, 'PAID'::text, 'REJECTED'::text])) OR (approved_by IS NULL)) AND ((status = 'REJECTED'::text) = (reject_reason_code IS NOT NULL)) AND ((status = 'REJECTED'::text) = (reject_reasons IS NOT NULL)) AND ((status = 'REJECTED'::text) OR (rejected_by IS NULL)) AND ((status = 'CANCELLED'::text) OR (cancelled_by IS NULL)))),
     CONSTRAINT payment_orders_beneficiary_account_no_check CHECK ((beneficiary_account_no ~ '^[0-9A-Za-z]{1,34}$'::text)),
     CONSTRAINT payment_orders_beneficiary_name_check CHECK ((length(btrim(beneficiary_name)) > 0)),
     CONSTRAINT payment_orders_economic_code_check CHECK ((economic_code ~ '^[0-9A-Z]{1,10}$'::text)),
@@ -2748,14 +3001,21 @@ COMMENT ON COLUMN treasury.payment_orders.cancelled_by IS 'Who cancelled it; onl
 -- Name: COLUMN payment_orders.reject_reason_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON COLUMN treasury.payment_orders.reject_reason_code IS 'UPPER_SNAKE reason (e.g. DOCUMENTS_INCOMPLETE); set exactly when REJECTED.';
+COMMENT ON COLUMN treasury.payment_orders.reject_reason_code IS 'UPPER_SNAKE code of the first reason of the refusal (e.g. DOCUMENTS_INCOMPLETE), kept for the readers of one reason; set exactly when REJECTED, equal to reject_reasons->0->>''code'' (payment_order_reject_reasons_shape).';
+
+
+--
+-- Name: COLUMN payment_orders.reject_reasons; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_orders.reject_reasons IS 'Every reason of the refusal, given at once: a JSON array of 1 to 20 objects {"code": UPPER_SNAKE, "note": text of at most 1000 characters or null}, codes distinct, in the order given (payment_order_reject_reasons_shape); set exactly when REJECTED, with the status, and never changed. A writer naming only reject_reason_code (and note) gets that one reason; one naming only reject_reasons gets the first code in reject_reason_code. As rows: the view payment_order_reject_reasons.';
 
 
 --
 -- Name: COLUMN payment_orders.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON COLUMN treasury.payment_orders.note IS 'Note of the last decision (approval or rejection); copied into the event.';
+COMMENT ON COLUMN treasury.payment_orders.note IS 'Note of the last decision (approval, or rejection: the first reason''s note); copied into the event.';
 
 
 --
@@ -2858,6 +3118,46 @@ COMMENT ON FUNCTION treasury.payment_orders_guard_commitment(p_new treasury.paym
 
 
 --
+-- Name: payment_orders_guard_reasons(treasury.payment_orders); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE FUNCTION treasury.payment_orders_guard_reasons(p_new treasury.payment_orders) RETURNS treasury.payment_orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+BEGIN
+    -- A writer that names one reason the old way gets it as the list, and the reverse.
+    IF p_new.reject_reasons IS NULL AND p_new.reject_reason_code IS NOT NULL THEN
+        p_new.reject_reasons := jsonb_build_array(jsonb_build_object('code', p_new.reject_reason_code, 'note', p_new.note));
+    ELSIF p_new.reject_reason_code IS NULL AND jsonb_typeof(p_new.reject_reasons) = 'array' THEN
+        p_new.reject_reason_code := p_new.reject_reasons->0->>'code';
+    END IF;
+    IF jsonb_typeof(p_new.reject_reasons) = 'array' AND (
+           EXISTS (SELECT 1 FROM jsonb_array_elements(p_new.reject_reasons) r
+                   WHERE jsonb_typeof(r) <> 'object'
+                      OR EXISTS (SELECT 1 FROM jsonb_object_keys(r) k WHERE k NOT IN ('code', 'note'))
+                      OR jsonb_typeof(r->'code') IS DISTINCT FROM 'string' OR NOT (r->>'code') ~ '^[A-Z][A-Z0-9_]{0,63}$'
+                      OR coalesce(jsonb_typeof(r->'note'), 'null') NOT IN ('string', 'null') OR length(r->>'note') > 1000)
+           OR (SELECT count(DISTINCT r->>'code') <> count(*) FROM jsonb_array_elements(p_new.reject_reasons) r)) THEN
+        PERFORM treasury.raise_rule('payment_order_reject_reasons_shape',
+            format('payment order %s: each reason is {"code": UPPER_SNAKE, "note": text of at most 1000 characters or null}, each code once', p_new.id),
+            'payment_orders');
+    END IF;
+    RETURN p_new;
+END
+$_$;
+
+
+ALTER FUNCTION treasury.payment_orders_guard_reasons(p_new treasury.payment_orders) OWNER TO treasury_owner;
+
+--
+-- Name: FUNCTION payment_orders_guard_reasons(p_new treasury.payment_orders); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON FUNCTION treasury.payment_orders_guard_reasons(p_new treasury.payment_orders) IS 'Step of payment_orders_guard for the move to REJECTED (returns the row): fills reject_reasons from reject_reason_code and note when only the code is given, or reject_reason_code from the first reason when only the list is; payment_order_reject_reasons_shape: each reason an object {code: UPPER_SNAKE, note: text <= 1000 characters or null}, no code twice (the table''s CHECK holds the count, 1 to 20, and the first code).';
+
+
+--
 -- Name: payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
@@ -2878,6 +3178,7 @@ BEGIN
        OR (p_old.rejected_by IS NOT NULL AND p_new.rejected_by IS DISTINCT FROM p_old.rejected_by)
        OR (p_old.cancelled_by IS NOT NULL AND p_new.cancelled_by IS DISTINCT FROM p_old.cancelled_by)
        OR (p_old.reject_reason_code IS NOT NULL AND p_new.reject_reason_code IS DISTINCT FROM p_old.reject_reason_code)
+       OR (p_old.reject_reasons IS NOT NULL AND p_new.reject_reasons IS DISTINCT FROM p_old.reject_reasons)
        OR (p_old.entry_id IS NOT NULL AND p_new.entry_id IS DISTINCT FROM p_old.entry_id)
        OR (p_old.dossier_id IS NOT NULL AND p_new.dossier_id IS DISTINCT FROM p_old.dossier_id) THEN
         PERFORM treasury.raise_rule('payment_order_immutable_fields',
@@ -2899,7 +3200,7 @@ ALTER FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_order
 -- Name: FUNCTION payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content, contract_id and acceptance_id included, never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
+COMMENT ON FUNCTION treasury.payment_orders_guard_update(p_old treasury.payment_orders, p_new treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content, contract_id and acceptance_id included, never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, reject_reasons, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
 
 
 --
@@ -4514,7 +4815,7 @@ BEGIN
     ), dossiers AS (
         UPDATE treasury.dossiers d SET status = s.status
         FROM stopped s
-        WHERE d.id = s.dossier_id AND d.status IN ('RECEIVED', 'PROCESSING')
+        WHERE d.id = s.dossier_id AND d.status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED')
     )
     SELECT count(*) INTO v_count FROM stopped;
     RETURN v_count;
@@ -7554,123 +7855,6 @@ COMMENT ON COLUMN treasury.dossier_signings.signing_hash IS 'sha256 of signing_t
 
 
 --
--- Name: dossiers; Type: TABLE; Schema: treasury; Owner: treasury_owner
---
-
-CREATE TABLE treasury.dossiers (
-    id bigint NOT NULL,
-    procedure text NOT NULL,
-    unit_code text,
-    treasury_code text,
-    channel text DEFAULT 'ONLINE'::text NOT NULL,
-    received_at timestamp with time zone NOT NULL,
-    due_at timestamp with time zone NOT NULL,
-    status text DEFAULT 'RECEIVED'::text NOT NULL,
-    completed_at timestamp with time zone,
-    subject_kind text,
-    subject_id text,
-    created_by bigint,
-    CONSTRAINT dossiers_channel_check CHECK ((channel = ANY (ARRAY['ONLINE'::text, 'COUNTER'::text]))),
-    CONSTRAINT dossiers_due_after_received CHECK ((due_at > received_at)),
-    CONSTRAINT dossiers_procedure_check CHECK ((procedure = ANY (ARRAY['ACCOUNT_OPEN'::text, 'ACCOUNT_CHANGE'::text, 'ACCOUNT_CLOSE'::text, 'COMMITMENT'::text, 'PAYMENT_RECURRENT'::text, 'PAYMENT_INVESTMENT'::text, 'ADVANCE_SETTLEMENT'::text, 'REVENUE_COLLECTION'::text, 'REVENUE_REFUND'::text, 'BALANCE_RECONCILIATION'::text]))),
-    CONSTRAINT dossiers_status_check CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'PROCESSING'::text, 'COMPLETED'::text, 'REJECTED'::text, 'CANCELLED'::text])))
-);
-
-
-ALTER TABLE treasury.dossiers OWNER TO treasury_owner;
-
---
--- Name: TABLE dossiers; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of the nine administrative procedures (online public services); status follows dossier_status_transition; due_at is computed by the service from the working-day calendar.';
-
-
---
--- Name: COLUMN dossiers.id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.id IS 'Dossier id (dossier_id in the API).';
-
-
---
--- Name: COLUMN dossiers.procedure; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.procedure IS 'Which of the nine procedures. Immutable.';
-
-
---
--- Name: COLUMN dossiers.unit_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.unit_code IS 'Budget unit concerned, when there is one.';
-
-
---
--- Name: COLUMN dossiers.treasury_code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.treasury_code IS 'Treasury handling the dossier.';
-
-
---
--- Name: COLUMN dossiers.channel; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer).';
-
-
---
--- Name: COLUMN dossiers.received_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.received_at IS 'When it was received. Immutable.';
-
-
---
--- Name: COLUMN dossiers.due_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline (end of a working day, Asia/Ho_Chi_Minh); after received_at. Immutable.';
-
-
---
--- Name: COLUMN dossiers.status; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
-
-
---
--- Name: COLUMN dossiers.completed_at; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.completed_at IS 'When it reached a terminal status (set by trigger unless given).';
-
-
---
--- Name: COLUMN dossiers.subject_kind; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, PAYMENT_ORDER, COLLECTION, REFUND...).';
-
-
---
--- Name: COLUMN dossiers.subject_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.subject_id IS 'Id of that object.';
-
-
---
--- Name: COLUMN dossiers.created_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
---
-
-COMMENT ON COLUMN treasury.dossiers.created_by IS 'User who submitted or registered it.';
-
-
---
 -- Name: dossiers_id_seq; Type: SEQUENCE; Schema: treasury; Owner: treasury_owner
 --
 
@@ -8282,7 +8466,7 @@ COMMENT ON COLUMN treasury.payment_order_events.by IS 'Who: submitted_by, approv
 -- Name: COLUMN payment_order_events.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON COLUMN treasury.payment_order_events.note IS 'SUBMITTED: the description; REJECTED: "<reason_code>: <note>"; otherwise the order''s note.';
+COMMENT ON COLUMN treasury.payment_order_events.note IS 'SUBMITTED: the description; REJECTED: every reason as "<code>: <note>", joined by "; "; otherwise the order''s note.';
 
 
 --
@@ -8304,6 +8488,57 @@ ALTER TABLE treasury.payment_order_events_id_seq OWNER TO treasury_owner;
 --
 
 ALTER SEQUENCE treasury.payment_order_events_id_seq OWNED BY treasury.payment_order_events.id;
+
+
+--
+-- Name: payment_order_reject_reasons; Type: VIEW; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE VIEW treasury.payment_order_reject_reasons AS
+ SELECT o.id AS order_id,
+    (x."position")::integer AS "position",
+    (x.reason ->> 'code'::text) AS code,
+    (x.reason ->> 'note'::text) AS note
+   FROM (treasury.payment_orders o
+     CROSS JOIN LATERAL jsonb_array_elements(o.reject_reasons) WITH ORDINALITY x(reason, "position"))
+  WHERE (o.reject_reasons IS NOT NULL);
+
+
+ALTER TABLE treasury.payment_order_reject_reasons OWNER TO treasury_owner;
+
+--
+-- Name: VIEW payment_order_reject_reasons; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON VIEW treasury.payment_order_reject_reasons IS 'Every reason of every rejected payment order, one row each (payment_orders.reject_reasons unnested).';
+
+
+--
+-- Name: COLUMN payment_order_reject_reasons.order_id; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_reject_reasons.order_id IS 'The rejected payment order.';
+
+
+--
+-- Name: COLUMN payment_order_reject_reasons."position"; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_reject_reasons."position" IS 'Order in which the reasons were given, from 1; the first one''s code is payment_orders.reject_reason_code.';
+
+
+--
+-- Name: COLUMN payment_order_reject_reasons.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_reject_reasons.code IS 'UPPER_SNAKE reason code.';
+
+
+--
+-- Name: COLUMN payment_order_reject_reasons.note; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.payment_order_reject_reasons.note IS 'What is wrong, for the unit (NULL when none was given).';
 
 
 --
@@ -8385,6 +8620,116 @@ COMMENT ON COLUMN treasury.periods.closed_at IS 'When the month closed: the cloc
 --
 
 COMMENT ON COLUMN treasury.periods.closed_by IS 'User who closed it.';
+
+
+--
+-- Name: procedures; Type: TABLE; Schema: treasury; Owner: treasury_owner
+--
+
+CREATE TABLE treasury.procedures (
+    code text NOT NULL,
+    name text NOT NULL,
+    legal_basis text NOT NULL,
+    "position" smallint NOT NULL,
+    in_force boolean NOT NULL,
+    replaced_by text,
+    limit_minutes integer,
+    counter_limit_minutes integer,
+    limit_working_days integer,
+    advance_limit_working_days integer,
+    year_end_limit_working_days integer,
+    CONSTRAINT procedure_code_format CHECK ((code ~ '^[A-Z][A-Z_]{0,39}$'::text)),
+    CONSTRAINT procedure_limit_shape CHECK ((((limit_minutes IS NULL) <> (limit_working_days IS NULL)) AND ((counter_limit_minutes IS NULL) OR (limit_minutes IS NOT NULL)) AND ((advance_limit_working_days IS NULL) OR (limit_working_days IS NOT NULL)) AND ((year_end_limit_working_days IS NULL) OR (limit_working_days IS NOT NULL)) AND ((COALESCE(limit_minutes, 1) >= 1) AND (COALESCE(limit_minutes, 1) <= 1440)) AND ((COALESCE(counter_limit_minutes, 1) >= 1) AND (COALESCE(counter_limit_minutes, 1) <= 1440)) AND ((COALESCE(limit_working_days, 1) >= 1) AND (COALESCE(limit_working_days, 1) <= 60)) AND ((COALESCE(advance_limit_working_days, 1) >= 1) AND (COALESCE(advance_limit_working_days, 1) <= 60)) AND ((COALESCE(year_end_limit_working_days, 1) >= 1) AND (COALESCE(year_end_limit_working_days, 1) <= 60)))),
+    CONSTRAINT procedure_replaced_only_when_retired CHECK (((replaced_by IS NULL) OR (NOT in_force))),
+    CONSTRAINT procedures_legal_basis_check CHECK ((length(btrim(legal_basis)) > 0)),
+    CONSTRAINT procedures_name_check CHECK ((length(btrim(name)) > 0))
+);
+
+
+ALTER TABLE treasury.procedures OWNER TO treasury_owner;
+
+--
+-- Name: TABLE procedures; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON TABLE treasury.procedures IS 'The administrative procedures dossiers are filed under, with their legal time limits (Decree 347/2025/ND-CP from 2026-01-01). A dossier''s due_at follows its procedure''s limit: N minutes after received_at, or the end (23:59:59 Asia/Ho_Chi_Minh) of the N-th working day, the day of receipt counting as the first when it is a working day and the dossier arrived before the cut-off (15:30, configurable), else counting from the next working day. New dossiers only under a procedure in force (dossier_procedure_in_force); retired codes stay for the dossiers filed under them. Listed by Reference/List {kind: PROCEDURE}; read-only to treasury_app.';
+
+
+--
+-- Name: COLUMN procedures.code; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.code IS 'Procedure code (dossiers.procedure), UPPER_SNAKE.';
+
+
+--
+-- Name: COLUMN procedures.name; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.name IS 'What the procedure is, in plain words.';
+
+
+--
+-- Name: COLUMN procedures.legal_basis; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.legal_basis IS 'The text that sets the procedure and its limit (Decree 347/2025/ND-CP for the nine; Decree 11/2020/ND-CP for retired codes).';
+
+
+--
+-- Name: COLUMN procedures."position"; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures."position" IS 'Display order: the nine in Decree 347''s order, then ACCOUNT_CHANGE, then the retired codes.';
+
+
+--
+-- Name: COLUMN procedures.in_force; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.in_force IS 'Whether new dossiers may be filed under it: the nine and ACCOUNT_CHANGE. Retired codes (COMMITMENT, ADVANCE_SETTLEMENT) are kept for the dossiers filed before.';
+
+
+--
+-- Name: COLUMN procedures.replaced_by; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.replaced_by IS 'For a retired code, the procedure new dossiers of the same kind are filed under (COMMITMENT and ADVANCE_SETTLEMENT: PAYMENT_RECURRENT); NULL for one in force (procedure_replaced_only_when_retired).';
+
+
+--
+-- Name: COLUMN procedures.limit_minutes; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.limit_minutes IS 'Limit in minutes after received_at (REVENUE_COLLECTION: 5, electronic); exactly one of limit_minutes and limit_working_days is set (procedure_limit_shape).';
+
+
+--
+-- Name: COLUMN procedures.counter_limit_minutes; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.counter_limit_minutes IS 'Limit in minutes for a dossier received at the counter (channel COUNTER) of a procedure counted in minutes (REVENUE_COLLECTION: 30); NULL when the channel makes no difference.';
+
+
+--
+-- Name: COLUMN procedures.limit_working_days; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.limit_working_days IS 'Limit in working days counted from the day of receipt (see the table''s comment); for PAYMENT_INVESTMENT and PAYMENT_INVESTMENT_FOREIGN the limit of payments and of everything that is not an advance (2).';
+
+
+--
+-- Name: COLUMN procedures.advance_limit_working_days; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.advance_limit_working_days IS 'Limit in working days of an advance (a dossier whose subject is an ADVANCE payment order) where it differs: public investment, 1; NULL when advances have the base limit.';
+
+
+--
+-- Name: COLUMN procedures.year_end_limit_working_days; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.procedures.year_end_limit_working_days IS 'Limit in working days of a dossier received (local date) from 25 to 31 December or from 25 to 31 January (PAYMENT_RECURRENT: 2); NULL when there is no year-end extension.';
 
 
 --
@@ -8657,14 +9002,14 @@ ALTER TABLE treasury.service_level OWNER TO treasury_owner;
 -- Name: VIEW service_level; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON VIEW treasury.service_level IS 'Dossiers per procedure, treasury and day received (local date, Asia/Ho_Chi_Minh): how many were received, completed, completed on time (completed_at <= due_at), completed the same local day they were received, received online, and the median processing time. Counts add up over days; medians do not (Reports/ServiceLevel computes its own over the whole range).';
+COMMENT ON VIEW treasury.service_level IS 'Dossiers per procedure, treasury and day received (local date, Asia/Ho_Chi_Minh): how many were received, completed, completed on time (completed_at <= due_at, due_at counted again from a requested supplement), completed the same local day they were received, received online, and the median processing time. Counts add up over days; medians do not (Reports/ServiceLevel computes its own over the whole range).';
 
 
 --
 -- Name: COLUMN service_level.procedure; Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON COLUMN treasury.service_level.procedure IS 'One of the nine procedures.';
+COMMENT ON COLUMN treasury.service_level.procedure IS 'The dossiers'' procedure (procedures.code, where its legal limit is): one of the nine of Decree 347/2025, ACCOUNT_CHANGE, or a retired code older dossiers keep.';
 
 
 --
@@ -9847,6 +10192,22 @@ ALTER TABLE ONLY treasury.payment_orders
 
 ALTER TABLE ONLY treasury.periods
     ADD CONSTRAINT periods_pkey PRIMARY KEY (fiscal_year, month);
+
+
+--
+-- Name: procedures procedures_pkey; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.procedures
+    ADD CONSTRAINT procedures_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: procedures procedures_position_unique; Type: CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.procedures
+    ADD CONSTRAINT procedures_position_unique UNIQUE ("position");
 
 
 --
@@ -11542,6 +11903,30 @@ ALTER TABLE ONLY treasury.dossiers
 
 
 --
+-- Name: dossiers dossiers_procedure_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossiers
+    ADD CONSTRAINT dossiers_procedure_fkey FOREIGN KEY (procedure) REFERENCES treasury.procedures(code);
+
+
+--
+-- Name: dossiers dossiers_supplement_requested_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossiers
+    ADD CONSTRAINT dossiers_supplement_requested_by_fkey FOREIGN KEY (supplement_requested_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: dossiers dossiers_supplemented_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.dossiers
+    ADD CONSTRAINT dossiers_supplemented_by_fkey FOREIGN KEY (supplemented_by) REFERENCES treasury.users(id);
+
+
+--
 -- Name: dossiers dossiers_treasury_code_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
 --
 
@@ -11787,6 +12172,14 @@ ALTER TABLE ONLY treasury.payment_orders
 
 ALTER TABLE ONLY treasury.periods
     ADD CONSTRAINT periods_closed_by_fkey FOREIGN KEY (closed_by) REFERENCES treasury.users(id);
+
+
+--
+-- Name: procedures procedures_replaced_by_fkey; Type: FK CONSTRAINT; Schema: treasury; Owner: treasury_owner
+--
+
+ALTER TABLE ONLY treasury.procedures
+    ADD CONSTRAINT procedures_replaced_by_fkey FOREIGN KEY (replaced_by) REFERENCES treasury.procedures(code);
 
 
 --
@@ -12101,6 +12494,14 @@ GRANT ALL ON FUNCTION treasury.deposit(p_account_no text, p_amount bigint, p_ban
 
 
 --
+-- Name: TABLE dossiers; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE treasury.dossiers TO treasury_app;
+GRANT SELECT ON TABLE treasury.dossiers TO treasury_readonly;
+
+
+--
 -- Name: FUNCTION entry_problem(p_entry_id bigint); Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -12186,6 +12587,13 @@ GRANT UPDATE(reject_reason_code) ON TABLE treasury.payment_orders TO treasury_ap
 
 
 --
+-- Name: COLUMN payment_orders.reject_reasons; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT UPDATE(reject_reasons) ON TABLE treasury.payment_orders TO treasury_app;
+
+
+--
 -- Name: COLUMN payment_orders.note; Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -12211,6 +12619,13 @@ GRANT UPDATE(dossier_id) ON TABLE treasury.payment_orders TO treasury_app;
 --
 
 REVOKE ALL ON FUNCTION treasury.payment_orders_guard_commitment(p_new treasury.payment_orders, p_purpose text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_orders_guard_reasons(p_new treasury.payment_orders); Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+REVOKE ALL ON FUNCTION treasury.payment_orders_guard_reasons(p_new treasury.payment_orders) FROM PUBLIC;
 
 
 --
@@ -12754,14 +13169,6 @@ GRANT SELECT ON TABLE treasury.dossier_signings TO treasury_readonly;
 
 
 --
--- Name: TABLE dossiers; Type: ACL; Schema: treasury; Owner: treasury_owner
---
-
-GRANT SELECT,INSERT,UPDATE ON TABLE treasury.dossiers TO treasury_app;
-GRANT SELECT ON TABLE treasury.dossiers TO treasury_readonly;
-
-
---
 -- Name: SEQUENCE dossiers_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -12847,6 +13254,14 @@ GRANT SELECT ON TABLE treasury.payment_order_events TO treasury_readonly;
 
 
 --
+-- Name: TABLE payment_order_reject_reasons; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.payment_order_reject_reasons TO treasury_app;
+GRANT SELECT ON TABLE treasury.payment_order_reject_reasons TO treasury_readonly;
+
+
+--
 -- Name: SEQUENCE payment_orders_id_seq; Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
@@ -12859,6 +13274,14 @@ GRANT USAGE ON SEQUENCE treasury.payment_orders_id_seq TO treasury_app;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE treasury.periods TO treasury_app;
 GRANT SELECT ON TABLE treasury.periods TO treasury_readonly;
+
+
+--
+-- Name: TABLE procedures; Type: ACL; Schema: treasury; Owner: treasury_owner
+--
+
+GRANT SELECT ON TABLE treasury.procedures TO treasury_app;
+GRANT SELECT ON TABLE treasury.procedures TO treasury_readonly;
 
 
 --

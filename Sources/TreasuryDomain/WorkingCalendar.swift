@@ -1,29 +1,93 @@
 import Foundation
 
-/// The online public-service procedures of the treasury (Decree 11/2020; BALANCE_RECONCILIATION
-/// from Decree 347/2025, which replaced it: the other values keep their Decree 11 names for now).
+/// A legal time limit: minutes after receipt, or working days counted from the day of receipt.
+public enum LegalLimit: Hashable, Sendable {
+    case minutes(Int)
+    case workingDays(Int)
+}
+
+/// How a dossier came in: online (the default) or on paper at the counter.
+public enum Channel: String, Sendable, CaseIterable {
+    case online = "ONLINE"
+    case counter = "COUNTER"
+}
+
+/// A procedure's legal time limits (Decree 347/2025), as the `procedures` table holds them: a
+/// base limit and, where the law sets one, the limit at the counter, of an advance, or of a
+/// dossier received in the last week of December or of January.
+public struct ProcedureLimits: Hashable, Sendable {
+    public var base: LegalLimit
+    /// For a limit in minutes: the limit of a dossier received at the counter.
+    public var counterMinutes: Int?
+    /// For a limit in working days: the limit of an advance.
+    public var advanceWorkingDays: Int?
+    /// For a limit in working days: the limit of a dossier received 25-31 December or 25-31 January.
+    public var yearEndWorkingDays: Int?
+
+    public init(_ base: LegalLimit, counterMinutes: Int? = nil, advanceWorkingDays: Int? = nil, yearEndWorkingDays: Int? = nil) {
+        self.base = base
+        self.counterMinutes = counterMinutes
+        self.advanceWorkingDays = advanceWorkingDays
+        self.yearEndWorkingDays = yearEndWorkingDays
+    }
+
+    /// Whether a local date falls in the year-end extension: 25-31 December or 25-31 January.
+    public static func isYearEndExtension(_ day: TreasuryTime.LocalDate) -> Bool {
+        (day.month == 12 || day.month == 1) && day.day >= 25
+    }
+
+    /// The limit of one dossier: the counter limit picks by channel, the advance limit by the
+    /// dossier's subject, the year-end limit by the local date the clock starts on (receipt,
+    /// or the supplement that restarted it); when several could apply, the longest wins.
+    public func limit(channel: Channel, advance: Bool, startingOn day: TreasuryTime.LocalDate) -> LegalLimit {
+        switch base {
+        case .minutes(let minutes):
+            return .minutes(channel == .counter ? counterMinutes ?? minutes : minutes)
+        case .workingDays(let days):
+            var limit = advance ? advanceWorkingDays ?? days : days
+            if let extended = yearEndWorkingDays, Self.isYearEndExtension(day) { limit = max(limit, extended) }
+            return .workingDays(limit)
+        }
+    }
+}
+
+/// The administrative procedures dossiers are filed under (Decree 347/2025, from 1 January
+/// 2026). The `procedures` table holds the same codes and limits; a test proves they agree.
+/// `accountChange` (freeze, unfreeze) is not one of the nine; `commitment` and
+/// `advanceSettlement` are Decree 11/2020 codes kept for the dossiers filed under them.
 public enum Procedure: String, Sendable, CaseIterable {
-    case accountOpen = "ACCOUNT_OPEN"
-    case accountChange = "ACCOUNT_CHANGE"
-    case accountClose = "ACCOUNT_CLOSE"
-    case commitment = "COMMITMENT"
-    case paymentRecurrent = "PAYMENT_RECURRENT"
-    case paymentInvestment = "PAYMENT_INVESTMENT"
-    case advanceSettlement = "ADVANCE_SETTLEMENT"
     case revenueCollection = "REVENUE_COLLECTION"
     case revenueRefund = "REVENUE_REFUND"
+    case paymentRecurrent = "PAYMENT_RECURRENT"
+    case aidBooking = "AID_BOOKING"
+    case paymentInvestment = "PAYMENT_INVESTMENT"
+    case paymentInvestmentForeign = "PAYMENT_INVESTMENT_FOREIGN"
+    case accountOpen = "ACCOUNT_OPEN"
+    case accountClose = "ACCOUNT_CLOSE"
     case balanceReconciliation = "BALANCE_RECONCILIATION"
+    case accountChange = "ACCOUNT_CHANGE"
+    case commitment = "COMMITMENT"
+    case advanceSettlement = "ADVANCE_SETTLEMENT"
 
-    /// Payments are due the same working day when received before the cut-off.
-    public var isPayment: Bool { self == .paymentRecurrent || self == .paymentInvestment }
-
-    /// The legal time limit in working days counted from the day of receipt (Decree 347/2025:
-    /// the day of receipt is the first when the dossier arrives on a working day before the
-    /// cut-off), for the procedures that have one here; nil for the older rule (due at the end
-    /// of the second working day after the day of receipt).
-    public var workingDayLimit: Int? {
+    /// The legal time limits (the `procedures` table's limit columns).
+    public var limits: ProcedureLimits {
         switch self {
-        case .paymentRecurrent, .paymentInvestment, .balanceReconciliation: 1
+        case .revenueCollection: ProcedureLimits(.minutes(5), counterMinutes: 30)
+        case .paymentRecurrent: ProcedureLimits(.workingDays(1), yearEndWorkingDays: 2)
+        case .aidBooking: ProcedureLimits(.workingDays(2))
+        case .paymentInvestment, .paymentInvestmentForeign: ProcedureLimits(.workingDays(2), advanceWorkingDays: 1)
+        case .revenueRefund, .accountOpen, .accountClose, .balanceReconciliation, .accountChange: ProcedureLimits(.workingDays(1))
+        case .commitment, .advanceSettlement: ProcedureLimits(.workingDays(2))
+        }
+    }
+
+    /// Whether new dossiers are filed under it (retired codes are kept for old dossiers).
+    public var inForce: Bool { replacedBy == nil }
+
+    /// For a retired code, the procedure new dossiers of its kind are filed under.
+    public var replacedBy: Procedure? {
+        switch self {
+        case .commitment, .advanceSettlement: .paymentRecurrent
         default: nil
         }
     }
@@ -59,21 +123,27 @@ public struct WorkingCalendar: Sendable {
         return day
     }
 
-    /// When a dossier received at `receivedAt` is due.
-    ///
-    /// A procedure with a limit of N working days (payments, balance reconciliation: 1) is due
-    /// at the end of the N-th working day, the day of receipt counting as the first when it is a
-    /// working day and the dossier arrived before the cut-off, else counting from the next
-    /// working day. Every other procedure is due at the end of the second working day after the
-    /// day of receipt.
-    public func dueAt(procedure: Procedure, receivedAt: Date) -> Date {
-        let day = TreasuryTime.localDate(of: receivedAt)
-        if let limit = procedure.workingDayLimit {
+    /// When a dossier of `procedure` whose clock starts at `receivedAt` is due (API.md
+    /// "Procedures and signatures"): its limit for the channel, the subject (`advance`: an
+    /// advance payment order) and the day the clock starts, then `dueAt(limit:receivedAt:)`.
+    public func dueAt(procedure: Procedure, receivedAt: Date, channel: Channel = .online, advance: Bool = false) -> Date {
+        let limit = procedure.limits.limit(channel: channel, advance: advance, startingOn: TreasuryTime.localDate(of: receivedAt))
+        return dueAt(limit: limit, receivedAt: receivedAt)
+    }
+
+    /// N minutes: received_at + N. N working days: the end of the N-th working day, the day of
+    /// receipt counting as the first when it is a working day and the dossier arrived before
+    /// the cut-off, else counting from the next working day.
+    public func dueAt(limit: LegalLimit, receivedAt: Date) -> Date {
+        switch limit {
+        case .minutes(let minutes):
+            return receivedAt.addingTimeInterval(TimeInterval(minutes * 60))
+        case .workingDays(let days):
+            let day = TreasuryTime.localDate(of: receivedAt)
             let beforeCutoff = TreasuryTime.localSecondsOfDay(of: receivedAt) < paymentCutoffSecondsOfDay
             let first = isWorkingDay(day) && beforeCutoff ? day : workingDay(after: day, count: 1)
-            return TreasuryTime.endOfDay(workingDay(after: first, count: limit - 1))
+            return TreasuryTime.endOfDay(workingDay(after: first, count: max(days, 1) - 1))
         }
-        return TreasuryTime.endOfDay(workingDay(after: day, count: 2))
     }
 }
 

@@ -35,6 +35,7 @@ enum SchemaRule {
         "period_closed": Meaning("PERIOD_CLOSED", "the accounting period is closed"),
         "account_status_transition": Meaning("INVALID_STATUS", "that status change is not allowed now"),
         "dossier_status_transition": Meaning("INVALID_STATUS", "that status change is not allowed now"),
+        "dossier_supplement_once": Meaning("SUPPLEMENT_ALREADY_REQUESTED", "a supplement was already requested for this dossier"),
         "account_close_not_empty": Meaning("ACCOUNT_NOT_EMPTY", "the account still holds money"),
         "period_order": Meaning("PREVIOUS_PERIOD_OPEN", "the previous month is still open"),
         "balance_reconciliation_confirmed_once": Meaning("INVALID_STATUS", "the balance reconciliation is already confirmed"),

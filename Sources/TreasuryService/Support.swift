@@ -30,7 +30,7 @@ enum CommonFields {
 }
 
 /// Dossiers of the online public services: created by the procedure's method, due per the
-/// working-day calendar.
+/// procedure's legal limit and the working-day calendar.
 enum Dossiers {
     static func calendar(_ connection: PostgresConnection, from day: TreasuryTime.LocalDate, cutoff: Int) throws -> WorkingCalendar {
         let rows = try connection.query(
@@ -38,16 +38,24 @@ enum Dossiers {
         return WorkingCalendar(holidays: Set(rows.compactMap { $0["day"].flatMap(TreasuryTime.LocalDate.init) }), paymentCutoffSecondsOfDay: cutoff)
     }
 
-    /// Records a dossier received now; `completed` marks it done at once (an officer acting directly).
+    /// When a dossier whose clock starts now is due: at receipt, or when a supplement arrives.
+    static func dueAt(_ connection: PostgresConnection, _ context: CallContext, procedure: Procedure, channel: Channel, advance: Bool) throws -> Date {
+        let calendar = try calendar(connection, from: context.today, cutoff: context.core.configuration.paymentCutoffSecondsOfDay)
+        return calendar.dueAt(procedure: procedure, receivedAt: context.now, channel: channel, advance: advance)
+    }
+
+    /// Records a dossier received now; `completed` marks it done at once (an officer acting
+    /// directly). `advance` says the subject is an advance, whose limit may be shorter.
     static func open(
         _ connection: PostgresConnection, _ context: CallContext, procedure: Procedure, unit: String?, treasury: String?,
-        subjectKind: String, subjectID: String, completed: Bool
+        subjectKind: String, subjectID: String, completed: Bool, advance: Bool = false
     ) throws -> Int64 {
+        // New dossiers are filed under a procedure in force; the schema refuses others too.
+        precondition(procedure.inForce, "\(procedure.rawValue) is retired: file under \(procedure.replacedBy?.rawValue ?? "")")
         // A unit's own filing is signed (its account opening excepted: its specimens come with it).
         let signed = try unit.flatMap { procedure == .accountOpen ? nil : try Signatures.checkFiling(connection, context, unit: $0) }
-        let calendar = try calendar(connection, from: context.today, cutoff: context.core.configuration.paymentCutoffSecondsOfDay)
-        let due = calendar.dueAt(procedure: procedure, receivedAt: context.now)
-        let channel = context.params.optionalString("channel") ?? "ONLINE"
+        let channel = Channel(rawValue: context.params.optionalString("channel") ?? "") ?? .online
+        let due = try dueAt(connection, context, procedure: procedure, channel: channel, advance: advance)
         let row = try connection.query(
             """
             INSERT INTO dossiers (procedure, unit_code, treasury_code, channel, received_at, due_at, status, completed_at,
@@ -56,19 +64,38 @@ enum Dossiers {
                     $8, $9, $10)
             RETURNING id
             """,
-            [procedure.rawValue, unit, treasury, channel, SQL.epochSeconds(context.now), SQL.epochSeconds(due),
+            [procedure.rawValue, unit, treasury, channel.rawValue, SQL.epochSeconds(context.now), SQL.epochSeconds(due),
              completed ? "COMPLETED" : "RECEIVED", subjectKind, subjectID, context.caller.userID]).first
         let dossier = try row?.decode(Int64.self, "id") ?? 0
         if let signed { try Signatures.store(connection, dossier: dossier, signed) }
         return dossier
     }
 
-    /// Completes (or rejects) the open dossier of a subject, if there is one.
+    /// Refuses to move a dossier on while it awaits the supplement the treasury asked for.
+    static func requireNotAwaitingSupplement(_ id: Int64, status: String) throws {
+        guard status != "SUPPLEMENT_REQUESTED" else {
+            throw CallError(.failedPrecondition, "AWAITING_SUPPLEMENT",
+                            "dossier \(id) awaits the supplement the treasury asked for; it goes on once the unit supplies it (Dossiers/Supplement)",
+                            details: ["dossier_id": .string(String(id)), "status": .string(status)])
+        }
+    }
+
+    /// Completes (or rejects) the open dossier of a subject, if there is one; one awaiting a
+    /// supplement is not completed (AWAITING_SUPPLEMENT).
     static func finish(_ connection: PostgresConnection, _ context: CallContext, procedure: Procedure, subjectKind: String, subjectID: String, status: String) throws {
+        let open = try connection.query(
+            """
+            SELECT id, status FROM dossiers
+            WHERE procedure = $1 AND subject_kind = $2 AND subject_id = $3 AND status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED')
+            FOR UPDATE
+            """, [procedure.rawValue, subjectKind, subjectID]).rows
+        if status == "COMPLETED" {
+            for row in open { try requireNotAwaitingSupplement(try row.decode(Int64.self, "id"), status: try row.decode(String.self, "status")) }
+        }
         try connection.query(
             """
             UPDATE dossiers SET status = $4, completed_at = to_timestamp($5)
-            WHERE procedure = $1 AND subject_kind = $2 AND subject_id = $3 AND status IN ('RECEIVED', 'PROCESSING')
+            WHERE procedure = $1 AND subject_kind = $2 AND subject_id = $3 AND status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED')
             """, [procedure.rawValue, subjectKind, subjectID, status, SQL.epochSeconds(context.now)])
     }
 }

@@ -117,16 +117,30 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             var params: JSONObject = ["from": .string(from), "to": .string(to)]
             if let treasury { params["treasury_code"] = .string(treasury) }
-            let columns = ["procedure", "received", "completed", "completed_on_time", "on_time_rate", "completed_same_day", "same_day_rate",
-                           "online_rate", "median_processing_minutes"]
+            let columns = ["procedure", "legal_limit", "received", "completed", "completed_on_time", "on_time_rate", "completed_same_day",
+                           "same_day_rate", "online_rate", "median_processing_minutes"]
             let response = try await options.callOrExit("treasury.v1.Reports/ServiceLevel", params)
             if options.json { print(response.serialized()); return }
-            let rows = response.objectValue?["procedures"]?.arrayValue ?? []
+            let rows = (response.objectValue?["procedures"]?.arrayValue ?? []).map { row -> JSON in
+                guard var object = row.objectValue else { return row }
+                object["legal_limit"] = .string(Self.limitText(object["legal_limit"]?.objectValue ?? [:]))
+                return .object(object)
+            }
             var total = response.objectValue ?? [:]
             total["procedures"] = nil
             total["procedure"] = .string("ALL")
             let all = rows + [JSON.object(total)]
             print(csv ? Table.csv(all, columns: columns) : Table.rows(all, columns: columns))
+        }
+
+        /// A legal limit in a few words: "5 min (counter 30 min)", "1 wd (25-31 Dec/Jan 2 wd)", "2 wd (advance 1 wd)".
+        static func limitText(_ limit: JSONObject) -> String {
+            let number = { (key: String) in limit[key]?.integerValue }
+            var text = number("minutes").map { "\($0) min" } ?? number("working_days").map { "\($0) wd" } ?? ""
+            if let counter = number("counter_minutes") { text += " (counter \(counter) min)" }
+            if let advance = number("advance_working_days") { text += " (advance \(advance) wd)" }
+            if let yearEnd = number("year_end_working_days") { text += " (25-31 Dec/Jan \(yearEnd) wd)" }
+            return text
         }
     }
 }

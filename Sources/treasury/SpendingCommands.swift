@@ -75,14 +75,22 @@ struct SpendingCommand: AsyncParsableCommand {
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject a submitted or approved order.")
+        static let configuration = CommandConfiguration(
+            abstract: "Reject a submitted or approved order, giving every reason at once (repeat --reason and --note, in pairs).")
         @OptionGroup var options: GlobalOptions
         @Argument var order: String
-        @Option(name: .customLong("reason"), help: "UPPER_SNAKE reason code, e.g. DOCUMENTS_INCOMPLETE.") var reasonCode: String
-        @Option var note: String
+        @Option(name: .customLong("reason"), help: "UPPER_SNAKE reason code, e.g. DOCUMENTS_INCOMPLETE; repeat for each reason.") var reasonCodes: [String]
+        @Option(name: .customLong("note"), help: "What is wrong, one per --reason, in the same order.") var notes: [String]
+
+        func validate() throws {
+            guard !reasonCodes.isEmpty, reasonCodes.count == notes.count else {
+                throw ValidationError("give each --reason its --note: \(reasonCodes.count) reasons, \(notes.count) notes")
+            }
+        }
+
         func run() async throws {
-            try await options.run("treasury.v1.Spending/RejectPaymentOrder",
-                                  ["order_id": .string(order), "reason_code": .string(reasonCode), "note": .string(note)], mutating: true)
+            let reasons = zip(reasonCodes, notes).map { JSON.object(["code": .string($0), "note": .string($1)]) }
+            try await options.run("treasury.v1.Spending/RejectPaymentOrder", ["order_id": .string(order), "reasons": .array(reasons)], mutating: true)
         }
     }
 

@@ -311,14 +311,15 @@ import TreasuryService
     }
 }
 
-/// Investment dossiers on an injected clock: due the same working day before the cut-off, and
-/// no advance or payment dated into a closed month.
+/// Investment dossiers on an injected clock: an advance is due within 1 working day, a payment
+/// within 2 (Decree 347/2025), the day of receipt counting before the cut-off; a supplement
+/// restarts each with its own limit; and no advance or payment dated into a closed month.
 @Suite struct InvestmentDeadlineTests {
     static func at(_ day: String, seconds: Int) -> Date {
         TreasuryTime.instant(of: TreasuryTime.LocalDate(day)!, secondsOfDay: seconds)
     }
 
-    @Test func advancesAndPaymentsAreDueTheSameWorkingDayBeforeTheCutoffAndNeverInAClosedMonth() async throws {
+    @Test func advancesHaveOneWorkingDayPaymentsTwoAndNeverInAClosedMonth() async throws {
         let environment = try await TestEnvironment.get()
         let clock = ManualClock(Self.at("2034-03-08", seconds: 9 * 3600))
         let spending = try await SpendingWorld.make(environment, port: try await environment.startServer(clock: clock))
@@ -332,32 +333,39 @@ import TreasuryService
         let plan = try await spending.budget.must("treasury.v1.Investment/PutCapitalPlan", [
             "project_code": .string(project), "fiscal_year": .integer(2034), "parent_id": .string(root), "amount": .money(9_000_000_000),
             "sector": .string("341")])["allocation_id"]?.stringValue ?? ""
-        let contract = try await spending.accountant.must("treasury.v1.Investment/RegisterContract",
-            InvestmentRefusalTests.contractParams(project, "HD-DL", value: 8_000_000_000, rate: 3000, effective: "2034-01-02"))["contract_id"]?.stringValue ?? ""
+        let registered = try await spending.accountant.must("treasury.v1.Investment/RegisterContract",
+            InvestmentRefusalTests.contractParams(project, "HD-DL", value: 8_000_000_000, rate: 3000, effective: "2034-01-02"))
+        let contract = registered["contract_id"]?.stringValue ?? ""
+        let contractDossier = try await spending.officer.mustRead("treasury.v1.Dossiers/Get", ["dossier_id": .string(registered["dossier_id"]?.stringValue ?? "")])
+        #expect(contractDossier["procedure"] == .string("PAYMENT_INVESTMENT") && contractDossier["subject"]?.objectValue?["kind"] == .string("CONTRACT"))
 
-        let cases: [(String, Int, String)] = [
-            ("2034-03-08", 10 * 3600, "2034-03-08T16:59:59Z"),                // Wednesday morning: that day
-            ("2034-03-08", 15 * 3600 + 29 * 60 + 59, "2034-03-08T16:59:59Z"), // one second before the cut-off
-            ("2034-03-08", 15 * 3600 + 30 * 60, "2034-03-09T16:59:59Z"),      // at the cut-off: the next working day
-            ("2034-03-10", 18 * 3600, "2034-03-13T16:59:59Z"),                // Friday evening: Monday
-            ("2034-03-11", 10 * 3600, "2034-03-13T16:59:59Z"),                // Saturday: Monday
-            ("2034-03-14", 16 * 3600, "2034-03-16T16:59:59Z"),                // Tuesday evening, Wednesday a holiday: Thursday
+        // (day, seconds, advance due, payment due)
+        let cases: [(String, Int, String, String)] = [
+            ("2034-03-08", 10 * 3600, "2034-03-08T16:59:59Z", "2034-03-09T16:59:59Z"),                // Wednesday morning: that day; and Thursday
+            ("2034-03-08", 15 * 3600 + 29 * 60 + 59, "2034-03-08T16:59:59Z", "2034-03-09T16:59:59Z"), // one second before the cut-off
+            ("2034-03-08", 15 * 3600 + 30 * 60, "2034-03-09T16:59:59Z", "2034-03-10T16:59:59Z"),      // at the cut-off: from the next working day
+            ("2034-03-10", 18 * 3600, "2034-03-13T16:59:59Z", "2034-03-14T16:59:59Z"),                // Friday evening: Monday; Tuesday
+            ("2034-03-11", 10 * 3600, "2034-03-13T16:59:59Z", "2034-03-14T16:59:59Z"),                // Saturday: Monday; Tuesday
+            ("2034-03-14", 16 * 3600, "2034-03-16T16:59:59Z", "2034-03-17T16:59:59Z"),                // Tuesday evening, Wednesday a holiday: Thursday; Friday
         ]
-        var advances: [String] = []
-        for (index, (day, seconds, due)) in cases.enumerated() {
+        var advances: [String] = [], advanceDossiers: [String] = [], paymentDossiers: [String] = []
+        for (index, (day, seconds, advanceDue, paymentDue)) in cases.enumerated() {
             clock.set(Self.at(day, seconds: seconds))
             let advance = try await spending.accountant.must("treasury.v1.Investment/RequestAdvance", [
                 "contract_id": .string(contract), "amount": .money(1_000_000)])
-            #expect(advance["due_at"] == .string(due), "advance on \(day) at \(seconds)s")
+            #expect(advance["due_at"] == .string(advanceDue), "advance on \(day) at \(seconds)s")
             advances.append(advance["order_id"]?.stringValue ?? "")
+            advanceDossiers.append(advance["dossier_id"]?.stringValue ?? "")
             let payment = try await spending.accountant.must("treasury.v1.Investment/RequestPayment", [
                 "contract_id": .string(contract), "acceptance_no": .string("NT-\(index)"), "accepted_on": .string(day),
                 "accepted_value": .money(1_000_000)])
-            #expect(payment["due_at"] == .string(due), "payment on \(day) at \(seconds)s")
+            #expect(payment["due_at"] == .string(paymentDue), "payment on \(day) at \(seconds)s")
+            paymentDossiers.append(payment["dossier_id"]?.stringValue ?? "")
         }
 
-        // The first advance (Wednesday 10:00) paid at 14:00 that day, the second (15:29:59) the
-        // next morning: ServiceLevel's same-day rate for PAYMENT_INVESTMENT is one of two.
+        // The contract, registered at once, and the first advance (Wednesday 10:00) paid at 14:00
+        // are done that day, the second advance (15:29:59) the next morning: ServiceLevel's
+        // same-day rate for PAYMENT_INVESTMENT is two of three.
         for (order, paidAt) in [(advances[0], Self.at("2034-03-08", seconds: 14 * 3600)), (advances[1], Self.at("2034-03-09", seconds: 9 * 3600))] {
             clock.set(paidAt)
             try await spending.officer.must("treasury.v1.Spending/ApprovePaymentOrder", ["order_id": .string(order)])
@@ -366,10 +374,23 @@ import TreasuryService
         let level = try await spending.officer.mustRead("treasury.v1.Reports/ServiceLevel", [
             "from": .string("2034-03-08"), "to": .string("2034-03-08"), "treasury_code": .string(world.treasury)])
         let investment = level["procedures"]?.arrayValue?.compactMap(\.objectValue).first { $0["procedure"] == .string("PAYMENT_INVESTMENT") }
-        #expect(investment?["received"] == .integer(6))
-        #expect(investment?["completed"] == .integer(2))
-        #expect(investment?["completed_same_day"] == .integer(1))
-        #expect(investment?["same_day_rate"] == .number("0.5000"))
+        #expect(investment?["received"] == .integer(7))
+        #expect(investment?["completed"] == .integer(3))
+        #expect(investment?["completed_same_day"] == .integer(2))
+        #expect(investment?["same_day_rate"] == .number("0.6667"))
+        #expect(investment?["legal_limit"] == .object(["working_days": .integer(2), "advance_working_days": .integer(1)]))
+
+        // A supplement restarts each clock with its own limit: supplied Friday 17 March at 10:00,
+        // the advance is due that day, the payment on Monday.
+        clock.set(Self.at("2034-03-16", seconds: 10 * 3600))
+        for dossier in [advanceDossiers[5], paymentDossiers[5]] {
+            try await spending.officer.must("treasury.v1.Dossiers/RequestSupplement", ["dossier_id": .string(dossier), "items": .array([.string("guarantee")])])
+        }
+        clock.set(Self.at("2034-03-17", seconds: 10 * 3600))
+        for (dossier, due) in [(advanceDossiers[5], "2034-03-17T16:59:59Z"), (paymentDossiers[5], "2034-03-20T16:59:59Z")] {
+            let supplied = try await spending.accountant.must("treasury.v1.Dossiers/Supplement", ["dossier_id": .string(dossier), "note": .string("attached")])
+            #expect(supplied["due_at"] == .string(due))
+        }
 
         // January closed: nothing is requested dated into it.
         let chiefOfAll = try await world.user("CHIEF_ACCOUNTANT", scope: "*")

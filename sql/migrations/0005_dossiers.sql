@@ -1,66 +1,197 @@
--- 0005: dossiers of the online public services: one per call of an administrative
--- procedure, with its status and service-level deadline; and balance_reconciliations, the
--- content of the BALANCE_RECONCILIATION dossiers.
+-- 0005: the procedures of the online public services with their legal time limits
+-- (Decree 347/2025); dossiers, one per call of a procedure, with its status, deadline and its
+-- one supplement request; and balance_reconciliations, the content of the
+-- BALANCE_RECONCILIATION dossiers.
 SET LOCAL ROLE treasury_owner;
 
+-- Reference data, not an enum in code: the nine procedures of Decree 347/2025, ACCOUNT_CHANGE
+-- (freeze and unfreeze, not one of the nine) and the Decree 11/2020 codes that dossiers filed
+-- before keep. The service mirrors the limits in Swift (TreasuryDomain.Procedure) to compute
+-- due_at; a test proves the two agree, and treasury_app can only read this table.
+CREATE TABLE treasury.procedures (
+    code                        text PRIMARY KEY CONSTRAINT procedure_code_format CHECK (code ~ '^[A-Z][A-Z_]{0,39}$'),
+    name                        text NOT NULL CHECK (length(btrim(name)) > 0),
+    legal_basis                 text NOT NULL CHECK (length(btrim(legal_basis)) > 0),
+    position                    smallint NOT NULL CONSTRAINT procedures_position_unique UNIQUE,
+    in_force                    boolean NOT NULL,
+    replaced_by                 text NULL REFERENCES treasury.procedures (code),
+    limit_minutes               integer NULL,
+    counter_limit_minutes       integer NULL,
+    limit_working_days          integer NULL,
+    advance_limit_working_days  integer NULL,
+    year_end_limit_working_days integer NULL,
+    CONSTRAINT procedure_limit_shape CHECK (
+        (limit_minutes IS NULL) <> (limit_working_days IS NULL)
+        AND (counter_limit_minutes IS NULL OR limit_minutes IS NOT NULL)
+        AND (advance_limit_working_days IS NULL OR limit_working_days IS NOT NULL)
+        AND (year_end_limit_working_days IS NULL OR limit_working_days IS NOT NULL)
+        AND coalesce(limit_minutes, 1) BETWEEN 1 AND 1440 AND coalesce(counter_limit_minutes, 1) BETWEEN 1 AND 1440
+        AND coalesce(limit_working_days, 1) BETWEEN 1 AND 60 AND coalesce(advance_limit_working_days, 1) BETWEEN 1 AND 60
+        AND coalesce(year_end_limit_working_days, 1) BETWEEN 1 AND 60),
+    CONSTRAINT procedure_replaced_only_when_retired CHECK (replaced_by IS NULL OR NOT in_force)
+);
+COMMENT ON TABLE treasury.procedures IS 'The administrative procedures dossiers are filed under, with their legal time limits (Decree 347/2025/ND-CP from 2026-01-01). A dossier''s due_at follows its procedure''s limit: N minutes after received_at, or the end (23:59:59 Asia/Ho_Chi_Minh) of the N-th working day, the day of receipt counting as the first when it is a working day and the dossier arrived before the cut-off (15:30, configurable), else counting from the next working day. New dossiers only under a procedure in force (dossier_procedure_in_force); retired codes stay for the dossiers filed under them. Listed by Reference/List {kind: PROCEDURE}; read-only to treasury_app.';
+COMMENT ON COLUMN treasury.procedures.code IS 'Procedure code (dossiers.procedure), UPPER_SNAKE.';
+COMMENT ON COLUMN treasury.procedures.name IS 'What the procedure is, in plain words.';
+COMMENT ON COLUMN treasury.procedures.legal_basis IS 'The text that sets the procedure and its limit (Decree 347/2025/ND-CP for the nine; Decree 11/2020/ND-CP for retired codes).';
+COMMENT ON COLUMN treasury.procedures.position IS 'Display order: the nine in Decree 347''s order, then ACCOUNT_CHANGE, then the retired codes.';
+COMMENT ON COLUMN treasury.procedures.in_force IS 'Whether new dossiers may be filed under it: the nine and ACCOUNT_CHANGE. Retired codes (COMMITMENT, ADVANCE_SETTLEMENT) are kept for the dossiers filed before.';
+COMMENT ON COLUMN treasury.procedures.replaced_by IS 'For a retired code, the procedure new dossiers of the same kind are filed under (COMMITMENT and ADVANCE_SETTLEMENT: PAYMENT_RECURRENT); NULL for one in force (procedure_replaced_only_when_retired).';
+COMMENT ON COLUMN treasury.procedures.limit_minutes IS 'Limit in minutes after received_at (REVENUE_COLLECTION: 5, electronic); exactly one of limit_minutes and limit_working_days is set (procedure_limit_shape).';
+COMMENT ON COLUMN treasury.procedures.counter_limit_minutes IS 'Limit in minutes for a dossier received at the counter (channel COUNTER) of a procedure counted in minutes (REVENUE_COLLECTION: 30); NULL when the channel makes no difference.';
+COMMENT ON COLUMN treasury.procedures.limit_working_days IS 'Limit in working days counted from the day of receipt (see the table''s comment); for PAYMENT_INVESTMENT and PAYMENT_INVESTMENT_FOREIGN the limit of payments and of everything that is not an advance (2).';
+COMMENT ON COLUMN treasury.procedures.advance_limit_working_days IS 'Limit in working days of an advance (a dossier whose subject is an ADVANCE payment order) where it differs: public investment, 1; NULL when advances have the base limit.';
+COMMENT ON COLUMN treasury.procedures.year_end_limit_working_days IS 'Limit in working days of a dossier received (local date) from 25 to 31 December or from 25 to 31 January (PAYMENT_RECURRENT: 2); NULL when there is no year-end extension.';
+
+INSERT INTO treasury.procedures (code, name, legal_basis, position, in_force, replaced_by, limit_minutes, counter_limit_minutes,
+                                 limit_working_days, advance_limit_working_days, year_end_limit_working_days) VALUES
+    ('REVENUE_COLLECTION', 'Paying into the state budget (collection)', 'Decree 347/2025/ND-CP', 1, true, NULL, 5, 30, NULL, NULL, NULL),
+    ('REVENUE_REFUND', 'Refund of budget revenue on the competent authority''s refund order (non-cash)', 'Decree 347/2025/ND-CP', 2, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('PAYMENT_RECURRENT', 'Regular spending: commitments and withdrawals (C2-02a), payment orders (C4-02a), advance settlements (C2-03)', 'Decree 347/2025/ND-CP', 3, true, NULL, NULL, NULL, 1, NULL, 2),
+    ('AID_BOOKING', 'Booking ODA and foreign aid as budget revenue and spending', 'Decree 347/2025/ND-CP', 4, true, NULL, NULL, NULL, 2, NULL, NULL),
+    ('PAYMENT_INVESTMENT', 'Public investment of domestic capital: contracts, advances and payments', 'Decree 347/2025/ND-CP', 5, true, NULL, NULL, NULL, 2, 1, NULL),
+    ('PAYMENT_INVESTMENT_FOREIGN', 'Public investment of foreign capital: contracts, advances and payments', 'Decree 347/2025/ND-CP', 6, true, NULL, NULL, NULL, 2, 1, NULL),
+    ('ACCOUNT_OPEN', 'Registration of a transaction account, with seal and signature specimens', 'Decree 347/2025/ND-CP', 7, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('ACCOUNT_CLOSE', 'Closing a transaction account', 'Decree 347/2025/ND-CP', 8, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('BALANCE_RECONCILIATION', 'Reconciliation and confirmation of balances (forms 26-29)', 'Decree 347/2025/ND-CP', 9, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('ACCOUNT_CHANGE', 'Freezing or unfreezing a transaction account', 'Treasury practice: not one of the procedures of Decree 347/2025/ND-CP; the limit of the other account procedures', 10, true, NULL, NULL, NULL, 1, NULL, NULL),
+    ('COMMITMENT', 'Registering a commitment (now part of PAYMENT_RECURRENT, or PAYMENT_INVESTMENT on investment capital)', 'Decree 11/2020/ND-CP, replaced by Decree 347/2025/ND-CP on 2026-01-01', 11, false, 'PAYMENT_RECURRENT', NULL, NULL, 2, NULL, NULL),
+    ('ADVANCE_SETTLEMENT', 'Settling an advance (now part of PAYMENT_RECURRENT)', 'Decree 11/2020/ND-CP, replaced by Decree 347/2025/ND-CP on 2026-01-01', 12, false, 'PAYMENT_RECURRENT', NULL, NULL, 2, NULL, NULL);
+
+GRANT SELECT ON treasury.procedures TO treasury_app, treasury_readonly;
+
 CREATE TABLE treasury.dossiers (
-    id            bigserial PRIMARY KEY,
-    procedure     text NOT NULL CHECK (procedure IN ('ACCOUNT_OPEN', 'ACCOUNT_CHANGE', 'ACCOUNT_CLOSE', 'COMMITMENT',
-                                                     'PAYMENT_RECURRENT', 'PAYMENT_INVESTMENT', 'ADVANCE_SETTLEMENT',
-                                                     'REVENUE_COLLECTION', 'REVENUE_REFUND', 'BALANCE_RECONCILIATION')),
-    unit_code     text NULL REFERENCES treasury.budget_units (code),
-    treasury_code text NULL REFERENCES treasury.treasuries (code),
-    channel       text NOT NULL DEFAULT 'ONLINE' CHECK (channel IN ('ONLINE', 'COUNTER')),
-    received_at   timestamptz NOT NULL,
-    due_at        timestamptz NOT NULL,
-    status        text NOT NULL DEFAULT 'RECEIVED' CHECK (status IN ('RECEIVED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'CANCELLED')),
-    completed_at  timestamptz NULL,
-    subject_kind  text NULL,
-    subject_id    text NULL,
-    created_by    bigint NULL REFERENCES treasury.users (id),
-    CONSTRAINT dossiers_due_after_received CHECK (due_at > received_at)
+    id                      bigserial PRIMARY KEY,
+    procedure               text NOT NULL REFERENCES treasury.procedures (code),
+    unit_code               text NULL REFERENCES treasury.budget_units (code),
+    treasury_code           text NULL REFERENCES treasury.treasuries (code),
+    channel                 text NOT NULL DEFAULT 'ONLINE' CHECK (channel IN ('ONLINE', 'COUNTER')),
+    received_at             timestamptz NOT NULL,
+    due_at                  timestamptz NOT NULL,
+    status                  text NOT NULL DEFAULT 'RECEIVED'
+                            CHECK (status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED', 'COMPLETED', 'REJECTED', 'CANCELLED')),
+    completed_at            timestamptz NULL,
+    subject_kind            text NULL,
+    subject_id              text NULL,
+    created_by              bigint NULL REFERENCES treasury.users (id),
+    supplement_requested_at timestamptz NULL,
+    supplement_requested_by bigint NULL REFERENCES treasury.users (id),
+    supplement_items        text[] NULL,
+    supplemented_at         timestamptz NULL,
+    supplemented_by         bigint NULL REFERENCES treasury.users (id),
+    supplement_note         text NULL CHECK (length(supplement_note) <= 2000),
+    CONSTRAINT dossiers_due_after_received CHECK (due_at > received_at),
+    -- The request and the supplement come in this order, each whole; a dossier awaiting one
+    -- has the request and not yet the supplement; one that went on after a request (open or
+    -- COMPLETED) has the supplement; due_at is after the supplement that restarted the clock.
+    CONSTRAINT dossier_supplement_shape CHECK (
+        (supplement_requested_at IS NULL) = (supplement_items IS NULL)
+        AND (supplement_requested_at IS NOT NULL OR (supplement_requested_by IS NULL AND supplemented_at IS NULL))
+        AND (supplemented_at IS NOT NULL OR (supplemented_by IS NULL AND supplement_note IS NULL))
+        AND (supplement_items IS NULL OR (cardinality(supplement_items) BETWEEN 1 AND 20 AND array_ndims(supplement_items) = 1
+                                          AND array_position(supplement_items, NULL) IS NULL))
+        AND (supplement_requested_at IS NULL OR supplement_requested_at >= received_at)
+        AND (supplemented_at IS NULL OR (supplemented_at >= supplement_requested_at AND due_at > supplemented_at))
+        AND (status <> 'SUPPLEMENT_REQUESTED' OR (supplement_requested_at IS NOT NULL AND supplemented_at IS NULL))
+        AND (supplement_requested_at IS NULL OR supplemented_at IS NOT NULL OR status IN ('SUPPLEMENT_REQUESTED', 'REJECTED', 'CANCELLED')))
 );
 CREATE INDEX dossiers_status_idx ON treasury.dossiers (status, received_at);
 CREATE INDEX dossiers_procedure_idx ON treasury.dossiers (procedure, received_at);
 CREATE INDEX dossiers_unit_idx ON treasury.dossiers (unit_code, received_at);
 CREATE INDEX dossiers_received_idx ON treasury.dossiers (received_at);
 CREATE INDEX dossiers_subject_idx ON treasury.dossiers (subject_kind, subject_id);
-COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of the nine administrative procedures (online public services); status follows dossier_status_transition; due_at is computed by the service from the working-day calendar.';
+COMMENT ON TABLE treasury.dossiers IS 'One dossier per call of an administrative procedure (online public services); status follows dossier_status_transition; due_at is computed by the service from the procedure''s limit and the working-day calendar, and changes only when a requested supplement arrives. The treasury asks for a supplement at most once (dossier_supplement_once).';
 COMMENT ON COLUMN treasury.dossiers.id IS 'Dossier id (dossier_id in the API).';
-COMMENT ON COLUMN treasury.dossiers.procedure IS 'Which of the nine procedures. Immutable.';
+COMMENT ON COLUMN treasury.dossiers.procedure IS 'The procedure (procedures), one in force when filed (dossier_procedure_in_force); dossiers filed before Decree 347/2025 keep their Decree 11/2020 code. Immutable.';
 COMMENT ON COLUMN treasury.dossiers.unit_code IS 'Budget unit concerned, when there is one.';
 COMMENT ON COLUMN treasury.dossiers.treasury_code IS 'Treasury handling the dossier.';
-COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer).';
+COMMENT ON COLUMN treasury.dossiers.channel IS 'ONLINE (default) or COUNTER (paper submission registered by an officer); for a limit in minutes it picks the electronic or the counter limit.';
 COMMENT ON COLUMN treasury.dossiers.received_at IS 'When it was received. Immutable.';
-COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline (end of a working day, Asia/Ho_Chi_Minh); after received_at. Immutable.';
-COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
+COMMENT ON COLUMN treasury.dossiers.due_at IS 'Service-level deadline under the procedure''s legal limit, counted from received_at, or from supplemented_at once a requested supplement arrived (the only change allowed: dossier_immutable_fields); after both.';
+COMMENT ON COLUMN treasury.dossiers.status IS 'RECEIVED, PROCESSING, SUPPLEMENT_REQUESTED (the clock stops until the unit supplements), COMPLETED, REJECTED or CANCELLED; the last three are terminal.';
 COMMENT ON COLUMN treasury.dossiers.completed_at IS 'When it reached a terminal status (set by trigger unless given).';
-COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, PAYMENT_ORDER, COLLECTION, REFUND...).';
+COMMENT ON COLUMN treasury.dossiers.subject_kind IS 'Kind of object the dossier is about (ACCOUNT, COMMITMENT, CONTRACT, PAYMENT_ORDER, ADVANCE_SETTLEMENT, COLLECTION, REFUND...): within PAYMENT_RECURRENT and PAYMENT_INVESTMENT it tells commitments, orders and settlements apart.';
 COMMENT ON COLUMN treasury.dossiers.subject_id IS 'Id of that object.';
 COMMENT ON COLUMN treasury.dossiers.created_by IS 'User who submitted or registered it.';
+COMMENT ON COLUMN treasury.dossiers.supplement_requested_at IS 'When an officer asked for a supplement (Dossiers/RequestSupplement): set once, with the move to SUPPLEMENT_REQUESTED (dossier_supplement_once).';
+COMMENT ON COLUMN treasury.dossiers.supplement_requested_by IS 'Officer who asked for the supplement; set with supplement_requested_at.';
+COMMENT ON COLUMN treasury.dossiers.supplement_items IS 'What the officer asked for: 1 to 20 non-blank texts of at most 1000 characters, every item at once; set with supplement_requested_at.';
+COMMENT ON COLUMN treasury.dossiers.supplemented_at IS 'When the unit supplied the supplement (Dossiers/Supplement): set once, with the move from SUPPLEMENT_REQUESTED back to PROCESSING; due_at is counted again from it.';
+COMMENT ON COLUMN treasury.dossiers.supplemented_by IS 'Unit accountant who supplied it; set with supplemented_at.';
+COMMENT ON COLUMN treasury.dossiers.supplement_note IS 'The unit''s note with the supplement (at most 2000 characters); set with supplemented_at.';
+
+-- The guard's steps: a new dossier, then an update (fields, then status).
+CREATE FUNCTION treasury.dossiers_guard_insert(p_new treasury.dossiers) RETURNS treasury.dossiers
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM treasury.procedures p WHERE p.code = p_new.procedure AND NOT p.in_force) THEN
+        PERFORM treasury.raise_rule('dossier_procedure_in_force',
+            format('procedure %s is no longer in force: new dossiers are filed under %s', p_new.procedure,
+                   (SELECT p.replaced_by FROM treasury.procedures p WHERE p.code = p_new.procedure)), 'dossiers');
+    END IF;
+    IF p_new.status = 'SUPPLEMENT_REQUESTED' OR p_new.supplement_requested_at IS NOT NULL OR p_new.supplemented_at IS NOT NULL THEN
+        PERFORM treasury.raise_rule('dossier_supplement_by_request',
+            'a dossier is filed without a supplement: one is asked for and supplied by later status changes', 'dossiers');
+    END IF;
+    p_new.completed_at := CASE WHEN p_new.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN coalesce(p_new.completed_at, now()) END;
+    RETURN p_new;
+END
+$$;
+COMMENT ON FUNCTION treasury.dossiers_guard_insert(treasury.dossiers) IS 'Step of dossiers_guard for an INSERT; returns the row to insert: only under a procedure in force (dossier_procedure_in_force; an unknown code is left to the foreign key), never already awaiting or holding a supplement (dossier_supplement_by_request); completed_at set for a terminal status, else NULL.';
+
+CREATE FUNCTION treasury.dossiers_guard_fields(p_old treasury.dossiers, p_new treasury.dossiers) RETURNS treasury.dossiers
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_requesting boolean := p_new.status = 'SUPPLEMENT_REQUESTED' AND p_old.status IS DISTINCT FROM 'SUPPLEMENT_REQUESTED';
+    v_supplying boolean := p_old.status = 'SUPPLEMENT_REQUESTED' AND p_new.status = 'PROCESSING';
+BEGIN
+    IF p_new.id IS DISTINCT FROM p_old.id OR p_new.procedure IS DISTINCT FROM p_old.procedure
+       OR p_new.received_at IS DISTINCT FROM p_old.received_at THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: id, procedure and received_at never change', p_old.id), 'dossiers');
+    END IF;
+    IF v_requesting AND p_old.supplement_requested_at IS NOT NULL THEN
+        PERFORM treasury.raise_rule('dossier_supplement_once',
+            format('dossier %s: a supplement was already requested on %s; the treasury asks only once', p_old.id, p_old.supplement_requested_at), 'dossiers');
+    END IF;
+    IF NOT v_requesting AND (p_new.supplement_requested_at IS DISTINCT FROM p_old.supplement_requested_at
+       OR p_new.supplement_requested_by IS DISTINCT FROM p_old.supplement_requested_by
+       OR p_new.supplement_items IS DISTINCT FROM p_old.supplement_items) THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: the supplement request is written once, with the move to SUPPLEMENT_REQUESTED', p_old.id), 'dossiers');
+    END IF;
+    IF NOT v_supplying AND (p_new.supplemented_at IS DISTINCT FROM p_old.supplemented_at
+       OR p_new.supplemented_by IS DISTINCT FROM p_old.supplemented_by OR p_new.supplement_note IS DISTINCT FROM p_old.supplement_note
+       OR p_new.due_at IS DISTINCT FROM p_old.due_at) THEN
+        PERFORM treasury.raise_rule('dossier_immutable_fields',
+            format('dossier %s: the supplement and the due_at counted from it are written once, with the move from SUPPLEMENT_REQUESTED back to PROCESSING; due_at never changes otherwise', p_old.id), 'dossiers');
+    END IF;
+    IF v_requesting AND EXISTS (SELECT 1 FROM unnest(p_new.supplement_items) i WHERE length(btrim(i)) = 0 OR length(i) > 1000) THEN
+        PERFORM treasury.raise_rule('dossier_supplement_shape',
+            format('dossier %s: every supplement item says something, in at most 1000 characters', p_old.id), 'dossiers');
+    END IF;
+    RETURN p_new;
+END
+$$;
+COMMENT ON FUNCTION treasury.dossiers_guard_fields(treasury.dossiers, treasury.dossiers) IS 'Step of dossiers_guard for an UPDATE, before the status change (returns p_new unchanged): id, procedure and received_at never change; the supplement request (supplement_requested_at, _by, supplement_items) is written only with a move to SUPPLEMENT_REQUESTED, and only once (dossier_supplement_once); the supplement (supplemented_at, _by, supplement_note) and a new due_at only with the move from SUPPLEMENT_REQUESTED back to PROCESSING (dossier_immutable_fields); items are non-blank and at most 1000 characters (dossier_supplement_shape, which the table''s CHECK completes).';
 
 CREATE FUNCTION treasury.dossiers_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NEW.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
-            NEW.completed_at := coalesce(NEW.completed_at, now());
-        ELSE
-            NEW.completed_at := NULL;
-        END IF;
-        RETURN NEW;
+        RETURN treasury.dossiers_guard_insert(NEW);
     END IF;
-    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.procedure IS DISTINCT FROM OLD.procedure
-       OR NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.due_at IS DISTINCT FROM OLD.due_at THEN
-        PERFORM treasury.raise_rule('dossier_immutable_fields',
-            format('dossier %s: id, procedure, received_at and due_at never change', OLD.id), 'dossiers');
-    END IF;
+    NEW := treasury.dossiers_guard_fields(OLD, NEW);
     IF NEW.status IS DISTINCT FROM OLD.status THEN
         IF NOT ((OLD.status, NEW.status) IN (('RECEIVED', 'PROCESSING'), ('RECEIVED', 'COMPLETED'), ('RECEIVED', 'REJECTED'),
-                                             ('RECEIVED', 'CANCELLED'), ('PROCESSING', 'COMPLETED'), ('PROCESSING', 'REJECTED'),
-                                             ('PROCESSING', 'CANCELLED'))) THEN
+                                             ('RECEIVED', 'CANCELLED'), ('RECEIVED', 'SUPPLEMENT_REQUESTED'),
+                                             ('PROCESSING', 'COMPLETED'), ('PROCESSING', 'REJECTED'), ('PROCESSING', 'CANCELLED'),
+                                             ('PROCESSING', 'SUPPLEMENT_REQUESTED'),
+                                             ('SUPPLEMENT_REQUESTED', 'PROCESSING'), ('SUPPLEMENT_REQUESTED', 'REJECTED'),
+                                             ('SUPPLEMENT_REQUESTED', 'CANCELLED'))) THEN
             PERFORM treasury.raise_rule('dossier_status_transition',
-                format('dossier %s cannot go from %s to %s', OLD.id, OLD.status, NEW.status), 'dossiers');
+                format('dossier %s cannot go from %s to %s', OLD.id, OLD.status, NEW.status), 'dossiers',
+                jsonb_build_object('dossier_id', OLD.id::text, 'status', OLD.status));
         END IF;
         IF NEW.status IN ('COMPLETED', 'REJECTED', 'CANCELLED') THEN
             NEW.completed_at := coalesce(NEW.completed_at, now());
@@ -72,7 +203,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: status state machine (dossier_status_transition), immutable procedure/received_at/due_at (dossier_immutable_fields), completed_at on reaching a terminal status.';
+COMMENT ON FUNCTION treasury.dossiers_guard() IS 'Trigger function on dossiers: dossiers_guard_insert for a new one; for an update dossiers_guard_fields, then the status state machine (dossier_status_transition: RECEIVED -> PROCESSING | SUPPLEMENT_REQUESTED | COMPLETED | REJECTED | CANCELLED, PROCESSING -> SUPPLEMENT_REQUESTED | COMPLETED | REJECTED | CANCELLED, SUPPLEMENT_REQUESTED -> PROCESSING | REJECTED | CANCELLED), completed_at on reaching a terminal status.';
 CREATE TRIGGER dossiers_guard BEFORE INSERT OR UPDATE ON treasury.dossiers
     FOR EACH ROW EXECUTE FUNCTION treasury.dossiers_guard();
 

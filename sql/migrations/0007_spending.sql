@@ -167,6 +167,7 @@ CREATE TABLE treasury.payment_orders (
     rejected_by            bigint NULL REFERENCES treasury.users (id),
     cancelled_by           bigint NULL REFERENCES treasury.users (id),
     reject_reason_code     text NULL CHECK (reject_reason_code ~ '^[A-Z][A-Z0-9_]{0,63}$'),
+    reject_reasons         jsonb NULL,
     note                   text NULL,
     entry_id               bigint NULL REFERENCES treasury.journal_entries (id),
     dossier_id             bigint NULL REFERENCES treasury.dossiers (id),
@@ -185,13 +186,19 @@ CREATE TABLE treasury.payment_orders (
         AND (status NOT IN ('APPROVED', 'PAID') OR approved_by IS NOT NULL)
         AND (status IN ('APPROVED', 'PAID', 'REJECTED') OR approved_by IS NULL)
         AND (status = 'REJECTED') = (reject_reason_code IS NOT NULL)
+        AND (status = 'REJECTED') = (reject_reasons IS NOT NULL)
         AND (status = 'REJECTED' OR rejected_by IS NULL)
         AND (status = 'CANCELLED' OR cancelled_by IS NULL)),
     -- A contract order pays no commitment (the contract is the investment form of one); an
     -- advance names no acceptance, a payment names exactly one, and no acceptance is paid twice.
     CONSTRAINT payment_order_contract_shape CHECK ((contract_id IS NULL AND acceptance_id IS NULL)
         OR (contract_id IS NOT NULL AND commitment_id IS NULL AND (kind = 'PAYMENT') = (acceptance_id IS NOT NULL))),
-    CONSTRAINT payment_orders_acceptance_unique UNIQUE (acceptance_id)
+    CONSTRAINT payment_orders_acceptance_unique UNIQUE (acceptance_id),
+    -- Every reason of a refusal at once (Decree 347/2025 Art 6): 1 to 20, the first one's code
+    -- in reject_reason_code; each element's shape is checked by payment_orders_guard_reasons.
+    CONSTRAINT payment_order_reject_reasons_shape CHECK (reject_reasons IS NULL OR CASE WHEN jsonb_typeof(reject_reasons) = 'array'
+        THEN jsonb_array_length(reject_reasons) BETWEEN 1 AND 20 AND reject_reasons->0->>'code' IS NOT DISTINCT FROM reject_reason_code
+        ELSE false END)
 );
 CREATE INDEX payment_orders_allocation_idx ON treasury.payment_orders (allocation_id, status);
 CREATE INDEX payment_orders_commitment_idx ON treasury.payment_orders (commitment_id, status);
@@ -216,8 +223,9 @@ COMMENT ON COLUMN treasury.payment_orders.approved_by IS 'Treasury officer who a
 COMMENT ON COLUMN treasury.payment_orders.authorized_by IS 'Chief accountant who authorized (second signature); set with status PAID; never equal to approved_by (payment_order_four_eyes).';
 COMMENT ON COLUMN treasury.payment_orders.rejected_by IS 'Who rejected it; only on REJECTED.';
 COMMENT ON COLUMN treasury.payment_orders.cancelled_by IS 'Who cancelled it; only on CANCELLED.';
-COMMENT ON COLUMN treasury.payment_orders.reject_reason_code IS 'UPPER_SNAKE reason (e.g. DOCUMENTS_INCOMPLETE); set exactly when REJECTED.';
-COMMENT ON COLUMN treasury.payment_orders.note IS 'Note of the last decision (approval or rejection); copied into the event.';
+COMMENT ON COLUMN treasury.payment_orders.reject_reason_code IS 'UPPER_SNAKE code of the first reason of the refusal (e.g. DOCUMENTS_INCOMPLETE), kept for the readers of one reason; set exactly when REJECTED, equal to reject_reasons->0->>''code'' (payment_order_reject_reasons_shape).';
+COMMENT ON COLUMN treasury.payment_orders.reject_reasons IS 'Every reason of the refusal, given at once: a JSON array of 1 to 20 objects {"code": UPPER_SNAKE, "note": text of at most 1000 characters or null}, codes distinct, in the order given (payment_order_reject_reasons_shape); set exactly when REJECTED, with the status, and never changed. A writer naming only reject_reason_code (and note) gets that one reason; one naming only reject_reasons gets the first code in reject_reason_code. As rows: the view payment_order_reject_reasons.';
+COMMENT ON COLUMN treasury.payment_orders.note IS 'Note of the last decision (approval, or rejection: the first reason''s note); copied into the event.';
 COMMENT ON COLUMN treasury.payment_orders.entry_id IS 'Journal entry posted by the payment; set exactly when PAID.';
 COMMENT ON COLUMN treasury.payment_orders.dossier_id IS 'PAYMENT_RECURRENT or PAYMENT_INVESTMENT dossier; may be set once from NULL.';
 COMMENT ON COLUMN treasury.payment_orders.created_at IS 'When it was submitted (forced to now()).';
@@ -262,6 +270,9 @@ BEGIN
 
     -- UPDATE
     NEW := treasury.payment_orders_guard_update(OLD, NEW);
+    IF NEW.status = 'REJECTED' AND OLD.status IS DISTINCT FROM 'REJECTED' THEN
+        NEW := treasury.payment_orders_guard_reasons(NEW);
+    END IF;
     IF NEW.status IS DISTINCT FROM OLD.status THEN
         IF NOT ((OLD.status, NEW.status) IN (('SUBMITTED', 'APPROVED'), ('SUBMITTED', 'REJECTED'), ('SUBMITTED', 'CANCELLED'),
                                              ('APPROVED', 'PAID'), ('APPROVED', 'REJECTED'))) THEN
@@ -288,7 +299,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT (payment_orders_guard_commitment); immutable content and set-once signatures, settled only from settlements (payment_orders_guard_update); state machine; four eyes; no delete; sets created_at/paid_at.';
+COMMENT ON FUNCTION treasury.payment_orders_guard() IS 'Trigger function on payment orders: new orders start SUBMITTED; locks allocation then commitment; commitment same allocation, OPEN, not exceeded, 30% advance limit on INVESTMENT (payment_orders_guard_commitment); immutable content and set-once signatures, settled only from settlements (payment_orders_guard_update); the reasons of a rejection (payment_orders_guard_reasons); state machine; four eyes; no delete; sets created_at/paid_at.';
 
 -- Step of payment_orders_guard for a new order against a commitment, after the
 -- allocation is locked; returns p_new unchanged.
@@ -344,6 +355,7 @@ BEGIN
        OR (p_old.rejected_by IS NOT NULL AND p_new.rejected_by IS DISTINCT FROM p_old.rejected_by)
        OR (p_old.cancelled_by IS NOT NULL AND p_new.cancelled_by IS DISTINCT FROM p_old.cancelled_by)
        OR (p_old.reject_reason_code IS NOT NULL AND p_new.reject_reason_code IS DISTINCT FROM p_old.reject_reason_code)
+       OR (p_old.reject_reasons IS NOT NULL AND p_new.reject_reasons IS DISTINCT FROM p_old.reject_reasons)
        OR (p_old.entry_id IS NOT NULL AND p_new.entry_id IS DISTINCT FROM p_old.entry_id)
        OR (p_old.dossier_id IS NOT NULL AND p_new.dossier_id IS DISTINCT FROM p_old.dossier_id) THEN
         PERFORM treasury.raise_rule('payment_order_immutable_fields',
@@ -357,7 +369,33 @@ BEGIN
     RETURN p_new;
 END
 $$;
-COMMENT ON FUNCTION treasury.payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content, contract_id and acceptance_id included, never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
+COMMENT ON FUNCTION treasury.payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders) IS 'Step of payment_orders_guard for an UPDATE, before the status change (returns p_new unchanged): payment_order_immutable_fields (the content, contract_id and acceptance_id included, never changes; approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, reject_reasons, entry_id and dossier_id are set once) and advance_settlement_within_advance (settled changes only from the settlement trigger, pg_trigger_depth() > 1).';
+
+-- Step of payment_orders_guard for the move to REJECTED: the reasons, every one at once.
+CREATE FUNCTION treasury.payment_orders_guard_reasons(p_new treasury.payment_orders) RETURNS treasury.payment_orders
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- A writer that names one reason the old way gets it as the list, and the reverse.
+    IF p_new.reject_reasons IS NULL AND p_new.reject_reason_code IS NOT NULL THEN
+        p_new.reject_reasons := jsonb_build_array(jsonb_build_object('code', p_new.reject_reason_code, 'note', p_new.note));
+    ELSIF p_new.reject_reason_code IS NULL AND jsonb_typeof(p_new.reject_reasons) = 'array' THEN
+        p_new.reject_reason_code := p_new.reject_reasons->0->>'code';
+    END IF;
+    IF jsonb_typeof(p_new.reject_reasons) = 'array' AND (
+           EXISTS (SELECT 1 FROM jsonb_array_elements(p_new.reject_reasons) r
+                   WHERE jsonb_typeof(r) <> 'object'
+                      OR EXISTS (SELECT 1 FROM jsonb_object_keys(r) k WHERE k NOT IN ('code', 'note'))
+                      OR jsonb_typeof(r->'code') IS DISTINCT FROM 'string' OR NOT (r->>'code') ~ '^[A-Z][A-Z0-9_]{0,63}$'
+                      OR coalesce(jsonb_typeof(r->'note'), 'null') NOT IN ('string', 'null') OR length(r->>'note') > 1000)
+           OR (SELECT count(DISTINCT r->>'code') <> count(*) FROM jsonb_array_elements(p_new.reject_reasons) r)) THEN
+        PERFORM treasury.raise_rule('payment_order_reject_reasons_shape',
+            format('payment order %s: each reason is {"code": UPPER_SNAKE, "note": text of at most 1000 characters or null}, each code once', p_new.id),
+            'payment_orders');
+    END IF;
+    RETURN p_new;
+END
+$$;
+COMMENT ON FUNCTION treasury.payment_orders_guard_reasons(treasury.payment_orders) IS 'Step of payment_orders_guard for the move to REJECTED (returns the row): fills reject_reasons from reject_reason_code and note when only the code is given, or reject_reason_code from the first reason when only the list is; payment_order_reject_reasons_shape: each reason an object {code: UPPER_SNAKE, note: text <= 1000 characters or null}, no code twice (the table''s CHECK holds the count, 1 to 20, and the first code).';
 
 CREATE FUNCTION treasury.payment_orders_book() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -389,7 +427,8 @@ BEGIN
                             WHEN 'CANCELLED' THEN NEW.cancelled_by END;
     INSERT INTO treasury.payment_order_events (order_id, status, by, note)
     VALUES (NEW.id, NEW.status, v_by,
-            CASE WHEN NEW.status = 'REJECTED' THEN concat_ws(': ', NEW.reject_reason_code, NEW.note)
+            CASE WHEN NEW.status = 'REJECTED' THEN (SELECT string_agg(concat_ws(': ', x.r->>'code', x.r->>'note'), '; ' ORDER BY x.n)
+                                                   FROM jsonb_array_elements(NEW.reject_reasons) WITH ORDINALITY x(r, n))
                  WHEN NEW.status = 'SUBMITTED' THEN NEW.description ELSE NEW.note END);
     RETURN NULL;
 END
@@ -423,12 +462,24 @@ COMMENT ON COLUMN treasury.payment_order_events.order_id IS 'The payment order.'
 COMMENT ON COLUMN treasury.payment_order_events.status IS 'Status the order entered.';
 COMMENT ON COLUMN treasury.payment_order_events.at IS 'When (now() of the transaction).';
 COMMENT ON COLUMN treasury.payment_order_events.by IS 'Who: submitted_by, approved_by, authorized_by, rejected_by or cancelled_by of the order for that status.';
-COMMENT ON COLUMN treasury.payment_order_events.note IS 'SUBMITTED: the description; REJECTED: "<reason_code>: <note>"; otherwise the order''s note.';
+COMMENT ON COLUMN treasury.payment_order_events.note IS 'SUBMITTED: the description; REJECTED: every reason as "<code>: <note>", joined by "; "; otherwise the order''s note.';
 
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.payment_order_events
     FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
 CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.payment_order_events
     FOR EACH STATEMENT EXECUTE FUNCTION treasury.refuse_change();
+
+-- The reasons of rejected orders as rows, for DBAs and reports.
+CREATE VIEW treasury.payment_order_reject_reasons AS
+SELECT o.id AS order_id, x.position::int AS position, x.reason->>'code' AS code, x.reason->>'note' AS note
+FROM treasury.payment_orders o
+CROSS JOIN LATERAL jsonb_array_elements(o.reject_reasons) WITH ORDINALITY AS x(reason, position)
+WHERE o.reject_reasons IS NOT NULL;
+COMMENT ON VIEW treasury.payment_order_reject_reasons IS 'Every reason of every rejected payment order, one row each (payment_orders.reject_reasons unnested).';
+COMMENT ON COLUMN treasury.payment_order_reject_reasons.order_id IS 'The rejected payment order.';
+COMMENT ON COLUMN treasury.payment_order_reject_reasons.position IS 'Order in which the reasons were given, from 1; the first one''s code is payment_orders.reject_reason_code.';
+COMMENT ON COLUMN treasury.payment_order_reject_reasons.code IS 'UPPER_SNAKE reason code.';
+COMMENT ON COLUMN treasury.payment_order_reject_reasons.note IS 'What is wrong, for the unit (NULL when none was given).';
 
 ------------------------------------------------------------------------------
 -- Advance settlements
@@ -511,15 +562,16 @@ CREATE TRIGGER ledger_append_only_truncate BEFORE TRUNCATE ON treasury.advance_s
 ------------------------------------------------------------------------------
 -- Privileges
 ------------------------------------------------------------------------------
-GRANT SELECT ON treasury.commitments, treasury.payment_orders, treasury.payment_order_events, treasury.advance_settlements
-    TO treasury_app, treasury_readonly;
+GRANT SELECT ON treasury.commitments, treasury.payment_orders, treasury.payment_order_events, treasury.advance_settlements,
+    treasury.payment_order_reject_reasons TO treasury_app, treasury_readonly;
 GRANT INSERT ON treasury.commitments, treasury.payment_orders, treasury.advance_settlements TO treasury_app;
 -- Column rights also let the service SELECT ... FOR UPDATE these rows.
 GRANT UPDATE (status, dossier_id) ON treasury.commitments TO treasury_app;
-GRANT UPDATE (status, approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, note, entry_id, dossier_id)
+GRANT UPDATE (status, approved_by, authorized_by, rejected_by, cancelled_by, reject_reason_code, reject_reasons, note, entry_id, dossier_id)
     ON treasury.payment_orders TO treasury_app;
 GRANT USAGE ON SEQUENCE treasury.commitments_id_seq, treasury.payment_orders_id_seq, treasury.advance_settlements_id_seq TO treasury_app;
 -- The guard's steps run only inside payment_orders_guard, as treasury_owner: called
 -- directly they would lock a commitment for treasury_readonly too.
 REVOKE EXECUTE ON FUNCTION treasury.payment_orders_guard_commitment(treasury.payment_orders, text),
-    treasury.payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders) FROM PUBLIC;
+    treasury.payment_orders_guard_update(treasury.payment_orders, treasury.payment_orders),
+    treasury.payment_orders_guard_reasons(treasury.payment_orders) FROM PUBLIC;

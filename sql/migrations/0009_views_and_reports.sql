@@ -89,8 +89,8 @@ SELECT d.procedure, d.treasury_code,
            FILTER (WHERE d.status = 'COMPLETED') AS median_processing_minutes
 FROM treasury.dossiers d
 GROUP BY d.procedure, d.treasury_code, (d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date;
-COMMENT ON VIEW treasury.service_level IS 'Dossiers per procedure, treasury and day received (local date, Asia/Ho_Chi_Minh): how many were received, completed, completed on time (completed_at <= due_at), completed the same local day they were received, received online, and the median processing time. Counts add up over days; medians do not (Reports/ServiceLevel computes its own over the whole range).';
-COMMENT ON COLUMN treasury.service_level.procedure IS 'One of the nine procedures.';
+COMMENT ON VIEW treasury.service_level IS 'Dossiers per procedure, treasury and day received (local date, Asia/Ho_Chi_Minh): how many were received, completed, completed on time (completed_at <= due_at, due_at counted again from a requested supplement), completed the same local day they were received, received online, and the median processing time. Counts add up over days; medians do not (Reports/ServiceLevel computes its own over the whole range).';
+COMMENT ON COLUMN treasury.service_level.procedure IS 'The dossiers'' procedure (procedures.code, where its legal limit is): one of the nine of Decree 347/2025, ACCOUNT_CHANGE, or a retired code older dossiers keep.';
 COMMENT ON COLUMN treasury.service_level.treasury_code IS 'Treasury handling the dossiers (NULL when not recorded).';
 COMMENT ON COLUMN treasury.service_level.day IS 'Local date (Asia/Ho_Chi_Minh) of received_at.';
 COMMENT ON COLUMN treasury.service_level.received IS 'Dossiers received that day.';

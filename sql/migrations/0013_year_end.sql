@@ -181,7 +181,7 @@ BEGIN
     ), dossiers AS (
         UPDATE treasury.dossiers d SET status = s.status
         FROM stopped s
-        WHERE d.id = s.dossier_id AND d.status IN ('RECEIVED', 'PROCESSING')
+        WHERE d.id = s.dossier_id AND d.status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED')
     )
     SELECT count(*) INTO v_count FROM stopped;
     RETURN v_count;

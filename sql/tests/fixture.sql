@@ -38,6 +38,18 @@ INSERT INTO treasury.periods (fiscal_year, month, status) VALUES (2031, 2, 'CLOS
 INSERT INTO treasury.dossiers (procedure, unit_code, treasury_code, received_at, due_at, status, subject_kind, subject_id)
 VALUES ('ACCOUNT_OPEN', '9900001', '9901', now() - interval '1 day', now() + interval '1 day', 'COMPLETED', 'FIXTURE', 'fixture-dossier');
 
+-- Open dossiers for the supplement attacks: one RECEIVED, one awaiting its supplement, one
+-- supplemented (PROCESSING again, due_at counted from the supplement).
+INSERT INTO treasury.dossiers (procedure, unit_code, treasury_code, received_at, due_at, subject_kind, subject_id)
+SELECT 'PAYMENT_RECURRENT', '9900001', '9901', now() - interval '2 days', now() + interval '1 day', 'FIXTURE', x
+FROM unnest(ARRAY['fixture-received', 'fixture-awaiting', 'fixture-supplemented']) x;
+UPDATE treasury.dossiers SET status = 'SUPPLEMENT_REQUESTED', supplement_requested_at = now() - interval '1 day',
+       supplement_requested_by = (SELECT id FROM treasury.users WHERE username = 'fixture'), supplement_items = ARRAY['invoice', 'contract']
+WHERE subject_id IN ('fixture-awaiting', 'fixture-supplemented');
+UPDATE treasury.dossiers SET status = 'PROCESSING', supplemented_at = now() - interval '1 hour', supplement_note = 'attached',
+       supplemented_by = (SELECT id FROM treasury.users WHERE username = 'fixture'), due_at = now() + interval '2 days'
+WHERE subject_id = 'fixture-supplemented';
+
 -- A confirmed balance reconciliation of account A.
 INSERT INTO treasury.dossiers (procedure, unit_code, treasury_code, received_at, due_at, status, subject_kind, subject_id)
 VALUES ('BALANCE_RECONCILIATION', '9900001', '9901', now() - interval '1 day', now() + interval '1 day', 'COMPLETED', 'ACCOUNT', '3711990001');

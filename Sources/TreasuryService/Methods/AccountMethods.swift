@@ -99,10 +99,10 @@ enum AccountMethods {
         })
 
     static let approve = MethodDeclaration(
-        "treasury.v1.Accounts/Approve", "Activates an account a unit asked to open.",
+        "treasury.v1.Accounts/Approve", "Activates an account a unit asked to open (not while its dossier awaits a supplement).",
         roles: [.treasuryOfficer],
         params: [Field("account_no", accountNo)],
-        reasons: ["ACCOUNT_NOT_FOUND", "INVALID_STATUS"],
+        reasons: ["ACCOUNT_NOT_FOUND", "INVALID_STATUS", "AWAITING_SUPPLEMENT"],
         handler: .mutating { context, connection in
             try transition(context, connection, from: ["PENDING"], to: "ACTIVE", procedure: nil) { account in
                 try Dossiers.finish(connection, context, procedure: .accountOpen, subjectKind: "ACCOUNT", subjectID: account.accountNo, status: "COMPLETED")

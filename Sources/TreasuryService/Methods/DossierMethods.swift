@@ -6,12 +6,18 @@ import TreasuryProtocol
 /// The online public services' dossiers: what was received, when it is due, how it ended.
 enum DossierMethods {
     static let readers: [Role] = [.unitAccountant, .treasuryOfficer, .chiefAccountant, .auditor, .taxAuthority, .budgetAuthority]
-    static var all: [MethodDeclaration] { [get, list] }
+    static var all: [MethodDeclaration] { [get, list, requestSupplement, supplement] }
+    static let statuses = ["RECEIVED", "PROCESSING", "SUPPLEMENT_REQUESTED", "COMPLETED", "REJECTED", "CANCELLED"]
 
     static let columns = """
         d.id, d.procedure, d.unit_code, d.treasury_code, d.channel, \(SQL.timestamp("d.received_at", as: "received_at")),
         \(SQL.timestamp("d.due_at", as: "due_at")), d.status, \(SQL.timestamp("d.completed_at", as: "completed_at")),
-        d.subject_kind, d.subject_id, treasury_ancestors(d.treasury_code) AS chain
+        d.subject_kind, d.subject_id, treasury_ancestors(d.treasury_code) AS chain,
+        \(SQL.timestamp("d.supplement_requested_at", as: "supplement_requested_at")),
+        (SELECT u.username FROM users u WHERE u.id = d.supplement_requested_by) AS supplement_requested_by,
+        to_jsonb(d.supplement_items)::text AS supplement_items, \(SQL.timestamp("d.supplemented_at", as: "supplemented_at")),
+        (SELECT u.username FROM users u WHERE u.id = d.supplemented_by) AS supplemented_by, d.supplement_note,
+        (SELECT o.reject_reasons::text FROM payment_orders o WHERE o.dossier_id = d.id AND o.reject_reasons IS NOT NULL LIMIT 1) AS reasons
         """
 
     static func json(_ row: PostgresRow) -> JSON {
@@ -22,6 +28,19 @@ enum DossierMethods {
             "due_at": .optionalString(row["due_at"]), "status": .optionalString(row["status"]),
             "completed_at": .optionalString(row["completed_at"]),
             "subject": .object(["kind": .optionalString(row["subject_kind"]), "id": .optionalString(row["subject_id"])]),
+            "supplement": supplementJSON(row),
+            "reasons": SpendingMethods.rejectReasons(row["reasons"]),
+        ])
+    }
+
+    /// The one supplement request and its answer, or null when none was asked for.
+    static func supplementJSON(_ row: PostgresRow) -> JSON {
+        guard let requested = row["supplement_requested_at"] else { return .null }
+        return .object([
+            "requested_at": .string(requested), "requested_by": .optionalString(row["supplement_requested_by"]),
+            "items": .array(row["supplement_items"].flatMap { try? JSON.parse($0).arrayValue } ?? []),
+            "supplemented_at": .optionalString(row["supplemented_at"]), "supplemented_by": .optionalString(row["supplemented_by"]),
+            "note": .optionalString(row["supplement_note"]),
         ])
     }
 
@@ -45,7 +64,7 @@ enum DossierMethods {
     static let list = MethodDeclaration(
         "treasury.v1.Dossiers/List", "Streams the dossiers in the caller's scope, oldest first, filtered by status, procedure, unit and receipt date.",
         roles: readers,
-        params: [.optional("status", .enumeration(["RECEIVED", "PROCESSING", "COMPLETED", "REJECTED", "CANCELLED"])),
+        params: [.optional("status", .enumeration(statuses)),
                  .optional("procedure", .enumeration(Procedure.allCases.map(\.rawValue))),
                  .optional("unit_code", .string(.digits(7), maximumLength: 7)), .optional("from", .date), .optional("to", .date)],
         handler: .streaming { context, stream in

@@ -202,7 +202,7 @@ enum InvestmentMethods {
                   p.optionalInteger("retention_bp") ?? 0, context.caller.userID]).first?.decode(Int64.self, "id") else {
             throw CallError(.internal, "INTERNAL", "the contract was not created")
         }
-        let dossier = try Dossiers.open(connection, context, procedure: .commitment, unit: project.investor, treasury: project.treasury,
+        let dossier = try Dossiers.open(connection, context, procedure: .paymentInvestment, unit: project.investor, treasury: project.treasury,
                                         subjectKind: "CONTRACT", subjectID: String(id), completed: true)
         try connection.query("UPDATE contracts SET dossier_id = $2 WHERE id = $1", [id, dossier])
         return .object(["contract_id": .string(String(id)), "dossier_id": .string(String(dossier))])
@@ -523,7 +523,7 @@ struct ContractOrder: Sendable {
         try Ledger.requireOpenPeriod(connection, context)
         let order = try Spending.nextID(connection, "treasury.payment_orders_id_seq")
         let dossier = try Dossiers.open(connection, context, procedure: .paymentInvestment, unit: project.investor, treasury: plan.treasuryCode,
-                                        subjectKind: "PAYMENT_ORDER", subjectID: String(order), completed: false)
+                                        subjectKind: "PAYMENT_ORDER", subjectID: String(order), completed: false, advance: kind == "ADVANCE")
         try connection.query(
             """
             INSERT INTO payment_orders (id, allocation_id, contract_id, acceptance_id, kind, economic_code, amount, beneficiary_name,

@@ -2,7 +2,8 @@ import Foundation
 import PostgresClient
 import TreasuryProtocol
 
-/// Reference data: treasuries, areas, banks, budget units, classification codes, holidays.
+/// Reference data: treasuries, areas, banks, budget units, classification codes, holidays,
+/// and (read only: they are law, kept by migrations) the procedures with their legal limits.
 /// Put methods create or update and return the stored object.
 enum ReferenceMethods {
     static var all: [MethodDeclaration] { [putTreasury, putArea, putBank, putBudgetUnit, putCode, putHoliday, list] }
@@ -142,12 +143,17 @@ enum ReferenceMethods {
         "BUDGET_UNIT": "SELECT code, name, budget_level, chapter, area_code, treasury_code, parent_code FROM budget_units ORDER BY code",
         "HOLIDAY": "SELECT to_char(day, 'YYYY-MM-DD') AS date, name FROM holidays ORDER BY day",
         "BUDGET_LEVEL": "SELECT code, name, rank::text AS rank, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM budget_levels ORDER BY rank",
+        "PROCEDURE": """
+            SELECT jsonb_build_object('code', p.code, 'name', p.name, 'legal_basis', p.legal_basis, 'in_force', p.in_force,
+                                      'replaced_by', p.replaced_by, 'legal_limit', \(ProcedureReference.legalLimit))::text AS item
+            FROM procedures p ORDER BY p.position
+            """,
     ]
 
     static let list = MethodDeclaration(
         "treasury.v1.Reference/List", "Streams the reference rows of one kind.",
         roles: [],
-        params: [Field("kind", .enumeration(["TREASURY", "AREA", "BANK", "BUDGET_UNIT"] + codeKinds + ["HOLIDAY", "BUDGET_LEVEL"]))],
+        params: [Field("kind", .enumeration(["TREASURY", "AREA", "BANK", "BUDGET_UNIT"] + codeKinds + ["HOLIDAY", "BUDGET_LEVEL", "PROCEDURE"]))],
         handler: .streaming { context, stream in
             let kind = context.params.string("kind")
             let sql = listQueries[kind] ?? """
@@ -156,7 +162,31 @@ enum ReferenceMethods {
                 """
             let parameters: [any PostgresEncodable] = listQueries[kind] == nil ? [kind] : []
             let rows = try await context.core.pool.withConnection { try $0.query(sql, parameters).rows }
-            for row in rows { try await stream.send(object(row)) }
+            for row in rows {
+                // A procedure is one JSON object (its legal limit nests); other kinds are flat rows of strings.
+                try await stream.send(kind == "PROCEDURE" ? try JSON.parse(row["item"] ?? "{}") : object(row))
+            }
             return .object(["count": .integer(rows.count)])
         })
+}
+
+/// The procedures table as the API shows it.
+enum ProcedureReference {
+    /// A procedure's legal limit as a JSON object over `procedures p`, only the limits it has:
+    /// `{"minutes": 5, "counter_minutes": 30}`, `{"working_days": 1, "year_end_working_days": 2}`,
+    /// `{"working_days": 2, "advance_working_days": 1}`, `{"working_days": 1}`.
+    static let legalLimit = """
+        jsonb_strip_nulls(jsonb_build_object('minutes', p.limit_minutes, 'counter_minutes', p.counter_limit_minutes,
+                                             'working_days', p.limit_working_days, 'advance_working_days', p.advance_limit_working_days,
+                                             'year_end_working_days', p.year_end_limit_working_days))
+        """
+
+    /// Every procedure's legal limit, by code.
+    static func legalLimits(_ connection: PostgresConnection) throws -> [String: JSON] {
+        var limits: [String: JSON] = [:]
+        for row in try connection.query("SELECT p.code, \(legalLimit)::text AS legal_limit FROM procedures p").rows {
+            if let code = row["code"], let text = row["legal_limit"] { limits[code] = try JSON.parse(text) }
+        }
+        return limits
+    }
 }

@@ -88,7 +88,7 @@ enum ReportMethods {
 
     static let serviceLevel = MethodDeclaration(
         "treasury.v1.Reports/ServiceLevel",
-        "How the online public services performed between two local dates (inclusive): received, completed, on time, the same day, online, median processing time.",
+        "How the online public services performed between two local dates (inclusive): received, completed, on time, the same day, online, median processing time; per procedure with its legal limit.",
         roles: readers,
         params: [Field("from", .date), Field("to", .date), .optional("treasury_code", .string(.digits(4), maximumLength: 4))],
         reasons: ["TREASURY_NOT_FOUND"],
@@ -98,8 +98,8 @@ enum ReportMethods {
                 throw CallError.field("params.to", "FIELD_INVALID", "to must not be before from")
             }
             try await authorize(context, treasury: p.optionalString("treasury_code"))
-            let rows = try await context.core.pool.withConnection { connection in
-                try connection.query(
+            let (rows, limits) = try await context.core.pool.withConnection { connection in
+                (try connection.query(
                     """
                     SELECT d.procedure, count(*) AS received,
                            count(*) FILTER (WHERE d.status = 'COMPLETED') AS completed,
@@ -113,7 +113,8 @@ enum ReportMethods {
                     WHERE (d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN $1::date AND $2::date
                       AND ($3::text IS NULL OR $3 = ANY(treasury_ancestors(d.treasury_code)))
                     GROUP BY ROLLUP (d.procedure) ORDER BY d.procedure NULLS LAST
-                    """, [p.string("from"), p.string("to"), p.optionalString("treasury_code")]).rows
+                    """, [p.string("from"), p.string("to"), p.optionalString("treasury_code")]).rows,
+                 try ProcedureReference.legalLimits(connection))
             }
             let figures = { (row: PostgresRow?) -> JSONObject in
                 let received = row.flatMap { Int64($0["received"] ?? "") } ?? 0
@@ -131,7 +132,8 @@ enum ReportMethods {
             }
             var result = figures(rows.first { $0["procedure"] == nil })
             result["procedures"] = .array(rows.filter { $0["procedure"] != nil }.map { row in
-                var object: JSONObject = ["procedure": .optionalString(row["procedure"])]
+                var object: JSONObject = ["procedure": .optionalString(row["procedure"]),
+                                          "legal_limit": limits[row["procedure"] ?? ""] ?? .null]
                 for (key, value) in figures(row) { object[key] = value }
                 return .object(object)
             })

@@ -10,18 +10,22 @@ import TreasuryProtocol
 // details; the triggers refuse the same things for every other writer.
 //
 // Decisions where API.md is silent (also in docs/spending.md):
-// - A commitment the treasury registers is accepted at once: its COMMITMENT dossier is
-//   COMPLETED when created.
-// - A payment order's dossier (PAYMENT_INVESTMENT for an INVESTMENT allocation, else
-//   PAYMENT_RECURRENT) is RECEIVED on submit, PROCESSING on approval, COMPLETED when paid,
-//   REJECTED or CANCELLED with the order.
+// - Commitments, payment orders and advance settlements are dossiers of PAYMENT_RECURRENT
+//   (PAYMENT_INVESTMENT on an INVESTMENT allocation), told apart by subject_kind (COMMITMENT,
+//   PAYMENT_ORDER, ADVANCE_SETTLEMENT); Decree 11's COMMITMENT and ADVANCE_SETTLEMENT codes
+//   stay only on dossiers filed before.
+// - A commitment the treasury registers is accepted at once: its dossier is COMPLETED when
+//   created.
+// - A payment order's dossier is RECEIVED on submit, PROCESSING on approval, COMPLETED when
+//   paid, REJECTED or CANCELLED with the order. While the treasury waits for a supplement the
+//   order can be rejected or cancelled, not approved or paid (AWAITING_SUPPLEMENT).
 // - An ADVANCE on an INVESTMENT allocation needs a commitment (the 30% limit is of a
 //   contract): COMMITMENT_REQUIRED. A RECURRENT advance may be without one.
 // - Segregation of duties: the officer who approves must not be the one who submitted, and
 //   the authorizer must not be the approver (SAME_PERSON).
 // - Commitments and orders need an allocation of a unit (a child): NOT_A_UNIT_ALLOCATION.
 // - SettleAdvance checks its economic_code (CODE_NOT_VALID) and the period (PERIOD_CLOSED)
-//   like every posting, and opens an ADVANCE_SETTLEMENT dossier completed at once.
+//   like every posting, and opens a dossier (subject ADVANCE_SETTLEMENT) completed at once.
 // - paid_at is the database's commit-time clock (the schema's trigger forces it).
 
 /// An allocation with its figures and the treasuries covering it.
@@ -205,14 +209,26 @@ enum Spending {
         try connection.query("SELECT \(SQL.timestamp("due_at", as: "due_at")) FROM dossiers WHERE id = $1", [dossier]).first?.decode(String.self, "due_at") ?? ""
     }
 
-    /// Moves an order's dossier along with the order; a terminal status completes it now.
+    /// Moves an order's dossier along with the order; a terminal status completes it now. A
+    /// dossier awaiting a supplement may be rejected or cancelled, not approved or paid
+    /// (AWAITING_SUPPLEMENT).
     static func moveDossier(_ connection: PostgresConnection, _ context: CallContext, _ order: PaymentOrderRecord, to status: String) throws {
         guard let dossier = order.dossierID else { return }
+        if status == "PROCESSING" || status == "COMPLETED",
+           let current = try connection.query("SELECT status FROM dossiers WHERE id = $1 FOR UPDATE", [dossier]).first?["status"] {
+            try Dossiers.requireNotAwaitingSupplement(dossier, status: current)
+        }
         try connection.query(
             """
             UPDATE dossiers SET status = $2, completed_at = CASE WHEN $2 = 'PROCESSING' THEN NULL ELSE to_timestamp($3) END
-            WHERE id = $1 AND status IN ('RECEIVED', 'PROCESSING') AND status <> $2
+            WHERE id = $1 AND status IN ('RECEIVED', 'PROCESSING', 'SUPPLEMENT_REQUESTED') AND status <> $2
             """, [dossier, status, SQL.epochSeconds(context.now)])
+    }
+
+    /// The procedure of regular spending's dossiers (commitments, orders, settlements): the
+    /// investment one on investment capital, as the allocation's purpose says.
+    static func procedure(_ allocation: SpendingAllocation) -> Procedure {
+        allocation.purpose == "INVESTMENT" ? .paymentInvestment : .paymentRecurrent
     }
 
     static func sourceIsSamePerson(_ message: String, _ details: JSONObject) -> CallError {
@@ -232,7 +248,7 @@ enum SpendingMethods {
 
     static let registerCommitment = MethodDeclaration(
         "treasury.v1.Spending/RegisterCommitment",
-        "Registers a contract against a unit's allocation: its amount moves from available to committed. Accepted at once (COMMITMENT dossier COMPLETED).",
+        "Registers a contract against a unit's allocation: its amount moves from available to committed. Accepted at once (a PAYMENT_RECURRENT dossier, PAYMENT_INVESTMENT on investment capital, subject COMMITMENT, COMPLETED).",
         roles: [.unitAccountant],
         params: [Field("allocation_id", Spending.identifier), Field("contract_no", .string(.text, maximumLength: 64)),
                  Field("economic_code", Spending.code), Field("amount", .money),
@@ -264,7 +280,7 @@ enum SpendingMethods {
         try Spending.requireBank(connection, supplier.string("bank_code"), field: supplier.fieldPath("bank_code"))
         try Spending.requireAvailable(allocation, amount)
         let commitment = try Spending.nextID(connection, "treasury.commitments_id_seq")
-        let dossier = try Dossiers.open(connection, context, procedure: .commitment, unit: unit, treasury: allocation.treasuryCode,
+        let dossier = try Dossiers.open(connection, context, procedure: Spending.procedure(allocation), unit: unit, treasury: allocation.treasuryCode,
                                         subjectKind: "COMMITMENT", subjectID: String(commitment), completed: true)
         do {
             try connection.query(
@@ -346,9 +362,8 @@ enum SpendingMethods {
         try Spending.requireBank(connection, beneficiary.string("bank_code"), field: beneficiary.fieldPath("bank_code"))
         if commitment == nil { try Spending.requireAvailable(allocation, amount) }
         let order = try Spending.nextID(connection, "treasury.payment_orders_id_seq")
-        let procedure: Procedure = allocation.purpose == "INVESTMENT" ? .paymentInvestment : .paymentRecurrent
-        let dossier = try Dossiers.open(connection, context, procedure: procedure, unit: unit, treasury: allocation.treasuryCode,
-                                        subjectKind: "PAYMENT_ORDER", subjectID: String(order), completed: false)
+        let dossier = try Dossiers.open(connection, context, procedure: Spending.procedure(allocation), unit: unit, treasury: allocation.treasuryCode,
+                                        subjectKind: "PAYMENT_ORDER", subjectID: String(order), completed: false, advance: kind == "ADVANCE")
         try connection.query(
             """
             INSERT INTO payment_orders (id, allocation_id, commitment_id, kind, economic_code, amount, beneficiary_name,
@@ -415,7 +430,7 @@ enum SpendingMethods {
         "Expenditure control by a treasury officer: the order passes to the chief accountant for the second signature.",
         roles: [.treasuryOfficer],
         params: [Field("order_id", Spending.identifier), .optional("note", .string(.text, maximumLength: 1000))],
-        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON"],
+        reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON", "AWAITING_SUPPLEMENT"],
         handler: .mutating { context, connection in
             try stageOrder(context, connection) { _, order in
                 try order.require(["SUBMITTED"], toBecome: "APPROVED")
@@ -436,7 +451,7 @@ enum SpendingMethods {
         roles: [.chiefAccountant],
         params: [Field("order_id", Spending.identifier)],
         reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "SAME_PERSON", "PERIOD_CLOSED", "ACCOUNT_NOT_FOUND", "YEAR_CLOSED",
-                  "ADJUSTMENT_PERIOD_RESTRICTED"],
+                  "ADJUSTMENT_PERIOD_RESTRICTED", "AWAITING_SUPPLEMENT"],
         handler: .mutating { context, connection in
             try stageOrder(context, connection) { allocation, order in
                 // A closed year stopped its orders in flight: say so rather than their new status.
@@ -516,23 +531,65 @@ enum SpendingMethods {
         return lines
     }
 
+    /// One reason of a refusal: an UPPER_SNAKE code and what is wrong, for the unit.
+    static let rejectReason = ParamType.object([Field("code", .string(.upperSnake, maximumLength: 64)),
+                                                Field("note", .string(.text, maximumLength: 1000))])
+
     static let rejectPaymentOrder = MethodDeclaration(
         "treasury.v1.Spending/RejectPaymentOrder",
-        "Refuses a submitted or approved order; the reservation is released (back to the commitment or to available).",
+        "Refuses a submitted or approved order giving every reason at once (reasons, 1 to 20; or one as reason_code and note); the reservation is released (back to the commitment or to available).",
         roles: [.treasuryOfficer, .chiefAccountant],
-        params: [Field("order_id", Spending.identifier), Field("reason_code", .string(.upperSnake, maximumLength: 64)),
-                 Field("note", .string(.text, maximumLength: 1000))],
+        params: [Field("order_id", Spending.identifier),
+                 .optional("reasons", .array(rejectReason, count: 1...20), "every reason of the refusal at once, each code once"),
+                 .optional("reason_code", .string(.upperSnake, maximumLength: 64), "one reason (with note), instead of reasons"),
+                 .optional("note", .string(.text, maximumLength: 1000), "the note of reason_code")],
         reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS"],
         handler: .mutating { context, connection in
-            try stageOrder(context, connection) { _, order in
+            let reasons = try rejectReasons(context.params)
+            return try stageOrder(context, connection) { _, order in
                 try order.require(["SUBMITTED", "APPROVED"], toBecome: "REJECTED")
                 try connection.query(
-                    "UPDATE payment_orders SET status = 'REJECTED', rejected_by = $2, reject_reason_code = $3, note = $4 WHERE id = $1",
-                    [order.id, context.caller.userID, context.params.string("reason_code"), context.params.string("note")])
+                    """
+                    UPDATE payment_orders SET status = 'REJECTED', rejected_by = $2, reject_reason_code = $3, note = $4, reject_reasons = $5::jsonb
+                    WHERE id = $1
+                    """,
+                    [order.id, context.caller.userID, reasons[0].code, reasons[0].note,
+                     JSON.array(reasons.map { .object(["code": .string($0.code), "note": .string($0.note)]) }).serialized()])
                 try Spending.moveDossier(connection, context, order, to: "REJECTED")
-                return .object(statusResult(order, "REJECTED"))
+                var result = statusResult(order, "REJECTED")
+                result["reasons"] = .array(reasons.map { .object(["code": .string($0.code), "note": .string($0.note)]) })
+                return .object(result)
             }
         })
+
+    /// The reasons of a refusal: `reasons`, or the one `reason_code` with its `note` (the first
+    /// form of the method); never both, each code once.
+    static func rejectReasons(_ params: Params) throws -> [(code: String, note: String)] {
+        if let code = params.optionalString("reason_code") {
+            guard params.value("reasons") == nil else {
+                throw CallError.field("params.reasons", "FIELD_INVALID", "give reasons, or one reason_code with its note, not both")
+            }
+            guard let note = params.optionalString("note") else {
+                throw CallError.field("params.note", "FIELD_REQUIRED", "params.note is required with params.reason_code")
+            }
+            return [(code, note)]
+        }
+        guard let items = params.value("reasons")?.arrayValue else {
+            throw CallError.field("params.reasons", "FIELD_REQUIRED", "params.reasons is required (or reason_code and note)")
+        }
+        guard params.value("note") == nil else {
+            throw CallError.field("params.note", "FIELD_INVALID", "note goes with reason_code; with reasons, each reason has its own note")
+        }
+        var reasons: [(code: String, note: String)] = []
+        for (index, item) in items.enumerated() {
+            let code = item.objectValue?["code"]?.stringValue ?? "", note = item.objectValue?["note"]?.stringValue ?? ""
+            guard !reasons.contains(where: { $0.code == code }) else {
+                throw CallError.field("params.reasons[\(index)].code", "FIELD_INVALID", "reason \(code) is given twice: each code once, with all it covers in its note")
+            }
+            reasons.append((code, note))
+        }
+        return reasons
+    }
 
     static let cancelPaymentOrder = MethodDeclaration(
         "treasury.v1.Spending/CancelPaymentOrder",
@@ -555,7 +612,7 @@ enum SpendingMethods {
 
     static let settleAdvance = MethodDeclaration(
         "treasury.v1.Spending/SettleAdvance",
-        "Justifies part of a paid advance as spending: posts Dr 8111 / Cr 1310 and moves it from advanced to spent (ADVANCE_SETTLEMENT dossier, completed at once).",
+        "Justifies part of a paid advance as spending: posts Dr 8111 / Cr 1310 and moves it from advanced to spent (a PAYMENT_RECURRENT dossier, subject ADVANCE_SETTLEMENT, completed at once).",
         roles: [.unitAccountant],
         params: [Field("order_id", Spending.identifier), Field("amount", .money), Field("economic_code", Spending.code), CommonFields.channel],
         reasons: ["PAYMENT_ORDER_NOT_FOUND", "INVALID_STATUS", "ADVANCE_SETTLEMENT_EXCEEDS", "CODE_NOT_VALID", "PERIOD_CLOSED"] + Signatures.reasons,
@@ -588,7 +645,7 @@ enum SpendingMethods {
             Ledger.Line(glAccount: "1310", credit: amount, segments: allocation.advanceSegments),
         ])
         let settlement = try Spending.nextID(connection, "treasury.advance_settlements_id_seq")
-        let dossier = try Dossiers.open(connection, context, procedure: .advanceSettlement, unit: allocation.unitCode, treasury: allocation.treasuryCode,
+        let dossier = try Dossiers.open(connection, context, procedure: Spending.procedure(allocation), unit: allocation.unitCode, treasury: allocation.treasuryCode,
                                         subjectKind: "ADVANCE_SETTLEMENT", subjectID: String(settlement), completed: true)
         try connection.query(
             """
@@ -602,7 +659,7 @@ enum SpendingMethods {
     // MARK: Reading
 
     static let getPaymentOrder = MethodDeclaration(
-        "treasury.v1.Spending/GetPaymentOrder", "A payment order with its status history (who, when, what).",
+        "treasury.v1.Spending/GetPaymentOrder", "A payment order with its status history (who, when, what) and, when rejected, every reason given.",
         roles: readers,
         params: [Field("order_id", Spending.identifier)],
         reasons: ["PAYMENT_ORDER_NOT_FOUND"],
@@ -615,7 +672,8 @@ enum SpendingMethods {
         guard let row = try connection.query(
             """
             SELECT o.id, o.allocation_id, o.commitment_id, o.kind, o.economic_code, o.amount, o.beneficiary_name, o.beneficiary_bank_code,
-                   o.beneficiary_account_no, o.description, o.status, o.reject_reason_code, o.note, o.entry_id, o.dossier_id, o.settled,
+                   o.beneficiary_account_no, o.description, o.status, o.reject_reason_code, o.reject_reasons::text AS reject_reasons,
+                   o.note, o.entry_id, o.dossier_id, o.settled,
                    \(user("submitted_by")), \(user("approved_by")), \(user("authorized_by")), \(user("rejected_by")), \(user("cancelled_by")),
                    \(SQL.timestamp("o.created_at", as: "created_at")), \(SQL.timestamp("o.paid_at", as: "paid_at"))
             FROM payment_orders o WHERE o.id = $1
@@ -632,8 +690,14 @@ enum SpendingMethods {
             object["settled"] = .money(settled)
             object["outstanding"] = .money(row["status"] == "PAID" ? amount - settled : 0)
         }
+        object["reasons"] = rejectReasons(row["reject_reasons"])
         object["history"] = .array(try history(connection, id))
         return .object(object)
+    }
+
+    /// A rejection's reasons as stored (payment_orders.reject_reasons), [] when not rejected.
+    static func rejectReasons(_ stored: String?) -> JSON {
+        .array(stored.flatMap { try? JSON.parse($0).arrayValue } ?? [])
     }
 
     static func history(_ connection: PostgresConnection, _ id: Int64) throws -> [JSON] {
