@@ -142,7 +142,50 @@ struct SignaturesCommand: AsyncParsableCommand {
 
 /// Dossiers of the online procedures.
 struct DossiersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dossiers", abstract: "Dossiers of the online procedures.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(commandName: "dossiers", abstract: "Dossiers of the online procedures.",
+                                                    subcommands: [Verify.self, RequestSupplement.self, Supplement.self])
+
+    /// Prints a dossier as Dossiers/Get returns it (its supplement as key/value lines).
+    static func printDossier(_ result: JSON, json: Bool) {
+        if json { print(result.serialized()); return }
+        var object = result.objectValue ?? [:]
+        let supplement = object["supplement"]
+        object["supplement"] = nil
+        print(Table.keyValue(.object(object)))
+        if let supplement, supplement != .null {
+            print("")
+            print(Table.keyValue(supplement))
+        }
+    }
+
+    struct RequestSupplement: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "request-supplement",
+            abstract: "Ask the unit, once, for everything missing from a dossier (officer): its clock stops until the unit supplies it.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Dossier id.") var dossier: String
+        @Option(name: .customLong("item"), help: "One thing missing (repeat for each, 1 to 20).") var items: [String] = []
+
+        func run() async throws {
+            guard !items.isEmpty else { throw ValidationError("name what is missing with --item (1 to 20)") }
+            let response = try await options.response("treasury.v1.Dossiers/RequestSupplement",
+                                                      ["dossier_id": .string(dossier), "items": .array(items.map(JSON.string))], mutating: true)
+            DossiersCommand.printDossier(response.result ?? .null, json: options.json)
+        }
+    }
+
+    struct Supplement: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Supply what the treasury asked for (the unit's accountant, signed with --sign): the dossier is processed again, due anew from now.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Dossier id.") var dossier: String
+        @Option(help: "What was supplied.") var note: String
+
+        func run() async throws {
+            let response = try await options.response("treasury.v1.Dossiers/Supplement", ["dossier_id": .string(dossier), "note": .string(note)], mutating: true)
+            DossiersCommand.printDossier(response.result ?? .null, json: options.json)
+        }
+    }
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

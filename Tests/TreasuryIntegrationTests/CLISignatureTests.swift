@@ -198,3 +198,32 @@ extension CLITests {
         #expect(byAccountant.error.contains("PERMISSION_DENIED"), "\(byAccountant.error)")
     }
 }
+
+extension CLITests {
+    @Test func theCLIAsksForASupplementOnceAndTheUnitSuppliesItSigned() async throws {
+        let environment = try await TestEnvironment.get()
+        let spending = try await SpendingWorld.make(environment)
+        let world = spending.world, port = environment.port
+        let directory = try Self.keyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sign = try await cliSigning(world, port: port, in: directory)
+        let allocation = try await spending.allocation(1_000_000)
+        let dossier = try await spending.accountant.must("treasury.v1.Spending/SubmitPaymentOrder", spending.order(allocation, 1_000))["dossier_id"]?.stringValue ?? ""
+
+        let asked = try await treasury(["dossiers", "request-supplement", dossier, "--item", "the signed invoice", "--item", "the delivery note"],
+                                       token: world.officer.token, port: port)
+        #expect(asked.status == 0, "\(asked.error)")
+        #expect(Self.field(asked, "status") == "SUPPLEMENT_REQUESTED", "\(asked.output)")
+        let again = try await treasury(["dossiers", "request-supplement", dossier, "--item", "more"], token: world.officer.token, port: port)
+        #expect(again.status == 1 && again.error.contains("SUPPLEMENT_ALREADY_REQUESTED"), "\(again.error)")
+        let noItem = try await treasury(["dossiers", "request-supplement", dossier], token: world.officer.token, port: port)
+        #expect(noItem.status == 64, "\(noItem.error)")
+
+        // Unsigned, the unit's supplement is refused; signed, the dossier is processed again.
+        let unsigned = try await treasury(["dossiers", "supplement", dossier, "--note", "attached"], token: world.accountant.token, port: port)
+        #expect(unsigned.status == 1 && unsigned.error.contains("SIGNATURE_MISSING"), "\(unsigned.error)")
+        let supplied = try await treasury(["dossiers", "supplement", dossier, "--note", "attached"] + sign, token: world.accountant.token, port: port)
+        #expect(supplied.status == 0, "\(supplied.error)")
+        #expect(Self.field(supplied, "status") == "PROCESSING" && Self.field(supplied, "note") == "attached", "\(supplied.output)")
+    }
+}
