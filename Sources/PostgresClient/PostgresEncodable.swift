@@ -79,6 +79,16 @@ extension String: PostgresArrayElement {
     }
 }
 
+/// Arrays of optional strings: nil elements are SQL NULL.
+extension Optional: PostgresArrayElement where Wrapped == String {
+    public static func postgresText(of elements: [String?]) -> String {
+        guard elements.contains(nil) else { return String.postgresText(of: elements.map { $0! }) }
+        return "{" + elements.map { element in
+            element.map { String(String.postgresText(of: [$0]).dropFirst().dropLast()) } ?? "NULL"
+        }.joined(separator: ",") + "}"
+    }
+}
+
 extension Int64: PostgresArrayElement {
     public static func postgresText(of elements: [Int64]) -> String {
         "{" + elements.map(String.init).joined(separator: ",") + "}"

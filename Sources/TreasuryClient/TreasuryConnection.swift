@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import TreasuryProtocol
 
 /// The answer to one call: its items, then its terminal line.
@@ -51,18 +52,45 @@ public final class TreasuryConnection: Sendable {
         self.channel = channel
     }
 
-    public static func connect(host: String, port: Int) async throws -> TreasuryConnection {
+    /// Connects over TCP, or over TLS when `tls` is given; with TLS it returns once the
+    /// handshake is done (a server that refuses a client certificate may still close the
+    /// connection afterwards, under TLS 1.3: the first call then fails).
+    public static func connect(host: String, port: Int, tls: ClientTLSOptions? = nil) async throws -> TreasuryConnection {
         let box = LockedState<TreasuryConnection?>(nil)
+        let sslContext = try tls?.makeContext()
+        let handshake = LockedState<EventLoopFuture<Void>?>(nil)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls, let sslContext {
+                        let promise = channel.eventLoop.makePromise(of: Void.self)
+                        handshake.withLock { $0 = promise.futureResult }
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: sslContext, serverHostname: tls.serverHostname(connectingTo: host)))
+                        let waiter = HandshakeWaiter(promise: promise)
+                        try channel.pipeline.syncOperations.addHandler(waiter)
+                        let bound = NIOLoopBound(waiter, eventLoop: channel.eventLoop)
+                        let timeout = channel.eventLoop.scheduleTask(in: TimeAmount(tls.handshakeTimeout)) {
+                            bound.value.fail(TreasuryClientError(message: "the TLS handshake took longer than \(tls.handshakeTimeout)"))
+                            channel.close(promise: nil)
+                        }
+                        promise.futureResult.whenComplete { _ in timeout.cancel() }
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ClientLineDecoder()))
                     try channel.pipeline.syncOperations.addHandler(ResponseHandler(connection: box))
                 }
             }
             .connect(host: host, port: port)
             .get()
+        if let handshake = handshake.withLock({ $0 }) {
+            do {
+                try await handshake.get()
+            } catch {
+                try? await channel.close()
+                throw error
+            }
+        }
         let connection = TreasuryConnection(channel: channel)
         // Lines can only arrive after a request, and requests only after this returns.
         box.withLock { $0 = connection }

@@ -144,10 +144,14 @@ public struct IncomingCall: Sendable {
     public var deadline: ContinuousClock.Instant
     /// The client's address, for logs.
     public var peer: String
+    /// The certificate the client presented over mutual TLS (verified against the server's
+    /// client CA); nil over plain TCP or TLS without client certificates.
+    public var clientCertificate: ClientCertificate?
 
     public init(
         id: CallID, method: String, metadata: [String: String], params: JSONObject,
-        receivedAt: ContinuousClock.Instant, deadline: ContinuousClock.Instant, peer: String
+        receivedAt: ContinuousClock.Instant, deadline: ContinuousClock.Instant, peer: String,
+        clientCertificate: ClientCertificate? = nil
     ) {
         self.id = id
         self.method = method
@@ -156,6 +160,21 @@ public struct IncomingCall: Sendable {
         self.receivedAt = receivedAt
         self.deadline = deadline
         self.peer = peer
+        self.clientCertificate = clientCertificate
+    }
+}
+
+/// A verified TLS client certificate, as the service sees it: the same for every call of the
+/// connection it came over.
+public struct ClientCertificate: Sendable, Hashable {
+    /// The subject, RFC 4514 style (`CN=VCB,O=Vietcombank,C=VN`), for the audit log.
+    public var subject: String
+    /// The subject's common name (the last CN when there are several): for a bank, its bank code.
+    public var commonName: String?
+
+    public init(subject: String, commonName: String?) {
+        self.subject = subject
+        self.commonName = commonName
     }
 }
 

@@ -21,7 +21,7 @@ public enum Reasons {
             "IDEMPOTENCY_KEY_REQUIRED", "SHARES_NOT_100",
         ]),
         (.unauthenticated, ["TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "TOKEN_REVOKED"]),
-        (.permissionDenied, ["ROLE_NOT_ALLOWED", "OUT_OF_SCOPE"]),
+        (.permissionDenied, ["ROLE_NOT_ALLOWED", "OUT_OF_SCOPE", "CERTIFICATE_MISMATCH"]),
         (.notFound, [
             "ACCOUNT_NOT_FOUND", "ALLOCATION_NOT_FOUND", "AREA_NOT_FOUND", "BANK_NOT_FOUND", "BUDGET_LEVEL_NOT_FOUND",
             "COLLECTION_NOT_FOUND", "COMMITMENT_NOT_FOUND", "DOSSIER_NOT_FOUND", "ENTRY_NOT_FOUND", "PARENT_NOT_FOUND",
@@ -41,6 +41,8 @@ public enum Reasons {
             "YEAR_ALREADY_CLOSED", "YEAR_CLOSED",
             "SIGNATURE_MISSING", "SIGNATURE_INVALID", "SPECIMEN_NOT_VALID",
             "SUPPLEMENT_ALREADY_REQUESTED", "AWAITING_SUPPLEMENT",
+            // A clear-text client on a TLS port (connection level, "id": null).
+            "TLS_REQUIRED",
         ]),
         (.outOfRange, ["AMOUNT_OUT_OF_RANGE", "BATCH_TOO_LARGE"]),
         (.aborted, ["IN_PROGRESS", "CONCURRENCY_CONFLICT"]),

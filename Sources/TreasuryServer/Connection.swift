@@ -26,6 +26,8 @@ struct Connection: Sendable {
     let activity: ConnectionActivity
     let logger: Logger
     let peer: String
+    /// The client certificate of a TLS connection; nil without TLS.
+    let tlsIdentity: TLSConnectionIdentity?
 
     private final class Counters: Sendable {
         struct Values { var calls = 0; var rejected = 0; var fatal: String? }
@@ -35,8 +37,10 @@ struct Connection: Sendable {
 
     init(
         channel: LineChannel, configuration: ServerConfiguration, dispatcher: any CallDispatcher,
-        registry: CallRegistry, activity: ConnectionActivity, logger: Logger
+        registry: CallRegistry, activity: ConnectionActivity, logger: Logger,
+        tlsIdentity: TLSConnectionIdentity? = nil
     ) {
+        self.tlsIdentity = tlsIdentity
         self.channel = channel
         self.configuration = configuration
         self.dispatcher = dispatcher
@@ -153,7 +157,8 @@ struct Connection: Sendable {
     private func runCall(_ request: CallRequest, receivedAt: ContinuousClock.Instant, outbound: LineWriter) async {
         let call = IncomingCall(
             id: request.id, method: request.method, metadata: request.metadata, params: request.params,
-            receivedAt: receivedAt, deadline: receivedAt + request.timeout, peer: peer)
+            receivedAt: receivedAt, deadline: receivedAt + request.timeout, peer: peer,
+            clientCertificate: tlsIdentity?.certificate.withLock { $0 })
         let stream = ConnectionCallStream(id: request.id, outbound: outbound)
         let dispatcher = self.dispatcher
         let dispatchTask = Task { await dispatcher.dispatch(call, stream: stream) }

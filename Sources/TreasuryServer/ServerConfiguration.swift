@@ -37,6 +37,10 @@ public struct ServerConfiguration: Sendable {
     /// Open connections at once; a connection beyond it gets one
     /// `RESOURCE_EXHAUSTED`/`TOO_MANY_CONNECTIONS` line and is closed. Default 4096.
     public var maximumConnections = 4096
+    /// TLS for every connection (TLS 1.2 or newer; mutual TLS when its files name a client CA);
+    /// nil serves clear text. Its certificate can be reloaded while the server runs
+    /// (`ServerTLS.reload()`). Default nil.
+    public var tls: ServerTLS? = nil
 
     public init() {}
 }

@@ -62,7 +62,12 @@ public final class TreasuryServer: Service, Sendable {
         }
         for waiter in waiters { waiter.resume(returning: port) }
         if alreadyShuttingDown { serverChannel.channel.close(promise: nil) }
-        logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        var listening: Logger.Metadata = ["host": "\(configuration.host)", "port": "\(port)", "tls": "\(configuration.tls != nil)"]
+        if let tls = configuration.tls {
+            listening["client_certificates"] = "\(tls.requiresClientCertificates ? "required" : "not asked")"
+            listening["certificate"] = "\(tls.certificateSummary)"
+        }
+        logger.info("listening", metadata: listening)
 
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
@@ -110,6 +115,7 @@ public final class TreasuryServer: Service, Sendable {
 
     private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let configuration = self.configuration
+        let logger = self.logger
         let highWater = max(2, configuration.maximumOutboundBufferBytes / 2)
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -119,6 +125,11 @@ public final class TreasuryServer: Service, Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // TLS (when configured) sits next to the socket, with the current certificate.
+                    let tlsIdentity = configuration.tls.map { _ in TLSConnectionIdentity() }
+                    if let tls = configuration.tls, let tlsIdentity {
+                        try channel.pipeline.syncOperations.addHandlers(TLSPipeline.handlers(tls, identity: tlsIdentity, logger: logger))
+                    }
                     let activity = ConnectionActivity()
                     let registry = CallRegistry(maximumConcurrentCalls: configuration.maximumConcurrentCallsPerConnection)
                     try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(
@@ -133,7 +144,7 @@ public final class TreasuryServer: Service, Sendable {
                         configuration: .init(
                             backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
                             isOutboundHalfClosureEnabled: true))
-                    return AcceptedConnection(channel: lineChannel, activity: activity, registry: registry)
+                    return AcceptedConnection(channel: lineChannel, activity: activity, registry: registry, tlsIdentity: tlsIdentity)
                 }
             }
     }
@@ -160,7 +171,7 @@ public final class TreasuryServer: Service, Sendable {
         logger[metadataKey: "connection"] = "\(connectionID)"
         let connection = Connection(
             channel: channel, configuration: configuration, dispatcher: dispatcher,
-            registry: accepted.registry, activity: accepted.activity, logger: logger)
+            registry: accepted.registry, activity: accepted.activity, logger: logger, tlsIdentity: accepted.tlsIdentity)
         await connection.run { trigger in
             let shuttingDown = state.withLock { state in
                 state.shutdownTriggers[connectionID] = trigger
@@ -187,4 +198,6 @@ struct AcceptedConnection: Sendable {
     let channel: LineChannel
     let activity: ConnectionActivity
     let registry: CallRegistry
+    /// The client certificate of a TLS connection; nil without TLS.
+    var tlsIdentity: TLSConnectionIdentity? = nil
 }

@@ -13,6 +13,25 @@ public struct Caller: Sendable {
     public var grants: [Grant]
 }
 
+extension Caller {
+    /// The caller as it may act over a connection with this client certificate (mutual TLS):
+    /// the certificate's subject common name is a bank code, so a `BANK` grant scoped to
+    /// another bank (`B:<code>`) is set aside and returned apart. A `BANK` grant of scope `*`
+    /// and grants of other roles are kept; without a certificate nothing is set aside.
+    func restricted(to certificate: ClientCertificate?) -> (caller: Caller, setAside: [Grant]) {
+        guard let certificate else { return (self, []) }
+        let own = certificate.commonName.map { "B:\($0)" }
+        var kept = self
+        var setAside: [Grant] = []
+        kept.grants = grants.filter { grant in
+            guard grant.role == .bank, grant.scope.hasPrefix("B:"), grant.scope != own else { return true }
+            setAside.append(grant)
+            return false
+        }
+        return (kept, setAside)
+    }
+}
+
 /// The object a call acts on, described by every scope that covers it.
 ///
 /// A treasury scope covers that treasury and the treasuries under it, so an object in
@@ -71,6 +90,20 @@ extension CallContext {
         let roles = Set(eligibleGrants.filter { target.allows($0) }.map(\.role))
         guard !roles.isEmpty else { throw outOfScope }
         return roles
+    }
+
+    /// A refusal for role or scope of a caller some of whose grants the client certificate set
+    /// aside (`Caller.restricted(to:)`).
+    static func certificateMismatch(_ setAside: [Grant], certificate: ClientCertificate?, method: String) -> CallError {
+        let scopes = setAside.map(\.scope).sorted()
+        let bank = certificate?.commonName ?? "(no common name)"
+        return CallError(
+            .permissionDenied, "CERTIFICATE_MISMATCH",
+            "your BANK grant for \(scopes.joined(separator: ", ")) cannot be used over the client certificate of \(bank); \(method) needs a grant for the certificate's own bank",
+            details: [
+                "certificate_common_name": certificate?.commonName.map(JSON.string) ?? .null,
+                "grant_scopes": .array(scopes.map(JSON.string)),
+            ])
     }
 
     var outOfScope: CallError {

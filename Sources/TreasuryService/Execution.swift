@@ -21,7 +21,8 @@ enum Execution {
             Idempotency.finish(connection, method: context.declaration.name, calls: [Idempotency.Finished(
                 userID: context.caller.userID, key: key, request: request,
                 outcome: StoredOutcome.encode(outcome, redacting: context.declaration.redactedInStoredOutcome),
-                auditDetails: outcome.isResult ? JSON.object(context.params.object).serialized() : nil)])
+                auditDetails: outcome.isResult ? JSON.object(context.params.object).serialized() : nil,
+                auditCertificate: context.call.clientCertificate?.subject)])
             return outcome
         }
     }
@@ -35,7 +36,8 @@ enum Execution {
         let decision = try await groups.submit(
             userID: context.caller.userID, key: context.call.metadata["idempotency-key"] ?? "",
             request: requestText(context), input: member.input,
-            auditDetails: JSON.object(context.params.object).serialized(), accountingDate: context.today.description,
+            auditDetails: JSON.object(context.params.object).serialized(),
+            auditCertificate: context.call.clientCertificate?.subject, accountingDate: context.today.description,
             deadline: context.call.deadline)
         if case .outcome(let outcome) = decision { return outcome }
         return nil
@@ -98,6 +100,8 @@ enum Idempotency {
         var outcome: String
         /// The audit row's details; nil when the call changed nothing (a refusal).
         var auditDetails: String?
+        /// The audit row's client certificate subject (mutual TLS); nil without one.
+        var auditCertificate: String?
     }
 
     /// The calls' idempotency lookup, queued to go out with the transaction's next statement.
@@ -134,9 +138,9 @@ enum Idempotency {
         guard !calls.isEmpty else { return }
         let audited = calls.filter { $0.auditDetails != nil }
         connection.queue(PostgresStatement(
-            "SELECT calls_finish($1, $2, $3, $4, $5, $6, $7)",
+            "SELECT calls_finish($1, $2, $3, $4, $5, $6, $7, $8)",
             [method, calls.map(\.userID), calls.map(\.key), calls.map(\.request), calls.map(\.outcome),
-             audited.map(\.userID), audited.map { $0.auditDetails ?? "" }]))
+             audited.map(\.userID), audited.map { $0.auditDetails ?? "" }, audited.map(\.auditCertificate)]))
     }
 }
 
@@ -177,7 +181,8 @@ extension Execution {
     static func inOneFlush(_ context: CallContext, _ plan: OneFlush) async throws -> CallOutcome {
         let call = Idempotency.Finished(
             userID: context.caller.userID, key: context.call.metadata["idempotency-key"] ?? "", request: requestText(context),
-            outcome: "", auditDetails: JSON.object(context.params.object).serialized())
+            outcome: "", auditDetails: JSON.object(context.params.object).serialized(),
+            auditCertificate: context.call.clientCertificate?.subject)
         let method = context.declaration.name, grants = plan.grants ?? context.eligibleGrants.map(\.scope)
         let answer: FlushAnswer = try await context.core.pool.withConnection { connection in
             var flush: Flush?
@@ -256,7 +261,8 @@ extension Idempotency {
             WITH effects AS MATERIALIZED (SELECT (\(effects.sql))::text AS result)
             SELECT effects.result FROM effects
             CROSS JOIN LATERAL calls_finish($\(n + 1), ARRAY[$\(n + 2)::bigint], ARRAY[$\(n + 3)::text], ARRAY[$\(n + 4)::text],
-                ARRAY['{"result":' || effects.result || '}'], ARRAY[$\(n + 2)::bigint], ARRAY[$\(n + 5)::jsonb])
-            """, effects.parameters + [method, call.userID, call.key, call.request, call.auditDetails ?? "{}"])
+                ARRAY['{"result":' || effects.result || '}'], ARRAY[$\(n + 2)::bigint], ARRAY[$\(n + 5)::jsonb],
+                ARRAY[$\(n + 6)::text])
+            """, effects.parameters + [method, call.userID, call.key, call.request, call.auditDetails ?? "{}", call.auditCertificate])
     }
 }

@@ -52,6 +52,8 @@ final class GroupCommit: Sendable {
         /// The input of the method's grouped effects.
         let input: JSON
         let auditDetails: String
+        /// The audit row's client certificate subject (mutual TLS); nil without one.
+        let auditCertificate: String?
         let accountingDate: String
         let deadline: ContinuousClock.Instant
     }
@@ -96,14 +98,14 @@ final class GroupCommit: Sendable {
 
     /// Waits for the call's group; returns the call's outcome or asks it to run alone.
     /// Throws CancellationError if the call was cancelled before anything of it was committed.
-    func submit(userID: Int64, key: String, request: String, input: JSON, auditDetails: String,
+    func submit(userID: Int64, key: String, request: String, input: JSON, auditDetails: String, auditCertificate: String?,
                 accountingDate: String, deadline: ContinuousClock.Instant) async throws -> Decision {
         let id = state.withLock { state -> Int in
             state.nextID += 1
             return state.nextID
         }
         let member = Member(id: id, userID: userID, key: key, request: request, input: input, auditDetails: auditDetails,
-                            accountingDate: accountingDate, deadline: deadline)
+                            auditCertificate: auditCertificate, accountingDate: accountingDate, deadline: deadline)
         let decision = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Decision, Never>) in
                 // Under the lock, so a cancel either finds the call queued or is seen here.
@@ -253,7 +255,8 @@ final class GroupCommit: Sendable {
         Idempotency.finish(connection, method: method, calls: toStore.map { member, outcome in
             Idempotency.Finished(userID: member.userID, key: member.key, request: member.request,
                                  outcome: StoredOutcome.encode(outcome, redacting: []),
-                                 auditDetails: outcome.isResult ? member.auditDetails : nil)
+                                 auditDetails: outcome.isResult ? member.auditDetails : nil,
+                                 auditCertificate: member.auditCertificate)
         })
 
         // Past this point every member gets its real outcome; before it, a member cancelled or

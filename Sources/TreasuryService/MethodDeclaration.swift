@@ -159,6 +159,8 @@ public struct MethodDeclaration: Sendable {
         if params.contains(where: { $0.type.holdsMoney }) { all.append("AMOUNT_OUT_OF_RANGE") }
         if requiresToken {
             all += ["TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "TOKEN_REVOKED", "ROLE_NOT_ALLOWED", "OUT_OF_SCOPE"]
+            // Over mutual TLS, a BANK grant for another bank than the client certificate's.
+            if roles.isEmpty || roles.contains(.bank) { all.append("CERTIFICATE_MISMATCH") }
         }
         if isMutating { all += ["IDEMPOTENCY_KEY_REQUIRED", "IDEMPOTENCY_KEY_REUSED", "IN_PROGRESS"] }
         // Outside the method's own logic: its deadline, a cancel, the database, a bug.

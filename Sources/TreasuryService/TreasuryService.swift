@@ -35,10 +35,18 @@ public final class TreasuryService: CallDispatcher {
             guard let declaration else {
                 throw CallError(.unimplemented, "UNKNOWN_METHOD", "no method \(call.method)")
             }
-            let caller = try await authenticate(call, declaration: declaration)
+            // Over mutual TLS, BANK grants of other banks than the certificate's are set aside.
+            let (caller, setAside) = try await authenticate(call, declaration: declaration).restricted(to: call.clientCertificate)
             username = caller.username
-            let context = try prepare(call, declaration: declaration, caller: caller)
-            outcome = try await run(context, stream: stream)
+            do {
+                let context = try prepare(call, declaration: declaration, caller: caller)
+                outcome = try await run(context, stream: stream)
+            } catch let error as CallError where error.code == .permissionDenied && !setAside.isEmpty {
+                // Refused for role or scope: would a grant set aside for the certificate have served?
+                let eligible = setAside.filter { declaration.roles.isEmpty || declaration.roles.contains($0.role) }
+                guard !eligible.isEmpty else { throw error }
+                throw CallContext.certificateMismatch(eligible, certificate: call.clientCertificate, method: declaration.name)
+            }
             // Tokens and grants may have changed: the next call of every token asks the database.
             if declaration.isMutating, declaration.name.hasPrefix("treasury.v1.Admin/") { core.tokens.clear() }
         } catch {
@@ -117,9 +125,11 @@ public final class TreasuryService: CallDispatcher {
         if case .error(let raw) = outcome, let object = try? JSON.parse(raw).objectValue {
             code = object["code"]?.stringValue ?? "UNKNOWN"
         }
-        core.logger.info("call", metadata: [
+        var metadata: Logger.Metadata = [
             "request_id": "\(call.id)", "method": "\(call.method)", "user": "\(username)",
             "duration_ms": "\(Self.tenths(milliseconds))", "code": "\(code)", "peer": "\(call.peer)",
-        ])
+        ]
+        if let certificate = call.clientCertificate { metadata["client_certificate"] = "\(certificate.subject)" }
+        core.logger.info("call", metadata: metadata)
     }
 }

@@ -34,6 +34,37 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the raw JSON result instead of a table.")
     var json = false
 
+    @Flag(help: "Connect over TLS, verifying the server's certificate (implied by --ca, --tls-cert; default: $TREASURY_TLS).")
+    var tls = false
+
+    @Option(name: .customLong("ca"), help: ArgumentHelp(
+        "PEM CA certificates the server's certificate must chain to, instead of the system's trust store (implies --tls; default: $TREASURY_CA).",
+        valueName: "file"))
+    var caFile: String?
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp(
+        "PEM client certificate for a server that requires mutual TLS, with --tls-key (implies --tls; default: $TREASURY_TLS_CERT).",
+        valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert (default: $TREASURY_TLS_KEY).", valueName: "file"))
+    var tlsKey: String?
+
+    /// The TLS settings from flags, then environment; nil: clear text.
+    func tlsOptions() -> ClientTLSOptions? {
+        let environment = ProcessInfo.processInfo.environment
+        func setting(_ flag: String?, _ variable: String) -> String? {
+            if let flag, !flag.isEmpty { return flag }
+            return environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let ca = setting(caFile, "TREASURY_CA")
+        let certificate = setting(tlsCertificate, "TREASURY_TLS_CERT")
+        let key = setting(tlsKey, "TREASURY_TLS_KEY")
+        let wanted = tls || ["1", "true", "yes"].contains(environment["TREASURY_TLS"]?.lowercased() ?? "")
+        guard wanted || ca != nil || certificate != nil || key != nil else { return nil }
+        return ClientTLSOptions(caFile: ca, certificateFile: certificate, keyFile: key)
+    }
+
     @Option(name: .customLong("sign"), help: ArgumentHelp(
         "Key file to sign a mutating call with (treasury keys generate; mode 0600); repeat for each signer: a unit's filing needs its chief accountant's and its head's or deputy's (default: $TREASURY_SIGN, comma-separated).",
         valueName: "key-file"))
@@ -51,8 +82,15 @@ struct GlobalOptions: ParsableArguments {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
             throw ValidationError("--server must be host:port")
         }
+        let tls = tlsOptions()
         do {
-            return try await TreasuryConnection.connect(host: String(address[..<colon]), port: port)
+            try tls?.check()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(64)
+        }
+        do {
+            return try await TreasuryConnection.connect(host: String(address[..<colon]), port: port, tls: tls)
         } catch {
             FileHandle.standardError.write(Data("error: cannot reach the server at \(address): \(error)\n".utf8))
             throw ExitCode(3)

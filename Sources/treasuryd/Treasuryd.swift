@@ -6,6 +6,7 @@ import PostgresClient
 import ServiceLifecycle
 import TreasuryServer
 import TreasuryService
+import UnixSignals
 
 @main
 struct Treasuryd: AsyncParsableCommand {
@@ -88,6 +89,72 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Unit filings: required (unsigned ones are refused) or optional (default: $TREASURY_SIGNATURES, else required).")
     var signatures: String?
 
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp(
+        "Serve over TLS 1.2+ with this PEM certificate chain (default: $TREASURY_TLS_CERT); SIGHUP reloads it.", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp(
+        "The PEM private key of --tls-cert (default: $TREASURY_TLS_KEY); SIGHUP reloads it.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: ArgumentHelp(
+        "Mutual TLS: require client certificates signed by this PEM CA; a certificate's common name is its bank's code (default: $TREASURY_TLS_CLIENT_CA).",
+        valueName: "file"))
+    var tlsClientCA: String?
+
+    @Flag(help: "Allow listening on a non-loopback address without TLS (default: $TREASURY_INSECURE).")
+    var insecure = false
+
+    /// A flag's value, else its environment variable (empty means unset).
+    static func setting(_ flag: String?, _ variable: String) -> String? {
+        if let flag, !flag.isEmpty { return flag }
+        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The TLS settings from flags and environment, checked and loaded; nil serves clear text.
+    /// Refuses a non-loopback address without TLS unless --insecure (or TREASURY_INSECURE).
+    func tls(host: String, address: String) throws -> ServerTLS? {
+        let certificate = Self.setting(tlsCertificate, "TREASURY_TLS_CERT")
+        let key = Self.setting(tlsKey, "TREASURY_TLS_KEY")
+        let clientCA = Self.setting(tlsClientCA, "TREASURY_TLS_CLIENT_CA")
+        let insecureText = ProcessInfo.processInfo.environment["TREASURY_INSECURE"]?.lowercased() ?? ""
+        guard ["", "0", "false", "no", "1", "true", "yes"].contains(insecureText) else {
+            throw ValidationError("TREASURY_INSECURE must be 1, true, yes, 0, false or no, not \(insecureText)")
+        }
+        let insecure = insecure || ["1", "true", "yes"].contains(insecureText)
+        switch (certificate, key) {
+        case (let certificate?, let key?):
+            do {
+                return try ServerTLS(files: ServerTLSFiles(certificateChain: certificate, privateKey: key, clientCA: clientCA))
+            } catch let error as ServerTLSError {
+                throw ValidationError(error.description)
+            }
+        case (nil, nil):
+            if clientCA != nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+            if !Self.isLoopback(host), !insecure {
+                throw ValidationError("refusing to listen on \(address) without TLS: pass --tls-cert and --tls-key, or --insecure to serve clear text on a non-loopback address")
+            }
+            return nil
+        default:
+            throw ValidationError("TLS needs both --tls-cert and --tls-key")
+        }
+    }
+
+    /// Whether `host` is a loopback address (127.0.0.0/8, ::1) or `localhost`. Anything else,
+    /// names included (they may resolve anywhere) and the empty host (every interface), is not.
+    static func isLoopback(_ host: String) -> Bool {
+        var host = host.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        if host.hasPrefix("::ffff:") { host = String(host.dropFirst("::ffff:".count)) }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && UInt8($0) != nil }) else {
+            return false
+        }
+        return octets[0] == "127"
+    }
+
     func run() async throws {
         let logger = makeLogger("treasuryd")
         let policyText = signatures ?? ProcessInfo.processInfo.environment["TREASURY_SIGNATURES"] ?? SignaturePolicy.required.rawValue
@@ -97,6 +164,13 @@ struct Serve: AsyncParsableCommand {
         guard groupCommitConcurrency >= 0, groupCommitMaximum >= 1, batchConcurrency >= 0 else {
             throw ValidationError("--group-commit and --batch-concurrency must be 0 or more, --group-commit-max 1 or more")
         }
+        let address = Self.setting(listen, "TREASURY_LISTEN") ?? "127.0.0.1:7400"
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw ValidationError("--listen must be host:port")
+        }
+        let host = String(address[..<colon])
+        // Checked and loaded before anything starts, so a bad file stops the server at once.
+        let tls = try tls(host: host, address: address)
         let (conninfo, embedded) = try database.conninfo(logger: logger)
         defer { try? embedded?.stop() }
         let setup: [String]
@@ -109,12 +183,9 @@ struct Serve: AsyncParsableCommand {
         poolConfiguration.connectionSetup = setup
         let pool = PostgresPool(configuration: poolConfiguration, logger: logger)
         var serverConfiguration = ServerConfiguration()
-        let address = listen ?? ProcessInfo.processInfo.environment["TREASURY_LISTEN"] ?? "127.0.0.1:7400"
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw ValidationError("--listen must be host:port")
-        }
-        serverConfiguration.host = String(address[..<colon])
+        serverConfiguration.host = host
         serverConfiguration.port = port
+        serverConfiguration.tls = tls
         serverConfiguration.maximumLineBytes = maximumLineBytes
         serverConfiguration.maximumConcurrentCallsPerConnection = maximumCallsPerConnection
         var serviceConfiguration = ServiceConfiguration()
@@ -126,7 +197,26 @@ struct Serve: AsyncParsableCommand {
         let server = TreasuryServer(configuration: serverConfiguration, dispatcher: service, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        logger.notice("treasuryd listening", metadata: ["address": "\(address)"])
+        logger.notice("treasuryd listening", metadata: ["address": "\(address)", "tls": "\(tls != nil)"])
+        // SIGHUP reloads the TLS certificate and key (and client CA): new connections use the
+        // new ones, open connections keep theirs. Trapped before serving, so an early SIGHUP
+        // cannot end the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let reloader = Task {
+            for await _ in hangups {
+                guard let tls else {
+                    logger.notice("SIGHUP: no TLS configured, nothing to reload")
+                    continue
+                }
+                do {
+                    let summary = try tls.reload()
+                    logger.notice("SIGHUP: TLS certificate reloaded; new connections use it", metadata: ["certificate": "\(summary)"])
+                } catch {
+                    logger.error("SIGHUP: TLS reload failed; still serving the previous certificate", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        defer { reloader.cancel() }
         try await group.run()
         await pool.shutdown()
     }

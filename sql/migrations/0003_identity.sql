@@ -88,7 +88,8 @@ CREATE TABLE treasury.audit_log (
     action      text NOT NULL,
     object_kind text NULL,
     object_id   text NULL,
-    details     jsonb NULL
+    details     jsonb NULL,
+    client_certificate text NULL
 );
 CREATE INDEX audit_log_object_idx ON treasury.audit_log (object_kind, object_id);
 COMMENT ON TABLE treasury.audit_log IS 'Who did what and when. Append-only (ledger_append_only).';
@@ -99,6 +100,7 @@ COMMENT ON COLUMN treasury.audit_log.action IS 'What was done, e.g. the method n
 COMMENT ON COLUMN treasury.audit_log.object_kind IS 'Kind of object acted on (ACCOUNT, ENTRY, USER...).';
 COMMENT ON COLUMN treasury.audit_log.object_id IS 'Id of the object acted on.';
 COMMENT ON COLUMN treasury.audit_log.details IS 'Anything else worth keeping, as JSON.';
+COMMENT ON COLUMN treasury.audit_log.client_certificate IS 'Subject of the verified TLS client certificate the call came over (mutual TLS, e.g. CN=VCB,O=Vietcombank,C=VN); NULL over clear text or TLS without client certificates.';
 
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON treasury.idempotency_outcomes
     FOR EACH ROW EXECUTE FUNCTION treasury.refuse_change();
@@ -144,7 +146,7 @@ COMMENT ON FUNCTION treasury.calls_begin(text, bigint[], text[], text[]) IS 'Sta
 
 CREATE FUNCTION treasury.calls_finish(
     p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[],
-    p_audit_user_ids bigint[], p_audit_details jsonb[])
+    p_audit_user_ids bigint[], p_audit_details jsonb[], p_audit_certificates text[])
 RETURNS void
 -- PL/pgSQL, not SQL: its statements are planned once per session, not on every call.
 LANGUAGE plpgsql AS $$
@@ -152,11 +154,12 @@ BEGIN
     INSERT INTO treasury.idempotency_outcomes (user_id, method, key, request_hash, outcome)
     SELECT call.user_id, p_method, call.key, sha256(convert_to(call.request, 'UTF8')), call.outcome
     FROM unnest(p_user_ids, p_keys, p_requests, p_outcomes) AS call(user_id, key, request, outcome);
-    INSERT INTO treasury.audit_log (user_id, action, details)
-    SELECT audit.user_id, p_method, audit.details FROM unnest(p_audit_user_ids, p_audit_details) AS audit(user_id, details);
+    INSERT INTO treasury.audit_log (user_id, action, details, client_certificate)
+    SELECT audit.user_id, p_method, audit.details, audit.certificate
+    FROM unnest(p_audit_user_ids, p_audit_details, p_audit_certificates) AS audit(user_id, details, certificate);
 END
 $$;
-COMMENT ON FUNCTION treasury.calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[]) IS 'Finishes mutating calls of one method: stores each call''s outcome for replay (same array positions as calls_begin) and one audit row per call that changed something (the audit arrays: the calls whose outcome is a result).';
+COMMENT ON FUNCTION treasury.calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[], text[]) IS 'Finishes mutating calls of one method: stores each call''s outcome for replay (same array positions as calls_begin) and one audit row per call that changed something (the audit arrays: the calls whose outcome is a result, with the subject of the TLS client certificate each came over, NULL without one).';
 
 GRANT SELECT, INSERT ON treasury.users, treasury.grants, treasury.api_tokens,
     treasury.idempotency_outcomes, treasury.audit_log TO treasury_app;
@@ -180,4 +183,4 @@ $$;
 COMMENT ON FUNCTION treasury.require_scope(text[], text[]) IS 'Refuses (42501, CONSTRAINT out_of_scope) unless one of the caller''s grant scopes (e.g. U:5900001, T:0101, *) is among the scopes that cover the object (e.g. account_scopes); the service maps it to PERMISSION_DENIED/OUT_OF_SCOPE.';
 
 GRANT EXECUTE ON FUNCTION treasury.calls_begin(text, bigint[], text[], text[]), treasury.require_scope(text[], text[]),
-    treasury.calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[]) TO treasury_app;
+    treasury.calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[], text[]) TO treasury_app;
