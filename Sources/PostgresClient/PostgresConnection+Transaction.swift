@@ -47,8 +47,9 @@ extension PostgresConnection {
                 sqlState: "25P02")
         }
         do {
-            // With whatever the body queued to go out with it (e.g. the call's idempotency record).
-            try query("COMMIT")
+            // With whatever the body queued to go out with it (e.g. the call's idempotency record);
+            // a success is one a synchronous standby has (commitConfirmingReplication).
+            try commitConfirmingReplication()
         } catch {
             rollbackIfOpen()
             throw error

@@ -49,6 +49,16 @@ public final class PostgresConnection: @unchecked Sendable {
     private var cancelHandle: OpaquePointer?
     /// Guarded by `cancelLock`.
     private var cancelled = false
+    /// Guarded by `cancelLock`: cancel requests are held back (see `confirmReplication`).
+    private var holdingCancelRequests = false
+
+    /// libpq's notice receiver before ours; it prints notices to stderr as before.
+    private var previousNoticeReceiver: PQnoticeReceiver?
+    /// Set while a COMMIT runs (see `commitConfirmingReplication`); touched only by the thread
+    /// that uses the connection, as the notice receiver runs inside its libpq calls.
+    private var watchingCommit = false
+    /// A plain WARNING (SQLSTATE 01000) arrived while `watchingCommit`.
+    private var commitWarned = false
 
     /// How often a query that is still running after `cancel()` sends the cancel request again,
     /// because a request that reaches the server just before the query starts is ignored.
@@ -71,6 +81,8 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         self.handle = handle
         self.cancelHandle = PQgetCancel(handle)
+        // Kept by PQreset. The connection outlives the PGconn's callbacks: deinit runs PQfinish.
+        previousNoticeReceiver = PQsetNoticeReceiver(handle, Self.noticeReceiver, Unmanaged.passUnretained(self).toOpaque())
     }
 
     deinit {
@@ -187,7 +199,7 @@ extension PostgresConnection {
     public func cancel() {
         cancelLock.withLock {
             cancelled = true
-            sendCancelRequestLocked()
+            if !holdingCancelRequests { sendCancelRequestLocked() }
         }
     }
 
@@ -201,7 +213,7 @@ extension PostgresConnection {
 
     private func resendCancelRequestIfCancelled() {
         cancelLock.withLock {
-            if cancelled { sendCancelRequestLocked() }
+            if cancelled, !holdingCancelRequests { sendCancelRequestLocked() }
         }
     }
 
@@ -217,6 +229,77 @@ extension PostgresConnection {
         if isCancelled {
             throw PostgresError(kind: .cancelled, message: "the connection was cancelled; no query was sent")
         }
+    }
+}
+
+// MARK: - COMMIT and synchronous standbys
+
+extension PostgresConnection {
+    /// COMMIT, confirmed as replicated when PostgreSQL cut its wait for a synchronous standby short.
+    ///
+    /// A cancel request (task cancellation at a call's deadline, a client's cancel, an
+    /// administrator's pg_cancel_backend) that reaches a COMMIT waiting for a synchronous standby
+    /// ends the wait, and PostgreSQL then reports the COMMIT as successful with only a WARNING
+    /// (SQLSTATE 01000, "canceling wait for synchronous replication due to user request: The
+    /// transaction has already committed locally, but might not have been replicated to the
+    /// standby"). Reported as success, such a transaction would be acknowledged although a
+    /// failover to that standby loses it. So when a plain WARNING comes with the COMMIT, its
+    /// success counts only once the standby has the transaction (`confirmReplication`); if that
+    /// cannot be confirmed, the outcome is unknown: a connection error, as for a connection lost
+    /// during COMMIT. (statement_timeout never cuts the wait: the server turns it off before
+    /// committing.)
+    func commitConfirmingReplication() throws {
+        commitWarned = false
+        watchingCommit = true
+        defer { watchingCommit = false }
+        try query("COMMIT")
+        guard commitWarned else { return }
+        try confirmReplication()
+    }
+
+    /// Waits until the synchronous standby has everything this session committed: a barrier
+    /// transaction writes WAL (a logical message, which physical standbys ignore), so its COMMIT
+    /// waits for the standby, and its commit record comes after the one to confirm. Cancel
+    /// requests are held back meanwhile; one sent before may still arrive and cut the barrier
+    /// short in turn, hence a few attempts. Without a synchronous standby it is one round trip.
+    private func confirmReplication() throws {
+        cancelLock.withLock { holdingCancelRequests = true }
+        defer { cancelLock.withLock { holdingCancelRequests = false } }
+        var last: PostgresError?
+        for _ in 0..<5 {
+            commitWarned = false
+            do {
+                try executeIgnoringCancellation(
+                    "BEGIN; SELECT pg_logical_emit_message(true, 'treasury', 'replication barrier'); COMMIT")
+                if !commitWarned { return }
+            } catch let error as PostgresError {
+                rollbackIfOpen()
+                if error.isConnectionFailure { throw error }
+                last = error
+                guard error.isQueryCanceled else { break }
+            }
+        }
+        lastErrorWasConnectionFailure = true
+        throw PostgresError(
+            kind: .connection,
+            message: "the COMMIT's wait for a synchronous standby was cancelled and the standby's copy could not be confirmed"
+                + (last.map { " (\($0.sqlState ?? "") \($0.message))" } ?? "") + "; the transaction's outcome is unknown")
+    }
+
+    /// libpq calls it, on the thread inside a libpq call, for each notice of the connection.
+    private static let noticeReceiver: PQnoticeReceiver = { argument, result in
+        guard let argument, let result else { return }
+        Unmanaged<PostgresConnection>.fromOpaque(argument).takeUnretainedValue().received(notice: result)
+    }
+
+    private func received(notice result: OpaquePointer) {
+        if watchingCommit {
+            func field(_ code: Character) -> String? {
+                PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+            }
+            if field("V") == "WARNING", field("C") == "01000" { commitWarned = true }
+        }
+        previousNoticeReceiver?(nil, result)
     }
 }
 
