@@ -159,6 +159,15 @@ extension PostgresPool {
     /// Callers queued for a connection now: lets tests wait for a caller to be queued.
     var waitingCallers: Int { state.withLockedValue { $0.waiters.count } }
 
+    /// The pool's connections in use and callers waiting now, for metrics (sampled, not kept).
+    public var statistics: PostgresPoolStatistics {
+        state.withLockedValue { state in
+            PostgresPoolStatistics(
+                size: configuration.size, busy: state.isShutDown ? 0 : configuration.size - state.idle.count,
+                waiters: state.waiters.count)
+        }
+    }
+
     /// Hands the slot to the longest waiter, or makes it free; after shutdown the connection is dropped.
     private func checkIn(_ slot: PostgresConnection?) {
         let waiter = state.withLockedValue { state -> Waiter? in
@@ -204,8 +213,14 @@ extension PostgresPool {
                 try slot.reset()
                 connection = slot
             } else {
-                connection = try PostgresConnection(conninfo: configuration.conninfo)
+                do {
+                    connection = try PostgresConnection(conninfo: configuration.conninfo)
+                } catch let error as PostgresError {
+                    configuration.errorObserver?(error)
+                    throw error
+                }
                 connection.roundTrips = roundTrips
+                connection.errorObserver = configuration.errorObserver
             }
             for statement in configuration.connectionSetup {
                 try connection.execute(script: statement)
@@ -269,6 +284,22 @@ private final class CheckoutCancellation: Sendable {
 
     func detach() {
         state.withLockedValue { state in state.connection = nil }
+    }
+}
+
+/// A pool's state at one moment (`PostgresPool.statistics`).
+public struct PostgresPoolStatistics: Sendable, Equatable {
+    /// Connections the pool may hold (`PostgresPoolConfiguration.size`).
+    public var size: Int
+    /// Checked out now: running a caller's body (or connecting for it).
+    public var busy: Int
+    /// Callers waiting for a connection now.
+    public var waiters: Int
+
+    public init(size: Int, busy: Int, waiters: Int) {
+        self.size = size
+        self.busy = busy
+        self.waiters = waiters
     }
 }
 

@@ -125,6 +125,7 @@ struct Connection: Sendable {
 
     private func reject(id: CallID?, _ error: CallError, outbound: LineWriter) async {
         counters.values.withLock { $0.rejected += 1 }
+        configuration.metrics?.requestRejected(code: error.code.rawValue, reason: error.reason)
         logger.notice("request rejected", metadata: [
             "call_id": "\(id?.description ?? "null")", "code": "\(error.code.rawValue)", "reason": "\(error.reason)",
         ])
@@ -135,6 +136,7 @@ struct Connection: Sendable {
     /// and keep swallowing input for a moment so the client reads the answer, not a reset.
     private func abortAfterLineTooLong(outbound: LineWriter) async {
         counters.values.withLock { $0.fatal = "LINE_TOO_LONG" }
+        configuration.metrics?.requestRejected(code: StatusCode.resourceExhausted.rawValue, reason: "LINE_TOO_LONG")
         logger.notice("line too long, closing the connection", metadata: ["maximum_line_bytes": "\(configuration.maximumLineBytes)"])
         registry.cancelAll()
         let error = CallError(

@@ -1,3 +1,5 @@
+import TreasuryMetrics
+
 /// Everything the line-protocol server can be tuned with. Every limit has a default that is
 /// safe for production; tests shrink them to exercise the edges quickly.
 public struct ServerConfiguration: Sendable {
@@ -41,6 +43,10 @@ public struct ServerConfiguration: Sendable {
     /// nil serves clear text. Its certificate can be reloaded while the server runs
     /// (`ServerTLS.reload()`). Default nil.
     public var tls: ServerTLS? = nil
+    /// Where the server counts open connections, connections turned away and request lines
+    /// refused before dispatch (docs/operations.md "Metrics"); nil collects nothing. The same
+    /// object as the service's `ServiceConfiguration.metrics`. Default nil.
+    public var metrics: TreasuryMetrics? = nil
 
     public init() {}
 }

@@ -128,7 +128,7 @@ public final class TreasuryServer: Service, Sendable {
                     // TLS (when configured) sits next to the socket, with the current certificate.
                     let tlsIdentity = configuration.tls.map { _ in TLSConnectionIdentity() }
                     if let tls = configuration.tls, let tlsIdentity {
-                        try channel.pipeline.syncOperations.addHandlers(TLSPipeline.handlers(tls, identity: tlsIdentity, logger: logger))
+                        try channel.pipeline.syncOperations.addHandlers(TLSPipeline.handlers(tls, identity: tlsIdentity, logger: logger, metrics: configuration.metrics))
                     }
                     let activity = ConnectionActivity()
                     let registry = CallRegistry(maximumConcurrentCalls: configuration.maximumConcurrentCallsPerConnection)
@@ -169,6 +169,8 @@ public final class TreasuryServer: Service, Sendable {
         }
         var logger = self.logger
         logger[metadataKey: "connection"] = "\(connectionID)"
+        configuration.metrics?.connectionOpened()
+        defer { configuration.metrics?.connectionClosed() }
         let connection = Connection(
             channel: channel, configuration: configuration, dispatcher: dispatcher,
             registry: accepted.registry, activity: accepted.activity, logger: logger, tlsIdentity: accepted.tlsIdentity)
@@ -187,6 +189,7 @@ public final class TreasuryServer: Service, Sendable {
             "peer": "\(channel.channel.remoteAddress?.description ?? "unknown")",
             "maximum_connections": "\(configuration.maximumConnections)",
         ])
+        configuration.metrics?.connectionRejected(.tooManyConnections)
         let error = CallError(.resourceExhausted, "TOO_MANY_CONNECTIONS", "the server has \(configuration.maximumConnections) connections open; retry later")
         try? await channel.channel.writeAndFlush(ByteBuffer(string: Line.error(id: nil, error)))
         try? await channel.channel.close()

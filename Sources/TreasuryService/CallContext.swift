@@ -86,6 +86,8 @@ final class ServiceCore: Sendable {
     let tokens: TokenCache
     /// RecordCollections batches in the database at once; nil when unlimited.
     let collectionBatches: AdmissionGate?
+    /// The service's metrics; nil when none are collected (`ServiceConfiguration.metrics`).
+    let instruments: ServiceInstruments?
 
     init(pool: PostgresPool, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger, declarations: [MethodDeclaration]) {
         self.pool = pool
@@ -94,6 +96,8 @@ final class ServiceCore: Sendable {
         self.logger = logger
         self.tokens = TokenCache(lifetime: configuration.tokenCacheLifetime)
         self.collectionBatches = configuration.batchConcurrency > 0 ? AdmissionGate(permits: configuration.batchConcurrency) : nil
+        let instruments = configuration.metrics.map { ServiceInstruments(metrics: $0, declarations: declarations, pool: pool) }
+        self.instruments = instruments
         let group = configuration.groupCommit
         var groups: [String: GroupCommit] = [:]
         if group.enabled {
@@ -101,7 +105,9 @@ final class ServiceCore: Sendable {
                                                 minimumRemaining: group.minimumRemaining)
             for declaration in declarations {
                 guard let grouping = declaration.grouping else { continue }
-                groups[declaration.name] = GroupCommit(pool: pool, method: declaration.name, grouping: grouping, settings: settings, logger: logger)
+                groups[declaration.name] = GroupCommit(
+                    pool: pool, method: declaration.name, grouping: grouping, settings: settings, logger: logger,
+                    metrics: instruments.map { ($0.metrics, $0.method(declaration.name)) })
             }
         }
         self.groups = groups
@@ -109,6 +115,7 @@ final class ServiceCore: Sendable {
 }
 
 import Logging
+import TreasuryMetrics
 
 /// Service settings, each with its default.
 public struct ServiceConfiguration: Sendable {
@@ -133,6 +140,11 @@ public struct ServiceConfiguration: Sendable {
     public var undeclaredReasons = UndeclaredReasons.log
     /// Whether unsigned unit filings are refused (docs/procedures.md).
     public var signatures = SignaturePolicy.required
+    /// Where the service counts its calls (`treasury_calls_total`, durations, calls in flight,
+    /// idempotency replays, batch and group sizes) and samples its pool's gauges; nil collects
+    /// nothing. treasuryd makes one from the bootstrapped MetricsSystem; tests pass their own
+    /// (docs/operations.md "Metrics"). Default nil.
+    public var metrics: TreasuryMetrics? = nil
 
     public enum UndeclaredReasons: Sendable { case log, refuse }
 

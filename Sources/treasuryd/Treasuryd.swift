@@ -1,9 +1,12 @@
 import ArgumentParser
+import CoreMetrics
 import EmbeddedPostgres
 import Foundation
 import Logging
 import PostgresClient
+import Prometheus
 import ServiceLifecycle
+import TreasuryMetrics
 import TreasuryServer
 import TreasuryService
 import UnixSignals
@@ -105,6 +108,11 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Allow listening on a non-loopback address without TLS (default: $TREASURY_INSECURE).")
     var insecure = false
 
+    @Option(name: .customLong("metrics-listen"), help: ArgumentHelp(
+        "Serve Prometheus metrics at http://host:port/metrics (default: $TREASURY_METRICS_LISTEN; none when unset).",
+        valueName: "host:port"))
+    var metricsListen: String?
+
     /// A flag's value, else its environment variable (empty means unset).
     static func setting(_ flag: String?, _ variable: String) -> String? {
         if let flag, !flag.isEmpty { return flag }
@@ -141,6 +149,17 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    /// Splits `host:port` (the host may be empty, a name, an IPv4 address or a bracketed IPv6 one).
+    static func hostAndPort(_ address: String, flag: String) throws -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw ValidationError("\(flag) must be host:port, not \(address)")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+
     /// Whether `host` is a loopback address (127.0.0.0/8, ::1) or `localhost`. Anything else,
     /// names included (they may resolve anywhere) and the empty host (every interface), is not.
     static func isLoopback(_ host: String) -> Bool {
@@ -165,10 +184,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--group-commit and --batch-concurrency must be 0 or more, --group-commit-max 1 or more")
         }
         let address = Self.setting(listen, "TREASURY_LISTEN") ?? "127.0.0.1:7400"
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw ValidationError("--listen must be host:port")
-        }
-        let host = String(address[..<colon])
+        let (host, port) = try Self.hostAndPort(address, flag: "--listen")
+        let metricsAddress = Self.setting(metricsListen, "TREASURY_METRICS_LISTEN")
+        let metricsHostAndPort = try metricsAddress.map { try Self.hostAndPort($0, flag: "--metrics-listen") }
         // Checked and loaded before anything starts, so a bad file stops the server at once.
         let tls = try tls(host: host, address: address)
         let (conninfo, embedded) = try database.conninfo(logger: logger)
@@ -179,8 +197,17 @@ struct Serve: AsyncParsableCommand {
             if !noMigrate { try database.migrator(logger: logger).migrate(connection) }
             setup = try Operations.connectionSetup(connection)
         }
+        // Metrics only when asked for: MetricsSystem is bootstrapped once, here, with the
+        // Prometheus factory; the service and server count into it (docs/operations.md "Metrics").
+        var metrics: (TreasuryMetrics, PrometheusCollectorRegistry)?
+        if metricsHostAndPort != nil {
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(TreasuryMetrics.prometheusFactory(registry: registry))
+            metrics = (TreasuryMetrics(), registry)
+        }
         var poolConfiguration = PostgresPoolConfiguration(conninfo: conninfo, size: poolSize)
         poolConfiguration.connectionSetup = setup
+        poolConfiguration.errorObserver = metrics?.0.databaseErrorObserver
         let pool = PostgresPool(configuration: poolConfiguration, logger: logger)
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.host = host
@@ -188,15 +215,25 @@ struct Serve: AsyncParsableCommand {
         serverConfiguration.tls = tls
         serverConfiguration.maximumLineBytes = maximumLineBytes
         serverConfiguration.maximumConcurrentCallsPerConnection = maximumCallsPerConnection
+        serverConfiguration.metrics = metrics?.0
         var serviceConfiguration = ServiceConfiguration()
         serviceConfiguration.groupCommit.setInFlight(groupCommitConcurrency)
         serviceConfiguration.groupCommit.maximumGroup = groupCommitMaximum
         serviceConfiguration.batchConcurrency = batchConcurrency
         serviceConfiguration.signatures = signaturePolicy
+        serviceConfiguration.metrics = metrics?.0
         let service = TreasuryService(pool: pool, configuration: serviceConfiguration, logger: logger)
         let server = TreasuryServer(configuration: serverConfiguration, dispatcher: service, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        if let (metricsHost, metricsPort) = metricsHostAndPort, let (metrics, registry) = metrics {
+            let endpoint = try await MetricsServer.bind(host: metricsHost, port: metricsPort, logger: logger) {
+                metrics.prometheusText(registry)
+            }
+            // Shut down after the server (services stop in reverse order): the last calls are counted.
+            services.insert(.init(service: endpoint), at: 0)
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("treasuryd listening", metadata: ["address": "\(address)", "tls": "\(tls != nil)"])
         // SIGHUP reloads the TLS certificate and key (and client CA): new connections use the
         // new ones, open connections keep theirs. Trapped before serving, so an early SIGHUP
