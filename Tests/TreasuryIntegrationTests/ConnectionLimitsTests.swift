@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import PostgresClient
+import Testing
+import TreasuryClient
+import TreasuryProtocol
+import TreasuryServer
+import TreasuryService
+
+/// Issue #14 item 5 against the real service: a client that sends and never reads costs the
+/// server a bounded amount of output, and health answers at once while business calls hold
+/// every pooled connection.
+@Suite struct ConnectionLimitsTests {
+    /// A server of its own over the test database (its own pool, its own settings), so its
+    /// statistics are this test's alone.
+    static func startServer(
+        _ environment: TestEnvironment, pool: PostgresPool, configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> (server: TreasuryServer, port: Int) {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configure(&configuration)
+        let service = TreasuryService(pool: pool, configuration: TestEnvironment.serviceConfiguration(), logger: environment.logger)
+        let server = TreasuryServer(configuration: configuration, dispatcher: service, logger: environment.logger)
+        Task { try await server.run() }
+        return (server, try await server.listeningPort())
+    }
+
+    static func health(port: Int) async throws -> (status: String?, elapsed: Duration) {
+        let session = Session(connection: try await TreasuryConnection.connect(host: "127.0.0.1", port: port), token: nil)
+        let started = ContinuousClock.now
+        let response = try await session.read("grpc.health.v1.Health/Check")
+        let elapsed = ContinuousClock.now - started
+        await session.connection.close()
+        return (response.string("status"), elapsed)
+    }
+
+    @Test func aClientThatSendsReflectionCallsAndNeverReadsIsCutOffWithinTheOutputLimit() async throws {
+        let environment = try await TestEnvironment.get()
+        let (server, port) = try await Self.startServer(environment, pool: environment.pool) { $0.outboundStallTimeout = .seconds(2) }
+        let limit = ServerConfiguration().maximumOutboundBufferBytes
+        let raw = try await RawLineConnection.connect(host: "127.0.0.1", port: port)
+        // 2,000 ListMethods of some 70 kB each: far more than the sockets' buffers hold.
+        let request = { (id: Int) in
+            #"{"id":\#(id),"method":"treasury.v1.Reflection/ListMethods","metadata":{"authorization":"Bearer \#(environment.adminToken)"}}"#
+        }
+        let sender = Task { try? await raw.send((0..<2000).map(request).joined(separator: "\n") + "\n") }
+        try await waitUntil("the server closes the connection of the client that does not read") {
+            let statistics = server.statistics
+            return statistics.closedStalled + statistics.closedForUnreadOutput == 1 && statistics.openConnections == 0
+        }
+        let statistics = server.statistics
+        #expect(statistics.highestUnsentBytes > 0)
+        #expect(statistics.highestUnsentBytes <= limit, "held \(statistics.highestUnsentBytes) bytes for it")
+        #expect(statistics.highestCallsInFlight <= ServerConfiguration().maximumConcurrentCallsPerConnection)
+        #expect(statistics.unsentBytes == 0)
+        // The server goes on serving.
+        #expect(try await Self.health(port: port).status == "SERVING")
+        sender.cancel()
+        await raw.close()
+        server.triggerGracefulShutdown()
+    }
+}
