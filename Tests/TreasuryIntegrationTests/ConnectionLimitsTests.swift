@@ -59,4 +59,42 @@ import TreasuryService
         await raw.close()
         server.triggerGracefulShutdown()
     }
+
+    @Test func healthAnswersServingAtOnceWhileBusinessCallsHoldEveryPooledConnection() async throws {
+        let environment = try await TestEnvironment.get()
+        let holder = try environment.database()
+        var configuration = PostgresPoolConfiguration(conninfo: environment.databaseConninfo, size: 1)
+        configuration.connectionSetup = try Operations.connectionSetup(holder)
+        let pool = PostgresPool(configuration: configuration, logger: environment.logger)
+        let (server, port) = try await Self.startServer(environment, pool: pool)
+
+        // The pool's only connection waits on a lock this test holds: a slow business call.
+        let key = Int64.random(in: 1_000_000...2_000_000_000)
+        try holder.query("SELECT pg_advisory_lock($1)", [key])
+        let holderPID = try #require(try holder.query("SELECT pg_backend_pid() AS pid").first?.decode(Int64.self, "pid"))
+        let blocked = Task {
+            try await pool.withConnection { connection in
+                try connection.query("SELECT pg_advisory_lock($1)", [key])
+                try connection.query("SELECT pg_advisory_unlock($1)", [key])
+            }
+        }
+        try await waitUntil("the pooled connection waits for the lock") {
+            try holder.query("SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))", [holderPID])
+                .first!.decode(Int64.self, "n") == 1
+        }
+        // And a call through the server queues behind it for the pool (its token is looked up).
+        let caller = Session(connection: try await TreasuryConnection.connect(host: "127.0.0.1", port: port), token: environment.adminToken)
+        let queued = Task { try await caller.read("treasury.v1.Reflection/ListMethods") }
+
+        let health = try await Self.health(port: port)
+        #expect(health.status == "SERVING", "the database is up; only the pool is busy")
+        #expect(health.elapsed < .seconds(3), "answered without waiting for the pool: \(health.elapsed)")
+
+        try holder.query("SELECT pg_advisory_unlock($1)", [key])
+        try await blocked.value
+        #expect(try await queued.value.error == nil, "the queued call ran once the connection was free")
+        await caller.connection.close()
+        server.triggerGracefulShutdown()
+        await pool.shutdown()
+    }
 }
