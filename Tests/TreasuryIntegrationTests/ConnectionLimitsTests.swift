@@ -86,9 +86,10 @@ import TreasuryService
         let caller = Session(connection: try await TreasuryConnection.connect(host: "127.0.0.1", port: port), token: environment.adminToken)
         let queued = Task { try await caller.read("treasury.v1.Reflection/ListMethods") }
 
+        // Health gives up after 3 s (NOT_SERVING): SERVING means it did not wait for the pool,
+        // which stays held until the lock is released below.
         let health = try await Self.health(port: port)
-        #expect(health.status == "SERVING", "the database is up; only the pool is busy")
-        #expect(health.elapsed < .seconds(3), "answered without waiting for the pool: \(health.elapsed)")
+        #expect(health.status == "SERVING", "the database is up; only the pool is busy (answered after \(health.elapsed))")
 
         try holder.query("SELECT pg_advisory_unlock($1)", [key])
         try await blocked.value
