@@ -80,6 +80,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-calls-per-connection"), help: "Calls run at once per connection.")
     var maximumCallsPerConnection = 64
 
+    @Option(name: .customLong("max-connections"), help: "Connections open at once; one more gets RESOURCE_EXHAUSTED/TOO_MANY_CONNECTIONS.")
+    var maximumConnections = ServerConfiguration().maximumConnections
+
+    @Option(name: .customLong("max-output-bytes"), help: "Output one connection may hold for a client that has not read it; past it the connection closes.")
+    var maximumOutputBytes = ServerConfiguration().maximumOutboundBufferBytes
+
     @Option(name: .customLong("group-commit"), help: "RecordCollection group commit: transactions in flight at once (0 turns it off).")
     var groupCommitConcurrency = GroupCommitConfiguration().concurrency
 
@@ -189,6 +195,13 @@ struct Serve: AsyncParsableCommand {
         let metricsHostAndPort = try metricsAddress.map { try Self.hostAndPort($0, flag: "--metrics-listen") }
         // Checked and loaded before anything starts, so a bad file stops the server at once.
         let tls = try tls(host: host, address: address)
+        guard maximumConnections >= 1, maximumOutputBytes >= 65_536 else {
+            throw ValidationError("--max-connections must be 1 or more, --max-output-bytes 65536 or more")
+        }
+        // Every connection holds a descriptor, every database connection (and the health probe's) one more.
+        FileDescriptorLimit.raise(
+            toFit: FileDescriptorLimit.needed(maximumConnections: maximumConnections, databaseConnections: poolSize + 1),
+            logger: logger)
         let (conninfo, embedded) = try database.conninfo(logger: logger)
         defer { try? embedded?.stop() }
         let setup: [String]
@@ -216,6 +229,8 @@ struct Serve: AsyncParsableCommand {
         serverConfiguration.maximumLineBytes = maximumLineBytes
         serverConfiguration.maximumConcurrentCallsPerConnection = maximumCallsPerConnection
         serverConfiguration.metrics = metrics?.0
+        serverConfiguration.maximumConnections = maximumConnections
+        serverConfiguration.maximumOutboundBufferBytes = maximumOutputBytes
         var serviceConfiguration = ServiceConfiguration()
         serviceConfiguration.groupCommit.setInFlight(groupCommitConcurrency)
         serviceConfiguration.groupCommit.maximumGroup = groupCommitMaximum
