@@ -33,6 +33,7 @@ public final class TreasuryMetrics: Sendable {
         public static let poolConnectionsBusy = "treasury_pool_connections_busy"
         public static let poolWaiters = "treasury_pool_waiters"
         public static let databaseErrors = "treasury_database_errors_total"
+        public static let replicaLag = "treasury_replica_lag_seconds"
     }
 
     /// The `method` label of calls naming a method the service does not offer.
@@ -63,6 +64,7 @@ public final class TreasuryMetrics: Sendable {
     let poolConnections: Meter
     let poolConnectionsBusy: Meter
     let poolWaiters: Meter
+    let replicaLag: Meter
     let groupCommitSize: Recorder
     /// Counters of rare events, one per label value, made on first use.
     private let rare: Mutex<[String: CoreMetrics.Counter]>
@@ -77,6 +79,7 @@ public final class TreasuryMetrics: Sendable {
         poolConnections = Meter(label: Name.poolConnections, dimensions: [], factory: factory)
         poolConnectionsBusy = Meter(label: Name.poolConnectionsBusy, dimensions: [], factory: factory)
         poolWaiters = Meter(label: Name.poolWaiters, dimensions: [], factory: factory)
+        replicaLag = Meter(label: Name.replicaLag, dimensions: [], factory: factory)
         groupCommitSize = Recorder(label: Name.groupCommitSize, dimensions: [], aggregate: true, factory: factory)
         rare = Mutex([:])
         samplers = Mutex([])
@@ -141,6 +144,12 @@ public final class TreasuryMetrics: Sendable {
         poolConnections.set(size)
         poolConnectionsBusy.set(busy)
         poolWaiters.set(waiters)
+    }
+
+    /// How far the read replica's replay is behind (seconds since the last transaction it
+    /// replayed; sampled every few seconds by the service when a read replica is configured).
+    public func setReplicaLag(seconds: Double) {
+        replicaLag.set(seconds)
     }
 
     static func sqlStateClass(_ sqlState: String?) -> String {

@@ -77,6 +77,8 @@ public struct Params: Sendable {
 /// Shared, immutable service state.
 final class ServiceCore: Sendable {
     let pool: PostgresPool
+    /// The standby's pool for streaming reads and reports, when one is configured.
+    let readPool: PostgresPool?
     let clock: any TreasuryClock
     let configuration: ServiceConfiguration
     let logger: Logger
@@ -89,8 +91,15 @@ final class ServiceCore: Sendable {
     /// The service's metrics; nil when none are collected (`ServiceConfiguration.metrics`).
     let instruments: ServiceInstruments?
 
-    init(pool: PostgresPool, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger, declarations: [MethodDeclaration]) {
+    /// Where streaming reads and reports run: the standby when one is configured, else the
+    /// primary. Reads a caller makes right after its own writes (Accounts/Get, GetPaymentOrder,
+    /// Dossiers/Get...) use `pool`.
+    var reportPool: PostgresPool { readPool ?? pool }
+
+    init(pool: PostgresPool, readPool: PostgresPool? = nil, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger,
+         declarations: [MethodDeclaration]) {
         self.pool = pool
+        self.readPool = readPool
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
@@ -111,6 +120,35 @@ final class ServiceCore: Sendable {
             }
         }
         self.groups = groups
+        if let readPool, let instruments {
+            replicaLagSampler = Self.sampleReplicaLag(readPool, instruments.metrics, logger: logger)
+        } else {
+            replicaLagSampler = nil
+        }
+    }
+
+    /// Samples the read replica's lag every 5 s while the service lives.
+    let replicaLagSampler: Task<Void, Never>?
+
+    deinit { replicaLagSampler?.cancel() }
+
+    static func sampleReplicaLag(_ pool: PostgresPool, _ metrics: TreasuryMetrics, logger: Logger) -> Task<Void, Never> {
+        Task { [weak pool, weak metrics] in
+            while !Task.isCancelled {
+                guard let pool, let metrics else { return }
+                // On a standby: now() - the last replayed commit's time (0 on a primary, or before any replay).
+                if let lag = try? await pool.withConnection({ connection in
+                    try connection.query(
+                        """
+                        SELECT CASE WHEN pg_is_in_recovery()
+                                    THEN coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) ELSE 0 END::float8 AS lag
+                        """).first?["lag"].flatMap(Double.init)
+                }) {
+                    metrics.setReplicaLag(seconds: max(0, lag))
+                }
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
     }
 }
 

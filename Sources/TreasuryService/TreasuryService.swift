@@ -13,14 +13,18 @@ public final class TreasuryService: CallDispatcher {
     /// In declaration order, for reflection.
     let declarations: [MethodDeclaration]
 
-    public init(pool: PostgresPool, clock: any TreasuryClock = SystemClock(), configuration: ServiceConfiguration = .init(), logger: Logger) {
+    /// `readPool`, when given, serves the streaming reads and reports (a standby:
+    /// `TREASURY_READ_DATABASE_URL`); everything else, and every read that must see the
+    /// caller's own writes, stays on `pool`.
+    public init(pool: PostgresPool, readPool: PostgresPool? = nil, clock: any TreasuryClock = SystemClock(),
+                configuration: ServiceConfiguration = .init(), logger: Logger) {
         var declarations = BuiltinMethods.all + AdminMethods.all + ReferenceMethods.all + AccountMethods.all
         declarations += BudgetMethods.all + SpendingMethods.all + ReportMethods.all
         declarations += DossierMethods.all + LedgerMethods.all
         declarations += RevenueMethods.all + InvestmentMethods.all + YearEndMethods.all + SignatureMethods.all
         declarations.append(BuiltinMethods.reflection { [declarations] in declarations })
         self.declarations = declarations
-        self.core = ServiceCore(pool: pool, clock: clock, configuration: configuration, logger: logger, declarations: declarations)
+        self.core = ServiceCore(pool: pool, readPool: readPool, clock: clock, configuration: configuration, logger: logger, declarations: declarations)
         self.methods = Dictionary(uniqueKeysWithValues: declarations.map { ($0.name, $0) })
     }
 

@@ -95,6 +95,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("batch-concurrency"), help: "RecordCollections batches recorded at once; the others wait their turn (0: no limit).")
     var batchConcurrency = ServiceConfiguration().batchConcurrency
 
+    @Option(name: .customLong("read-database-url"),
+            help: "A standby (libpq conninfo or URI) for streaming reads and reports (default: $TREASURY_READ_DATABASE_URL; none: the primary serves them).")
+    var readDatabaseURL: String?
+
     @Option(help: "Unit filings: required (unsigned ones are refused) or optional (default: $TREASURY_SIGNATURES, else required).")
     var signatures: String?
 
@@ -222,6 +226,13 @@ struct Serve: AsyncParsableCommand {
         poolConfiguration.connectionSetup = setup
         poolConfiguration.errorObserver = metrics?.0.databaseErrorObserver
         let pool = PostgresPool(configuration: poolConfiguration, logger: logger)
+        // Streaming reads and reports on a standby: half the pool's size, the same session setup.
+        let readPool = Self.setting(readDatabaseURL, "TREASURY_READ_DATABASE_URL").map { url in
+            var configuration = PostgresPoolConfiguration(conninfo: url, size: max(2, poolSize / 2))
+            configuration.connectionSetup = setup
+            configuration.errorObserver = metrics?.0.databaseErrorObserver
+            return PostgresPool(configuration: configuration, logger: logger)
+        }
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.host = host
         serverConfiguration.port = port
@@ -237,7 +248,7 @@ struct Serve: AsyncParsableCommand {
         serviceConfiguration.batchConcurrency = batchConcurrency
         serviceConfiguration.signatures = signaturePolicy
         serviceConfiguration.metrics = metrics?.0
-        let service = TreasuryService(pool: pool, configuration: serviceConfiguration, logger: logger)
+        let service = TreasuryService(pool: pool, readPool: readPool, configuration: serviceConfiguration, logger: logger)
         let server = TreasuryServer(configuration: serverConfiguration, dispatcher: service, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
         if let (metricsHost, metricsPort) = metricsHostAndPort, let (metrics, registry) = metrics {
@@ -271,6 +282,7 @@ struct Serve: AsyncParsableCommand {
         defer { reloader.cancel() }
         try await group.run()
         await pool.shutdown()
+        await readPool?.shutdown()
     }
 }
 
