@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // TLS for the line protocol (server, client, mutual TLS; docs/operations.md "TLS").
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Metrics: the swift-metrics API, exported in Prometheus text format (docs/operations.md "Metrics").
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // libpq, the PostgreSQL C client library, found through pkg-config.
@@ -40,6 +43,15 @@ let package = Package(
         .target(name: "TreasuryProtocol"),
         // The treasury's pure rules: money, calendars and deadlines, revenue sharing. No I/O.
         .target(name: "TreasuryDomain"),
+        // The treasury's metrics (treasury_*): made through swift-metrics from an injected
+        // factory, with the Prometheus factory and buckets treasuryd bootstraps.
+        .target(
+            name: "TreasuryMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // Use cases over the schema: authentication, authorization, idempotency, methods.
         .target(
             name: "TreasuryService",
@@ -47,6 +59,7 @@ let package = Package(
                 "PostgresClient",
                 "TreasuryProtocol",
                 "TreasuryDomain",
+                "TreasuryMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 // Ed25519 and ECDSA P-256 signatures of unit filings (docs/procedures.md).
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -57,7 +70,10 @@ let package = Package(
             name: "TreasuryServer",
             dependencies: [
                 "TreasuryProtocol",
+                "TreasuryMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
+                // The metrics endpoint (GET /metrics).
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -88,9 +104,12 @@ let package = Package(
                 "TreasuryServer",
                 "EmbeddedPostgres",
                 "PostgresClient",
+                "TreasuryMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 // SIGHUP reloads the TLS certificate.
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -125,9 +144,10 @@ let package = Package(
             name: "TreasuryIntegrationTests",
             dependencies: [
                 "TreasuryService", "TreasuryServer", "TreasuryClient", "TreasuryProtocol",
-                "TreasuryDomain", "PostgresClient", "EmbeddedPostgres",
+                "TreasuryDomain", "PostgresClient", "EmbeddedPostgres", "TreasuryMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
     ],

@@ -993,29 +993,30 @@ COMMENT ON FUNCTION treasury.calls_begin(p_method text, p_user_ids bigint[], p_k
 
 
 --
--- Name: calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[]); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
+-- Name: calls_finish(text, bigint[], text[], text[], text[], bigint[], jsonb[], text[]); Type: FUNCTION; Schema: treasury; Owner: treasury_owner
 --
 
-CREATE FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) RETURNS void
+CREATE FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[], p_audit_certificates text[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
     INSERT INTO treasury.idempotency_outcomes (user_id, method, key, request_hash, outcome)
     SELECT call.user_id, p_method, call.key, sha256(convert_to(call.request, 'UTF8')), call.outcome
     FROM unnest(p_user_ids, p_keys, p_requests, p_outcomes) AS call(user_id, key, request, outcome);
-    INSERT INTO treasury.audit_log (user_id, action, details)
-    SELECT audit.user_id, p_method, audit.details FROM unnest(p_audit_user_ids, p_audit_details) AS audit(user_id, details);
+    INSERT INTO treasury.audit_log (user_id, action, details, client_certificate)
+    SELECT audit.user_id, p_method, audit.details, audit.certificate
+    FROM unnest(p_audit_user_ids, p_audit_details, p_audit_certificates) AS audit(user_id, details, certificate);
 END
 $$;
 
 
-ALTER FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) OWNER TO treasury_owner;
+ALTER FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[], p_audit_certificates text[]) OWNER TO treasury_owner;
 
 --
--- Name: FUNCTION calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]); Type: COMMENT; Schema: treasury; Owner: treasury_owner
+-- Name: FUNCTION calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[], p_audit_certificates text[]); Type: COMMENT; Schema: treasury; Owner: treasury_owner
 --
 
-COMMENT ON FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) IS 'Finishes mutating calls of one method: stores each call''s outcome for replay (same array positions as calls_begin) and one audit row per call that changed something (the audit arrays: the calls whose outcome is a result).';
+COMMENT ON FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[], p_audit_certificates text[]) IS 'Finishes mutating calls of one method: stores each call''s outcome for replay (same array positions as calls_begin) and one audit row per call that changed something (the audit arrays: the calls whose outcome is a result, with the subject of the TLS client certificate each came over, NULL without one).';
 
 
 --
@@ -6020,7 +6021,8 @@ CREATE TABLE treasury.audit_log (
     action text NOT NULL,
     object_kind text,
     object_id text,
-    details jsonb
+    details jsonb,
+    client_certificate text
 );
 
 
@@ -6080,6 +6082,13 @@ COMMENT ON COLUMN treasury.audit_log.object_id IS 'Id of the object acted on.';
 --
 
 COMMENT ON COLUMN treasury.audit_log.details IS 'Anything else worth keeping, as JSON.';
+
+
+--
+-- Name: COLUMN audit_log.client_certificate; Type: COMMENT; Schema: treasury; Owner: treasury_owner
+--
+
+COMMENT ON COLUMN treasury.audit_log.client_certificate IS 'Subject of the verified TLS client certificate the call came over (mutual TLS, e.g. CN=VCB,O=Vietcombank,C=VN); NULL over clear text or TLS without client certificates.';
 
 
 --
@@ -12434,10 +12443,10 @@ GRANT ALL ON FUNCTION treasury.calls_begin(p_method text, p_user_ids bigint[], p
 
 
 --
--- Name: FUNCTION calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]); Type: ACL; Schema: treasury; Owner: treasury_owner
+-- Name: FUNCTION calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[], p_audit_certificates text[]); Type: ACL; Schema: treasury; Owner: treasury_owner
 --
 
-GRANT ALL ON FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[]) TO treasury_app;
+GRANT ALL ON FUNCTION treasury.calls_finish(p_method text, p_user_ids bigint[], p_keys text[], p_requests text[], p_outcomes text[], p_audit_user_ids bigint[], p_audit_details jsonb[], p_audit_certificates text[]) TO treasury_app;
 
 
 --

@@ -39,6 +39,10 @@ public final class PostgresRoundTrips: Sendable {
 public final class PostgresConnection: @unchecked Sendable {
     /// Where this connection counts its round trips (set by the pool that opened it).
     public var roundTrips: PostgresRoundTrips?
+    /// Told of every error the server reports and of every lost connection (once, until the
+    /// connection is reset), e.g. for metrics; set by the pool that opened it. Called on the
+    /// thread that uses the connection: it must be quick.
+    public var errorObserver: (@Sendable (PostgresError) -> Void)?
     /// The PGconn; touched only by the thread that currently uses the connection.
     let handle: OpaquePointer
     /// Set when an error showed the connection is unusable, so the pool reconnects before reuse.
@@ -177,6 +181,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// PQreset: closes and reopens the connection with the same parameters.
     public func reset() throws {
         PQreset(handle)
+        // A new attempt: if it fails, that failure is reported as a new one.
+        lastErrorWasConnectionFailure = false
         // A new session: the old one's prepared statements are gone.
         prepared.removeAll()
         let healthy = isHealthy
@@ -391,7 +397,10 @@ extension PostgresConnection {
         } else if error.isQueryCanceled, isCancelled {
             error.kind = .cancelled
         }
+        // A connection that is already known to be lost fails every later statement: report it once.
+        let alreadyLost = lastErrorWasConnectionFailure
         if error.isConnectionFailure { lastErrorWasConnectionFailure = true }
+        if !(alreadyLost && error.isConnectionFailure) { errorObserver?(error) }
         return error
     }
 

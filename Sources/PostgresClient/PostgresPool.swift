@@ -15,6 +15,9 @@ public final class PostgresPool: Sendable {
     public let roundTrips = PostgresRoundTrips()
     private let threadPool: NIOThreadPool
     private let state: NIOLockedValueBox<PoolState>
+    /// The health probe's own connection and thread (`ping()`), outside the pool.
+    private let probeThread: NIOThreadPool
+    private let probe = NIOLockedValueBox(ProbeState())
 
     public init(configuration: PostgresPoolConfiguration, logger: Logger) {
         precondition(configuration.size > 0, "a pool needs at least one connection")
@@ -24,6 +27,8 @@ public final class PostgresPool: Sendable {
         self.logger = logger
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.size)
         self.threadPool.start()
+        self.probeThread = NIOThreadPool(numberOfThreads: 1)
+        self.probeThread.start()
         // Every slot starts empty: connections are made lazily, on a pool thread, at checkout.
         self.state = NIOLockedValueBox(PoolState(idle: Array(repeating: nil, count: configuration.size)))
     }
@@ -33,7 +38,26 @@ public final class PostgresPool: Sendable {
     public func withConnection<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
-        let slot = try await checkOut()
+        try await execute(body, on: try await checkOut())
+    }
+
+    /// Like `withConnection`, but only if a connection is free now: nil, without waiting, when
+    /// every connection is busy.
+    public func withConnectionIfFree<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T? {
+        let slot = try state.withLockedValue { state -> PostgresConnection?? in
+            if state.isShutDown { throw PostgresError.poolShutDown }
+            return state.idle.popLast()
+        }
+        guard let slot else { return nil }
+        return try await execute(body, on: slot)
+    }
+
+    /// Runs body with a checked-out slot on a pool thread, then checks the slot back in.
+    private func execute<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T, on slot: PostgresConnection?
+    ) async throws -> T {
         let cancellation = CheckoutCancellation()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -93,6 +117,9 @@ public final class PostgresPool: Sendable {
         let closed = idle.compactMap { $0 }.count
         logger.debug("shutting down PostgreSQL pool", metadata: ["idle_connections_closed": "\(closed)"])
         try? await threadPool.shutdownGracefully()
+        // A probe still running answers its waiters; its connection goes with the thread.
+        try? await probeThread.shutdownGracefully()
+        probe.withLockedValue { $0.connection = nil }
     }
 }
 
@@ -159,6 +186,15 @@ extension PostgresPool {
     /// Callers queued for a connection now: lets tests wait for a caller to be queued.
     var waitingCallers: Int { state.withLockedValue { $0.waiters.count } }
 
+    /// The pool's connections in use and callers waiting now, for metrics (sampled, not kept).
+    public var statistics: PostgresPoolStatistics {
+        state.withLockedValue { state in
+            PostgresPoolStatistics(
+                size: configuration.size, busy: state.isShutDown ? 0 : configuration.size - state.idle.count,
+                waiters: state.waiters.count)
+        }
+    }
+
     /// Hands the slot to the longest waiter, or makes it free; after shutdown the connection is dropped.
     private func checkIn(_ slot: PostgresConnection?) {
         let waiter = state.withLockedValue { state -> Waiter? in
@@ -168,6 +204,95 @@ extension PostgresPool {
             return nil
         }
         waiter?.continuation.resume(returning: slot)
+    }
+}
+
+// MARK: - Health probe
+
+extension PostgresPool {
+    struct ProbeState: Sendable {
+        /// Touched only by the probe thread, and by `shutdown()` once that thread has stopped.
+        var connection: PostgresConnection?
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var nextWaiterID = 0
+        var running = false
+    }
+
+    /// Whether the database answers `SELECT 1` now, without queueing behind the callers that
+    /// wait for a pooled connection: on a pooled connection if one is free, otherwise on the
+    /// pool's own probe connection (one more session, opened on first need and kept, on a
+    /// thread of its own). Concurrent pings share one probe query. A cancelled ping stops
+    /// waiting and answers false.
+    ///
+    /// A health check must not report a database that is up as down because business calls
+    /// hold every connection (and must not take as long as they do).
+    public func ping() async -> Bool {
+        do {
+            if try await withConnectionIfFree({ try $0.query("SELECT 1") }) != nil { return true }
+        } catch {
+            return false
+        }
+        let id = probe.withLockedValue { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let start = probe.withLockedValue { state -> Bool? in
+                    // Checked under the lock: if cancellation comes later, onCancel finds the waiter.
+                    if Task.isCancelled { return nil }
+                    state.waiters[id] = continuation
+                    if state.running { return false }
+                    state.running = true
+                    return true
+                }
+                switch start {
+                case nil: continuation.resume(returning: false)
+                case true?:
+                    probeThread.submit { workState in
+                        self.finishProbe(answered: workState == .active && self.probeOnce())
+                    }
+                case false?: break
+                }
+            }
+        } onCancel: {
+            let waiter = probe.withLockedValue { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(returning: false)
+        }
+    }
+
+    /// Runs on the probe thread: `SELECT 1` on the probe connection, reconnecting once when the
+    /// kept connection has gone bad (e.g. the database restarted).
+    private func probeOnce() -> Bool {
+        var connection = probe.withLockedValue { $0.connection }
+        for attempt in 0..<2 {
+            do {
+                if connection == nil || connection!.looksBroken() {
+                    connection = try PostgresConnection(conninfo: configuration.conninfo)
+                }
+                connection!.clearCancellation()
+                try connection!.query("SELECT 1")
+                probe.withLockedValue { [connection] in $0.connection = connection }
+                return true
+            } catch {
+                let hadConnection = connection != nil
+                connection = nil
+                probe.withLockedValue { $0.connection = nil }
+                logger.debug("health probe failed", metadata: ["error": "\(error)", "attempt": "\(attempt + 1)"])
+                // A fresh connection that failed has said all there is to say.
+                if !hadConnection { return false }
+            }
+        }
+        return false
+    }
+
+    private func finishProbe(answered: Bool) {
+        let waiters = probe.withLockedValue { state in
+            state.running = false
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume(returning: answered) }
     }
 }
 
@@ -204,8 +329,14 @@ extension PostgresPool {
                 try slot.reset()
                 connection = slot
             } else {
-                connection = try PostgresConnection(conninfo: configuration.conninfo)
+                do {
+                    connection = try PostgresConnection(conninfo: configuration.conninfo)
+                } catch let error as PostgresError {
+                    configuration.errorObserver?(error)
+                    throw error
+                }
                 connection.roundTrips = roundTrips
+                connection.errorObserver = configuration.errorObserver
             }
             for statement in configuration.connectionSetup {
                 try connection.execute(script: statement)
@@ -269,6 +400,22 @@ private final class CheckoutCancellation: Sendable {
 
     func detach() {
         state.withLockedValue { state in state.connection = nil }
+    }
+}
+
+/// A pool's state at one moment (`PostgresPool.statistics`).
+public struct PostgresPoolStatistics: Sendable, Equatable {
+    /// Connections the pool may hold (`PostgresPoolConfiguration.size`).
+    public var size: Int
+    /// Checked out now: running a caller's body (or connecting for it).
+    public var busy: Int
+    /// Callers waiting for a connection now.
+    public var waiters: Int
+
+    public init(size: Int, busy: Int, waiters: Int) {
+        self.size = size
+        self.busy = busy
+        self.waiters = waiters
     }
 }
 

@@ -10,6 +10,10 @@ public struct PostgresPoolConfiguration: Sendable {
     public var connectionSetup: [String] = []
     /// How many times `PostgresPool.transaction` re-runs a body after 40001/40P01.
     public var transactionRetryLimit: Int = 5
+    /// Told of every error PostgreSQL reports on the pool's connections and of every failed
+    /// connection attempt or lost connection (`PostgresConnection.errorObserver`), e.g. for
+    /// metrics. Runs on a pool thread: it must be quick. Default nil.
+    public var errorObserver: (@Sendable (PostgresError) -> Void)? = nil
 
     public init(conninfo: String, size: Int = 8) {
         self.conninfo = conninfo

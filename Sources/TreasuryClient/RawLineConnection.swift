@@ -84,6 +84,15 @@ public final class RawLineConnection: Sendable {
     public func close() async {
         try? await channel.close()
     }
+
+    /// Closes with a reset (SO_LINGER 0), as a client that goes away with input unread does:
+    /// the server sees the connection fail, not a half-close.
+    public func abort() async {
+        if let provider = channel as? any SocketOptionProvider {
+            try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        }
+        try? await channel.close()
+    }
 }
 
 private final class RawLineHandler: ChannelInboundHandler, Sendable {

@@ -3,7 +3,40 @@ import NIOCore
 import TreasuryProtocol
 
 typealias LineChannel = NIOAsyncChannel<InboundFrame, ByteBuffer>
-typealias LineWriter = NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+/// The connection's output: every line it writes goes through here and is counted as unsent
+/// until its socket takes it (`ConnectionActivity`). A line that would take the unsent output
+/// past the limit is not written: `overflow` closes the connection instead, because its client
+/// does not read (PROTOCOL.md, flow control), and the write throws.
+struct LineWriter: Sendable {
+    struct OutputLimitPassed: Error {}
+
+    let writer: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    let activity: ConnectionActivity
+    let limit: Int
+    let overflow: @Sendable () -> Void
+
+    /// `endsCall`: the line is a call's terminal line.
+    func write(_ line: ByteBuffer, endsCall: Bool = false) async throws {
+        // What the line occupies (a buffer's capacity is a power of two), not its length: the
+        // limit bounds the memory held, which for some lines is nearly twice their length.
+        let bytes = line.capacity
+        guard activity.produce(bytes, limit: limit, endsCall: endsCall) else {
+            overflow()
+            throw OutputLimitPassed()
+        }
+        do {
+            // Waits while the channel is not writable; the line stays counted meanwhile.
+            try await writer.write(line)
+        } catch {
+            // Not handed to the channel (cancelled, or the writer is finished).
+            activity.taken(bytes)
+            throw error
+        }
+    }
+
+    func finish() { writer.finish() }
+}
 
 /// Writes one call's items, in order, each line whole; waits while the client is slow.
 struct ConnectionCallStream: CallStream {
@@ -57,9 +90,16 @@ struct Connection: Sendable {
     func run(register: (@escaping @Sendable () -> Void) -> Void) async {
         logger.info("connection opened")
         let registry = self.registry
-        channel.channel.closeFuture.whenComplete { _ in registry.cancelAll() }
+        let activity = self.activity
+        channel.channel.closeFuture.whenComplete { _ in
+            registry.cancelAll()
+            activity.connectionClosed()
+        }
         do {
-            try await channel.executeThenClose { inbound, outbound in
+            try await channel.executeThenClose { inbound, writer in
+                let outbound = LineWriter(
+                    writer: writer, activity: activity, limit: configuration.maximumOutboundBufferBytes,
+                    overflow: { self.closeForUnreadOutput() })
                 register { self.beginGracefulShutdown(outbound: outbound) }
                 try await serve(inbound: inbound, outbound: outbound)
             }
@@ -67,10 +107,10 @@ struct Connection: Sendable {
             logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
         }
         let values = counters.values.withLock { $0 }
-        let reason = activity.state.withLock { $0.closeReason }
+        let (reason, highestUnsent) = activity.state.withLock { ($0.closeReason, $0.highestUnsentBytes) }
         var metadata: Logger.Metadata = [
             "calls": "\(values.calls)", "rejected_lines": "\(values.rejected)",
-            "highest_calls_in_flight": "\(registry.highestInFlight)",
+            "highest_calls_in_flight": "\(registry.highestInFlight)", "highest_unsent_bytes": "\(highestUnsent)",
         ]
         if let reason { metadata["close_reason"] = "\(reason.rawValue)" }
         if let fatal = values.fatal { metadata["fatal"] = "\(fatal)" }
@@ -80,13 +120,22 @@ struct Connection: Sendable {
     private func serve(inbound: NIOAsyncChannelInboundStream<InboundFrame>, outbound: LineWriter) async throws {
         let parser = RequestParser(defaultDeadline: configuration.defaultDeadline, maximumDeadline: configuration.maximumDeadline)
         let dispatcher = self.dispatcher
+        // Reading stops while the unsent output, with the lines the running calls are expected
+        // to add, would pass half the limit: no call starts for a client that is not reading
+        // its answers, and the limit has room for lines larger than expected.
+        let outputHighWater = max(1, configuration.maximumOutboundBufferBytes / 2)
         try await withThrowingDiscardingTaskGroup { calls in
             var frames = inbound.makeAsyncIterator()
             var fatal = false
             while true {
+                // Neither wait holds once the connection is ending.
                 await registry.waitForSlot()
+                if !registry.isClosing { await activity.waitForOutputRoom(highWater: outputHighWater) }
                 guard let frame = try await frames.next() else { break }
-                if fatal { continue }
+                // Once the connection is ending (the client is gone, its output passed the
+                // limit, a line was too long) the lines still buffered are read and dropped:
+                // no call starts, so the calls in flight never pass the limit.
+                if fatal || registry.isClosing { continue }
                 let receivedAt = ContinuousClock.now
                 switch frame {
                 case .tooLong:
@@ -114,6 +163,7 @@ struct Connection: Sendable {
                             continue
                         }
                         counters.values.withLock { $0.calls += 1 }
+                        activity.callStarted()
                         calls.addTask {
                             await runCall(request, receivedAt: receivedAt, outbound: outbound)
                         }
@@ -125,6 +175,7 @@ struct Connection: Sendable {
 
     private func reject(id: CallID?, _ error: CallError, outbound: LineWriter) async {
         counters.values.withLock { $0.rejected += 1 }
+        configuration.metrics?.requestRejected(code: error.code.rawValue, reason: error.reason)
         logger.notice("request rejected", metadata: [
             "call_id": "\(id?.description ?? "null")", "code": "\(error.code.rawValue)", "reason": "\(error.reason)",
         ])
@@ -135,6 +186,7 @@ struct Connection: Sendable {
     /// and keep swallowing input for a moment so the client reads the answer, not a reset.
     private func abortAfterLineTooLong(outbound: LineWriter) async {
         counters.values.withLock { $0.fatal = "LINE_TOO_LONG" }
+        configuration.metrics?.requestRejected(code: StatusCode.resourceExhausted.rawValue, reason: "LINE_TOO_LONG")
         logger.notice("line too long, closing the connection", metadata: ["maximum_line_bytes": "\(configuration.maximumLineBytes)"])
         registry.cancelAll()
         let error = CallError(
@@ -143,6 +195,24 @@ struct Connection: Sendable {
             details: ["maximum_line_bytes": .integer(configuration.maximumLineBytes)])
         try? await outbound.write(ByteBuffer(string: Line.error(id: nil, error)))
         closeAfterDrain(outbound: outbound)
+    }
+
+    /// The client does not read: its unsent output would pass the limit. The connection closes
+    /// at once, without a further line (it would wait behind all that unread output), and
+    /// every call it still runs is cancelled.
+    private func closeForUnreadOutput() {
+        let first = activity.state.withLock { state -> Bool in
+            guard state.closeReason == nil else { return false }
+            state.closeReason = .outboundBufferFull
+            return true
+        }
+        if first {
+            logger.notice("the client does not read its responses; closing the connection", metadata: [
+                "unsent_bytes": "\(activity.unsentBytes)", "maximum_outbound_buffer_bytes": "\(configuration.maximumOutboundBufferBytes)",
+            ])
+        }
+        registry.cancelAll()
+        channel.channel.close(promise: nil)
     }
 
     /// Half-closes once the written lines are out, then closes after the drain period.
@@ -169,7 +239,7 @@ struct Connection: Sendable {
             dispatchTask.cancel()
         }
         registry.release(request.id)
-        try? await outbound.write(ByteBuffer(string: Line.terminal(id: request.id, outcome: outcome)))
+        try? await outbound.write(ByteBuffer(string: Line.terminal(id: request.id, outcome: outcome)), endsCall: true)
         if registry.finish() {
             logger.debug("last call finished after goaway")
             closeAfterDrain(outbound: outbound)

@@ -1,3 +1,5 @@
+import TreasuryMetrics
+
 /// Everything the line-protocol server can be tuned with. Every limit has a default that is
 /// safe for production; tests shrink them to exercise the edges quickly.
 public struct ServerConfiguration: Sendable {
@@ -12,13 +14,17 @@ public struct ServerConfiguration: Sendable {
     /// Calls running at once on one connection; past it the server stops reading that
     /// connection until a call finishes. Default 64.
     public var maximumConcurrentCallsPerConnection = 64
-    /// Bytes written to a connection but not yet taken by its socket. A client that does not
-    /// read is disconnected past this. Producers (streaming calls) are made to wait once half
-    /// of it is pending. Default 8 MiB.
+    /// Output one connection may hold: lines its calls have produced that its socket has not
+    /// taken yet, counted by the memory they occupy, including lines waiting for the channel
+    /// to become writable. The server stops reading the connection's requests while half of
+    /// it is held (or while the lines its running calls are expected to add would pass it),
+    /// so that no call starts for a client that does not read; streaming calls wait while the
+    /// channel is not writable (half of it pending in the channel); a line that would take it
+    /// past the limit closes the connection instead (a single line longer than the limit is
+    /// still sent when nothing else is held). Default 8 MiB.
     public var maximumOutboundBufferBytes = 8 * 1024 * 1024
-    /// A connection whose output has been held up (above half of `maximumOutboundBufferBytes`)
-    /// with no byte taken by the client for this long is closed: the client is not reading.
-    /// Default 30 s.
+    /// A connection with output waiting of which the client takes nothing for this long is
+    /// closed: the client is not reading. Default 30 s.
     public var outboundStallTimeout: Duration = .seconds(30)
     /// A connection with no traffic either way and no call in flight for this long is closed.
     /// Default 5 minutes.
@@ -41,6 +47,10 @@ public struct ServerConfiguration: Sendable {
     /// nil serves clear text. Its certificate can be reloaded while the server runs
     /// (`ServerTLS.reload()`). Default nil.
     public var tls: ServerTLS? = nil
+    /// Where the server counts open connections, connections turned away and request lines
+    /// refused before dispatch (docs/operations.md "Metrics"); nil collects nothing. The same
+    /// object as the service's `ServiceConfiguration.metrics`. Default nil.
+    public var metrics: TreasuryMetrics? = nil
 
     public init() {}
 }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import NIOTLS
+import TreasuryMetrics
 import TreasuryProtocol
 
 /// What a TLS connection's handlers learn for its calls: the verified client certificate,
@@ -12,8 +13,9 @@ final class TLSConnectionIdentity: Sendable {
 
 /// The channel handlers a TLS connection starts with, in pipeline order, socket side first.
 enum TLSPipeline {
-    static func handlers(_ tls: ServerTLS, identity: TLSConnectionIdentity, logger: Logger) -> [any ChannelHandler] {
-        [ClearTextOnTLSPortHandler(), NIOSSLServerHandler(context: tls.context), ClientCertificateHandler(identity: identity, logger: logger)]
+    static func handlers(_ tls: ServerTLS, identity: TLSConnectionIdentity, logger: Logger, metrics: TreasuryMetrics? = nil) -> [any ChannelHandler] {
+        [ClearTextOnTLSPortHandler(metrics: metrics), NIOSSLServerHandler(context: tls.context),
+         ClientCertificateHandler(identity: identity, logger: logger, metrics: metrics)]
     }
 }
 
@@ -28,6 +30,11 @@ final class ClearTextOnTLSPortHandler: ChannelInboundHandler, RemovableChannelHa
 
     static let handshakeRecord: UInt8 = 0x16
     private var refused = false
+    private let metrics: TreasuryMetrics?
+
+    init(metrics: TreasuryMetrics? = nil) {
+        self.metrics = metrics
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if refused { return }
@@ -42,6 +49,7 @@ final class ClearTextOnTLSPortHandler: ChannelInboundHandler, RemovableChannelHa
             return
         }
         refused = true
+        metrics?.connectionRejected(.tlsRequired)
         let error = CallError(.failedPrecondition, "TLS_REQUIRED", "this port speaks the line protocol over TLS only; connect with TLS (treasury --tls)")
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Line.error(id: nil, error)))).whenComplete { _ in
@@ -58,14 +66,19 @@ final class ClientCertificateHandler: ChannelInboundHandler, RemovableChannelHan
 
     private let identity: TLSConnectionIdentity
     private let logger: Logger
+    private let metrics: TreasuryMetrics?
+    private var handshakeCompleted = false
+    private var handshakeFailed = false
 
-    init(identity: TLSConnectionIdentity, logger: Logger) {
+    init(identity: TLSConnectionIdentity, logger: Logger, metrics: TreasuryMetrics? = nil) {
         self.identity = identity
         self.logger = logger
+        self.metrics = metrics
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .handshakeCompleted? = event as? TLSUserEvent {
+            handshakeCompleted = true
             if let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate() {
                 identity.certificate.withLock { $0 = CertificateNames.clientCertificate(certificate) }
             }
@@ -85,6 +98,11 @@ final class ClientCertificateHandler: ChannelInboundHandler, RemovableChannelHan
                 "peer": "\(context.channel.remoteAddress?.description ?? "unknown")",
             ])
         } else if error is NIOSSLError || error is BoringSSLError {
+            // Counted once per connection: a failed handshake ends it.
+            if !handshakeCompleted, !handshakeFailed {
+                handshakeFailed = true
+                metrics?.connectionRejected(.tlsHandshakeFailed)
+            }
             logger.notice("TLS handshake or record failed; closing the connection", metadata: [
                 "peer": "\(context.channel.remoteAddress?.description ?? "unknown")", "error": "\(error)",
             ])

@@ -22,12 +22,25 @@ public final class TreasuryServer: Service, Sendable {
         var openConnections = 0
         var nextConnectionID = 0
         var shutdownTriggers: [Int: @Sendable () -> Void] = [:]
+        /// The open connections, for `statistics`.
+        var live: [Int: AcceptedConnection] = [:]
+        var closed = ClosedConnections()
+    }
+
+    /// What the connections that closed left in `statistics`.
+    private struct ClosedConnections {
+        var highestUnsentBytes = 0
+        var highestCallsInFlight = 0
+        var refused = 0
+        var closedForUnreadOutput = 0
+        var closedStalled = 0
     }
 
     private let configuration: ServerConfiguration
     private let dispatcher: any CallDispatcher
     private let logger: Logger
     private let state = LockedState(State())
+    private let memoryRelease = MemoryRelease()
 
     public init(configuration: ServerConfiguration, dispatcher: any CallDispatcher, logger: Logger) {
         precondition(configuration.maximumLineBytes > 0 && configuration.maximumConcurrentCallsPerConnection > 0)
@@ -113,6 +126,30 @@ public final class TreasuryServer: Service, Sendable {
     /// Connections open now, for tests and metrics.
     var openConnectionCount: Int { state.withLock { $0.openConnections } }
 
+    /// Heap trims after connections closed (`MemoryRelease`), for tests.
+    var memoryTrims: Int { memoryRelease.trimCount }
+
+    /// The server's own account of its connections and the output it holds for them, for
+    /// tests and metrics.
+    public var statistics: ServerStatistics {
+        state.withLock { state in
+            var statistics = ServerStatistics()
+            statistics.openConnections = state.openConnections
+            statistics.refusedConnections = state.closed.refused
+            statistics.closedForUnreadOutput = state.closed.closedForUnreadOutput
+            statistics.closedStalled = state.closed.closedStalled
+            statistics.highestUnsentBytes = state.closed.highestUnsentBytes
+            statistics.highestCallsInFlight = state.closed.highestCallsInFlight
+            for connection in state.live.values {
+                let (unsent, highest) = connection.activity.state.withLock { ($0.unsentBytes, $0.highestUnsentBytes) }
+                statistics.unsentBytes += unsent
+                statistics.highestUnsentBytes = max(statistics.highestUnsentBytes, highest)
+                statistics.highestCallsInFlight = max(statistics.highestCallsInFlight, connection.registry.highestInFlight)
+            }
+            return statistics
+        }
+    }
+
     private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let configuration = self.configuration
         let logger = self.logger
@@ -128,7 +165,7 @@ public final class TreasuryServer: Service, Sendable {
                     // TLS (when configured) sits next to the socket, with the current certificate.
                     let tlsIdentity = configuration.tls.map { _ in TLSConnectionIdentity() }
                     if let tls = configuration.tls, let tlsIdentity {
-                        try channel.pipeline.syncOperations.addHandlers(TLSPipeline.handlers(tls, identity: tlsIdentity, logger: logger))
+                        try channel.pipeline.syncOperations.addHandlers(TLSPipeline.handlers(tls, identity: tlsIdentity, logger: logger, metrics: configuration.metrics))
                     }
                     let activity = ConnectionActivity()
                     let registry = CallRegistry(maximumConcurrentCalls: configuration.maximumConcurrentCallsPerConnection)
@@ -158,17 +195,15 @@ public final class TreasuryServer: Service, Sendable {
             return state.nextConnectionID
         }
         guard let connectionID else {
-            await refuse(channel)
+            await refuse(accepted)
             return
         }
-        defer {
-            state.withLock { state in
-                state.openConnections -= 1
-                state.shutdownTriggers[connectionID] = nil
-            }
-        }
+        state.withLock { $0.live[connectionID] = accepted }
+        defer { closed(connectionID, accepted) }
         var logger = self.logger
         logger[metadataKey: "connection"] = "\(connectionID)"
+        configuration.metrics?.connectionOpened()
+        defer { configuration.metrics?.connectionClosed() }
         let connection = Connection(
             channel: channel, configuration: configuration, dispatcher: dispatcher,
             registry: accepted.registry, activity: accepted.activity, logger: logger, tlsIdentity: accepted.tlsIdentity)
@@ -181,14 +216,36 @@ public final class TreasuryServer: Service, Sendable {
         }
     }
 
+    /// A connection's end: its figures go into `statistics`, and the memory it held back to
+    /// the system.
+    private func closed(_ connectionID: Int, _ connection: AcceptedConnection) {
+        let (highestUnsent, reason) = connection.activity.state.withLock { ($0.highestUnsentBytes, $0.closeReason) }
+        state.withLock { state in
+            state.openConnections -= 1
+            state.shutdownTriggers[connectionID] = nil
+            state.live[connectionID] = nil
+            state.closed.highestUnsentBytes = max(state.closed.highestUnsentBytes, highestUnsent)
+            state.closed.highestCallsInFlight = max(state.closed.highestCallsInFlight, connection.registry.highestInFlight)
+            if reason == .outboundBufferFull { state.closed.closedForUnreadOutput += 1 }
+            if reason == .outboundStalled { state.closed.closedStalled += 1 }
+        }
+        memoryRelease.connectionClosed(heldBytes: highestUnsent)
+    }
+
     /// Over the connection limit: one line saying so, then close.
-    private func refuse(_ channel: LineChannel) async {
+    private func refuse(_ accepted: AcceptedConnection) async {
+        let channel = accepted.channel
+        state.withLock { $0.closed.refused += 1 }
         logger.notice("too many connections, refusing one", metadata: [
             "peer": "\(channel.channel.remoteAddress?.description ?? "unknown")",
             "maximum_connections": "\(configuration.maximumConnections)",
         ])
+        configuration.metrics?.connectionRejected(.tooManyConnections)
         let error = CallError(.resourceExhausted, "TOO_MANY_CONNECTIONS", "the server has \(configuration.maximumConnections) connections open; retry later")
-        try? await channel.channel.writeAndFlush(ByteBuffer(string: Line.error(id: nil, error)))
+        let line = ByteBuffer(string: Line.error(id: nil, error))
+        // Counted like every line (by its capacity), since the guard counts it as taken.
+        _ = accepted.activity.produce(line.capacity, limit: .max)
+        try? await channel.channel.writeAndFlush(line)
         try? await channel.channel.close()
     }
 }

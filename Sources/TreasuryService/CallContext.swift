@@ -77,6 +77,8 @@ public struct Params: Sendable {
 /// Shared, immutable service state.
 final class ServiceCore: Sendable {
     let pool: PostgresPool
+    /// The standby's pool for streaming reads and reports, when one is configured.
+    let readPool: PostgresPool?
     let clock: any TreasuryClock
     let configuration: ServiceConfiguration
     let logger: Logger
@@ -86,14 +88,25 @@ final class ServiceCore: Sendable {
     let tokens: TokenCache
     /// RecordCollections batches in the database at once; nil when unlimited.
     let collectionBatches: AdmissionGate?
+    /// The service's metrics; nil when none are collected (`ServiceConfiguration.metrics`).
+    let instruments: ServiceInstruments?
 
-    init(pool: PostgresPool, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger, declarations: [MethodDeclaration]) {
+    /// Where streaming reads and reports run: the standby when one is configured, else the
+    /// primary. Reads a caller makes right after its own writes (Accounts/Get, GetPaymentOrder,
+    /// Dossiers/Get...) use `pool`.
+    var reportPool: PostgresPool { readPool ?? pool }
+
+    init(pool: PostgresPool, readPool: PostgresPool? = nil, clock: any TreasuryClock, configuration: ServiceConfiguration, logger: Logger,
+         declarations: [MethodDeclaration]) {
         self.pool = pool
+        self.readPool = readPool
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
         self.tokens = TokenCache(lifetime: configuration.tokenCacheLifetime)
         self.collectionBatches = configuration.batchConcurrency > 0 ? AdmissionGate(permits: configuration.batchConcurrency) : nil
+        let instruments = configuration.metrics.map { ServiceInstruments(metrics: $0, declarations: declarations, pool: pool) }
+        self.instruments = instruments
         let group = configuration.groupCommit
         var groups: [String: GroupCommit] = [:]
         if group.enabled {
@@ -101,14 +114,46 @@ final class ServiceCore: Sendable {
                                                 minimumRemaining: group.minimumRemaining)
             for declaration in declarations {
                 guard let grouping = declaration.grouping else { continue }
-                groups[declaration.name] = GroupCommit(pool: pool, method: declaration.name, grouping: grouping, settings: settings, logger: logger)
+                groups[declaration.name] = GroupCommit(
+                    pool: pool, method: declaration.name, grouping: grouping, settings: settings, logger: logger,
+                    metrics: instruments.map { ($0.metrics, $0.method(declaration.name)) })
             }
         }
         self.groups = groups
+        if let readPool, let instruments {
+            replicaLagSampler = Self.sampleReplicaLag(readPool, instruments.metrics, logger: logger)
+        } else {
+            replicaLagSampler = nil
+        }
+    }
+
+    /// Samples the read replica's lag every 5 s while the service lives.
+    let replicaLagSampler: Task<Void, Never>?
+
+    deinit { replicaLagSampler?.cancel() }
+
+    static func sampleReplicaLag(_ pool: PostgresPool, _ metrics: TreasuryMetrics, logger: Logger) -> Task<Void, Never> {
+        Task { [weak pool, weak metrics] in
+            while !Task.isCancelled {
+                guard let pool, let metrics else { return }
+                // On a standby: now() - the last replayed commit's time (0 on a primary, or before any replay).
+                if let lag = try? await pool.withConnection({ connection in
+                    try connection.query(
+                        """
+                        SELECT CASE WHEN pg_is_in_recovery()
+                                    THEN coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) ELSE 0 END::float8 AS lag
+                        """).first?["lag"].flatMap(Double.init)
+                }) {
+                    metrics.setReplicaLag(seconds: max(0, lag))
+                }
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
     }
 }
 
 import Logging
+import TreasuryMetrics
 
 /// Service settings, each with its default.
 public struct ServiceConfiguration: Sendable {
@@ -133,6 +178,11 @@ public struct ServiceConfiguration: Sendable {
     public var undeclaredReasons = UndeclaredReasons.log
     /// Whether unsigned unit filings are refused (docs/procedures.md).
     public var signatures = SignaturePolicy.required
+    /// Where the service counts its calls (`treasury_calls_total`, durations, calls in flight,
+    /// idempotency replays, batch and group sizes) and samples its pool's gauges; nil collects
+    /// nothing. treasuryd makes one from the bootstrapped MetricsSystem; tests pass their own
+    /// (docs/operations.md "Metrics"). Default nil.
+    public var metrics: TreasuryMetrics? = nil
 
     public enum UndeclaredReasons: Sendable { case log, refuse }
 

@@ -8,14 +8,14 @@ enum Execution {
     static func mutating(_ context: CallContext, stage: @escaping @Sendable (CallContext, PostgresConnection) throws -> Staged) async throws -> CallOutcome {
         let key = context.call.metadata["idempotency-key"] ?? ""
         let request = requestText(context)
-        return try await context.core.pool.transaction(deadline: context.call.deadline) { connection in
+        let (outcome, replayed) = try await context.core.pool.transaction(deadline: context.call.deadline) { connection in
             // Goes out with BEGIN and the stage's first query, in one round trip; the stored
             // outcome is answered only once the caller is known to be allowed (PROTOCOL.md:
             // scope before replay).
             let lookup = Idempotency.begin(connection, method: context.declaration.name, calls: [(context.caller.userID, key, request)])
             let staged = try stage(context, connection)
             try context.authorize(staged.target)
-            if let replay = try lookup.stored()[0] { return try replay.get() }
+            if let replay = try lookup.stored()[0] { return (try replay.get(), true) }
             let outcome = try runEffects(context, connection, staged)
             // Goes out with COMMIT: the outcome is stored in the same transaction as the effects.
             Idempotency.finish(connection, method: context.declaration.name, calls: [Idempotency.Finished(
@@ -23,8 +23,10 @@ enum Execution {
                 outcome: StoredOutcome.encode(outcome, redacting: context.declaration.redactedInStoredOutcome),
                 auditDetails: outcome.isResult ? JSON.object(context.params.object).serialized() : nil,
                 auditCertificate: context.call.clientCertificate?.subject)])
-            return outcome
+            return (outcome, false)
         }
+        if replayed { context.core.instruments?.method(context.declaration.name).replayed() }
+        return outcome
     }
 
     /// Runs the call in its method's group commit when it may join one (a grouping, enough time
@@ -208,6 +210,9 @@ extension Execution {
         switch answer {
         case .outcome(let outcome):
             return outcome
+        case .replayed(let outcome):
+            context.core.instruments?.method(method).replayed()
+            return outcome
         case .refused(let refusal):
             return try await mutating(context) { _, _ in Staged(target: nil) { throw refusal } }
         }
@@ -215,6 +220,8 @@ extension Execution {
 
     enum FlushAnswer: Sendable {
         case outcome(CallOutcome)
+        /// The stored outcome of an earlier call with the same idempotency key.
+        case replayed(CallOutcome)
         /// A business refusal, to be stored for replay.
         case refused(CallError)
     }
@@ -236,9 +243,9 @@ extension Execution {
             } catch let refused as PostgresError {
                 if SchemaRule.isOutOfScope(refused) { throw context.outOfScope }
                 guard let notFound = SchemaRule.businessError(for: refused) else { throw refused }
-                return try stored.map { .outcome(try $0.get()) } ?? .refused(notFound)
+                return try stored.map { .replayed(try $0.get()) } ?? .refused(notFound)
             }
-            if let stored { return .outcome(try stored.get()) }
+            if let stored { return .replayed(try stored.get()) }
             do {
                 _ = try connection.result(of: effects)
             } catch let refused as PostgresError {

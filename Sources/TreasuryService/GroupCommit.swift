@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresClient
 import Synchronization
+import TreasuryMetrics
 import TreasuryProtocol
 
 /// Group commit, for any mutating method whose declaration has a `Grouping` (today
@@ -87,10 +88,14 @@ final class GroupCommit: Sendable {
     private let grouping: Grouping
     private let pool: PostgresPool
     private let logger: Logger
+    /// Where group sizes (`treasury_group_commit_size`) and the method's replays are counted.
+    private let metrics: (service: TreasuryMetrics, method: MethodMetrics)?
 
-    init(pool: PostgresPool, method: String, grouping: Grouping, settings: Settings, logger: Logger) {
+    init(pool: PostgresPool, method: String, grouping: Grouping, settings: Settings, logger: Logger,
+         metrics: (service: TreasuryMetrics, method: MethodMetrics)? = nil) {
         self.pool = pool
         self.logger = logger
+        self.metrics = metrics
         self.method = method
         self.grouping = grouping
         self.settings = settings
@@ -205,11 +210,14 @@ final class GroupCommit: Sendable {
             admitted.append(member)
         }
         let method = self.method, group = admitted
+        metrics?.service.groupCommitted(calls: group.count)
         do {
             // The earliest deadline of the group bounds its transaction (statement_timeout).
-            return try await pool.transaction(deadline: group.map(\.deadline).min()) { connection in
+            let (decisions, replays) = try await pool.transaction(deadline: group.map(\.deadline).min()) { connection in
                 try self.record(group, method: method, on: connection, turn: turn)
             }
+            metrics?.method.replayed(replays)
+            return decisions
         } catch is Abandoned {
             logger.debug("group commit rolled back: a call was cancelled or out of time; the others run alone", metadata: ["calls": "\(group.count)"])
             return [:]
@@ -219,13 +227,17 @@ final class GroupCommit: Sendable {
         }
     }
 
-    private func record(_ members: [Member], method: String, on connection: PostgresConnection, turn: Turn) throws -> [Int: Decision] {
+    /// The group's decisions, and how many of them replay a stored outcome.
+    private func record(_ members: [Member], method: String, on connection: PostgresConnection, turn: Turn) throws -> ([Int: Decision], Int) {
         // The idempotency locks and stored outcomes of the one-call path, for the whole group.
         var decisions: [Int: Decision] = [:]
+        var replays = 0
         let stored = try Idempotency.begin(connection, method: method, calls: members.map { ($0.userID, $0.key, $0.request) }).stored()
         for (member, replay) in zip(members, stored) {
             switch replay {
-            case .success(let outcome)?: decisions[member.id] = .outcome(outcome)
+            case .success(let outcome)?:
+                decisions[member.id] = .outcome(outcome)
+                replays += 1
             case .failure(let error)?: decisions[member.id] = .outcome(.failure(error))
             case nil: break
             }
@@ -263,6 +275,6 @@ final class GroupCommit: Sendable {
         // out of time sends the whole group back (rolled back) so the others run alone.
         let abandoned = state.withLock { state in members.contains { state.inFlight[$0.id] == true } }
         if abandoned || members.contains(where: { $0.deadline <= ContinuousClock.now }) { throw Abandoned() }
-        return decisions
+        return (decisions, replays)
     }
 }

@@ -177,7 +177,7 @@ enum Paging {
         var count = 0
         while true {
             let bound: [any PostgresEncodable] = [last, pageSize] + parameters
-            let rows = try await context.core.pool.withConnection { try $0.query(sql, bound).rows }
+            let rows = try await context.core.reportPool.withConnection { try $0.query(sql, bound).rows }
             for row in rows {
                 try await stream.send(try item(row))
                 last = try row.decode(Int64.self, key)

@@ -13,14 +13,18 @@ public final class TreasuryService: CallDispatcher {
     /// In declaration order, for reflection.
     let declarations: [MethodDeclaration]
 
-    public init(pool: PostgresPool, clock: any TreasuryClock = SystemClock(), configuration: ServiceConfiguration = .init(), logger: Logger) {
+    /// `readPool`, when given, serves the streaming reads and reports (a standby:
+    /// `TREASURY_READ_DATABASE_URL`); everything else, and every read that must see the
+    /// caller's own writes, stays on `pool`.
+    public init(pool: PostgresPool, readPool: PostgresPool? = nil, clock: any TreasuryClock = SystemClock(),
+                configuration: ServiceConfiguration = .init(), logger: Logger) {
         var declarations = BuiltinMethods.all + AdminMethods.all + ReferenceMethods.all + AccountMethods.all
         declarations += BudgetMethods.all + SpendingMethods.all + ReportMethods.all
         declarations += DossierMethods.all + LedgerMethods.all
         declarations += RevenueMethods.all + InvestmentMethods.all + YearEndMethods.all + SignatureMethods.all
         declarations.append(BuiltinMethods.reflection { [declarations] in declarations })
         self.declarations = declarations
-        self.core = ServiceCore(pool: pool, clock: clock, configuration: configuration, logger: logger, declarations: declarations)
+        self.core = ServiceCore(pool: pool, readPool: readPool, clock: clock, configuration: configuration, logger: logger, declarations: declarations)
         self.methods = Dictionary(uniqueKeysWithValues: declarations.map { ($0.name, $0) })
     }
 
@@ -28,6 +32,8 @@ public final class TreasuryService: CallDispatcher {
 
     public func dispatch(_ call: IncomingCall, stream: any CallStream) async -> CallOutcome {
         let started = ContinuousClock.now
+        let instruments = core.instruments
+        instruments?.metrics.callStarted()
         var username = "-"
         var outcome: CallOutcome
         let declaration = methods[call.method]
@@ -55,8 +61,21 @@ public final class TreasuryService: CallDispatcher {
         if let declaration, let problem = declaration.reasonProblem(in: outcome) {
             outcome = wrongReason(problem, of: declaration, outcome: outcome)
         }
-        log(call, username: username, outcome: outcome, started: started)
+        let elapsed = ContinuousClock.now - started
+        let code = Self.code(of: outcome)
+        log(call, username: username, code: code, elapsed: elapsed)
+        if let instruments {
+            instruments.method(call.method).finished(code: code, duration: elapsed)
+            instruments.metrics.callEnded()
+        }
         return outcome
+    }
+
+    /// The outcome's status code: `OK`, or the error's code (one of the protocol's, else `UNKNOWN`).
+    static func code(of outcome: CallOutcome) -> String {
+        guard case .error(let raw) = outcome else { return "OK" }
+        let code = (try? JSON.parse(raw))?.objectValue?["code"]?.stringValue ?? ""
+        return StatusCode(rawValue: code)?.rawValue ?? StatusCode.unknown.rawValue
     }
 
     /// A method answered a reason its declaration (and so reflection) does not list, or with
@@ -93,6 +112,7 @@ public final class TreasuryService: CallDispatcher {
     }
 
     func run(_ context: CallContext, stream: any CallStream) async throws -> CallOutcome {
+        core.instruments?.batch(context)
         switch context.declaration.handler {
         case .mutating(let stage):
             if let outcome = try await Execution.grouped(context, core.groups[context.declaration.name]) { return outcome }
@@ -118,13 +138,8 @@ public final class TreasuryService: CallDispatcher {
         return "\(scaled / 10).\(scaled % 10)"
     }
 
-    func log(_ call: IncomingCall, username: String, outcome: CallOutcome, started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
+    func log(_ call: IncomingCall, username: String, code: String, elapsed: Duration) {
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        var code = "OK"
-        if case .error(let raw) = outcome, let object = try? JSON.parse(raw).objectValue {
-            code = object["code"]?.stringValue ?? "UNKNOWN"
-        }
         var metadata: Logger.Metadata = [
             "request_id": "\(call.id)", "method": "\(call.method)", "user": "\(username)",
             "duration_ms": "\(Self.tenths(milliseconds))", "code": "\(code)", "peer": "\(call.peer)",

@@ -1,9 +1,12 @@
 import ArgumentParser
+import CoreMetrics
 import EmbeddedPostgres
 import Foundation
 import Logging
 import PostgresClient
+import Prometheus
 import ServiceLifecycle
+import TreasuryMetrics
 import TreasuryServer
 import TreasuryService
 import UnixSignals
@@ -77,6 +80,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-calls-per-connection"), help: "Calls run at once per connection.")
     var maximumCallsPerConnection = 64
 
+    @Option(name: .customLong("max-connections"), help: "Connections open at once; one more gets RESOURCE_EXHAUSTED/TOO_MANY_CONNECTIONS.")
+    var maximumConnections = ServerConfiguration().maximumConnections
+
+    @Option(name: .customLong("max-output-bytes"), help: "Output one connection may hold for a client that has not read it; past it the connection closes.")
+    var maximumOutputBytes = ServerConfiguration().maximumOutboundBufferBytes
+
     @Option(name: .customLong("group-commit"), help: "RecordCollection group commit: transactions in flight at once (0 turns it off).")
     var groupCommitConcurrency = GroupCommitConfiguration().concurrency
 
@@ -85,6 +94,10 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("batch-concurrency"), help: "RecordCollections batches recorded at once; the others wait their turn (0: no limit).")
     var batchConcurrency = ServiceConfiguration().batchConcurrency
+
+    @Option(name: .customLong("read-database-url"),
+            help: "A standby (libpq conninfo or URI) for streaming reads and reports (default: $TREASURY_READ_DATABASE_URL; none: the primary serves them).")
+    var readDatabaseURL: String?
 
     @Option(help: "Unit filings: required (unsigned ones are refused) or optional (default: $TREASURY_SIGNATURES, else required).")
     var signatures: String?
@@ -104,6 +117,11 @@ struct Serve: AsyncParsableCommand {
 
     @Flag(help: "Allow listening on a non-loopback address without TLS (default: $TREASURY_INSECURE).")
     var insecure = false
+
+    @Option(name: .customLong("metrics-listen"), help: ArgumentHelp(
+        "Serve Prometheus metrics at http://host:port/metrics (default: $TREASURY_METRICS_LISTEN; none when unset).",
+        valueName: "host:port"))
+    var metricsListen: String?
 
     /// A flag's value, else its environment variable (empty means unset).
     static func setting(_ flag: String?, _ variable: String) -> String? {
@@ -141,6 +159,17 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    /// Splits `host:port` (the host may be empty, a name, an IPv4 address or a bracketed IPv6 one).
+    static func hostAndPort(_ address: String, flag: String) throws -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw ValidationError("\(flag) must be host:port, not \(address)")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+
     /// Whether `host` is a loopback address (127.0.0.0/8, ::1) or `localhost`. Anything else,
     /// names included (they may resolve anywhere) and the empty host (every interface), is not.
     static func isLoopback(_ host: String) -> Bool {
@@ -165,12 +194,18 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--group-commit and --batch-concurrency must be 0 or more, --group-commit-max 1 or more")
         }
         let address = Self.setting(listen, "TREASURY_LISTEN") ?? "127.0.0.1:7400"
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw ValidationError("--listen must be host:port")
-        }
-        let host = String(address[..<colon])
+        let (host, port) = try Self.hostAndPort(address, flag: "--listen")
+        let metricsAddress = Self.setting(metricsListen, "TREASURY_METRICS_LISTEN")
+        let metricsHostAndPort = try metricsAddress.map { try Self.hostAndPort($0, flag: "--metrics-listen") }
         // Checked and loaded before anything starts, so a bad file stops the server at once.
         let tls = try tls(host: host, address: address)
+        guard maximumConnections >= 1, maximumOutputBytes >= 65_536 else {
+            throw ValidationError("--max-connections must be 1 or more, --max-output-bytes 65536 or more")
+        }
+        // Every connection holds a descriptor, every database connection (and the health probe's) one more.
+        FileDescriptorLimit.raise(
+            toFit: FileDescriptorLimit.needed(maximumConnections: maximumConnections, databaseConnections: poolSize + 1),
+            logger: logger)
         let (conninfo, embedded) = try database.conninfo(logger: logger)
         defer { try? embedded?.stop() }
         let setup: [String]
@@ -179,24 +214,52 @@ struct Serve: AsyncParsableCommand {
             if !noMigrate { try database.migrator(logger: logger).migrate(connection) }
             setup = try Operations.connectionSetup(connection)
         }
+        // Metrics only when asked for: MetricsSystem is bootstrapped once, here, with the
+        // Prometheus factory; the service and server count into it (docs/operations.md "Metrics").
+        var metrics: (TreasuryMetrics, PrometheusCollectorRegistry)?
+        if metricsHostAndPort != nil {
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(TreasuryMetrics.prometheusFactory(registry: registry))
+            metrics = (TreasuryMetrics(), registry)
+        }
         var poolConfiguration = PostgresPoolConfiguration(conninfo: conninfo, size: poolSize)
         poolConfiguration.connectionSetup = setup
+        poolConfiguration.errorObserver = metrics?.0.databaseErrorObserver
         let pool = PostgresPool(configuration: poolConfiguration, logger: logger)
+        // Streaming reads and reports on a standby: half the pool's size, the same session setup.
+        let readPool = Self.setting(readDatabaseURL, "TREASURY_READ_DATABASE_URL").map { url in
+            var configuration = PostgresPoolConfiguration(conninfo: url, size: max(2, poolSize / 2))
+            configuration.connectionSetup = setup
+            configuration.errorObserver = metrics?.0.databaseErrorObserver
+            return PostgresPool(configuration: configuration, logger: logger)
+        }
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.host = host
         serverConfiguration.port = port
         serverConfiguration.tls = tls
         serverConfiguration.maximumLineBytes = maximumLineBytes
         serverConfiguration.maximumConcurrentCallsPerConnection = maximumCallsPerConnection
+        serverConfiguration.metrics = metrics?.0
+        serverConfiguration.maximumConnections = maximumConnections
+        serverConfiguration.maximumOutboundBufferBytes = maximumOutputBytes
         var serviceConfiguration = ServiceConfiguration()
         serviceConfiguration.groupCommit.setInFlight(groupCommitConcurrency)
         serviceConfiguration.groupCommit.maximumGroup = groupCommitMaximum
         serviceConfiguration.batchConcurrency = batchConcurrency
         serviceConfiguration.signatures = signaturePolicy
-        let service = TreasuryService(pool: pool, configuration: serviceConfiguration, logger: logger)
+        serviceConfiguration.metrics = metrics?.0
+        let service = TreasuryService(pool: pool, readPool: readPool, configuration: serviceConfiguration, logger: logger)
         let server = TreasuryServer(configuration: serverConfiguration, dispatcher: service, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        if let (metricsHost, metricsPort) = metricsHostAndPort, let (metrics, registry) = metrics {
+            let endpoint = try await MetricsServer.bind(host: metricsHost, port: metricsPort, logger: logger) {
+                metrics.prometheusText(registry)
+            }
+            // Shut down after the server (services stop in reverse order): the last calls are counted.
+            services.insert(.init(service: endpoint), at: 0)
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("treasuryd listening", metadata: ["address": "\(address)", "tls": "\(tls != nil)"])
         // SIGHUP reloads the TLS certificate and key (and client CA): new connections use the
         // new ones, open connections keep theirs. Trapped before serving, so an early SIGHUP
@@ -219,6 +282,7 @@ struct Serve: AsyncParsableCommand {
         defer { reloader.cancel() }
         try await group.run()
         await pool.shutdown()
+        await readPool?.shutdown()
     }
 }
 

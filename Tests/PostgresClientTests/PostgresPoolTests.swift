@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 @testable import PostgresClient
 import Testing
 
@@ -213,5 +214,63 @@ struct PostgresPoolTests {
             // NIOThreadPool names its threads "TP-#n"; the cooperative pool's threads are not named so.
             #expect(threadName.hasPrefix("TP-"))
         }
+    }
+}
+
+@Suite("PostgresPool health probe")
+struct PostgresPoolPingTests {
+    /// The ping's answer, or nil when it has none within a minute.
+    static func ping(_ pool: PostgresPool) async -> Bool? {
+        await withTaskGroup(of: Bool?.self) { group in
+            group.addTask { await pool.ping() }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(60))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    @Test func pingAnswersAtOnceWhileEveryConnectionIsBusyAndCallersWait() async throws {
+        try await TestDatabase.withPool(size: 1) { pool in
+            let holder = try TestDatabase.connect()
+            let key = Int64.random(in: 1_000_000...2_000_000_000)
+            try holder.query("SELECT pg_advisory_lock($1)", [key])
+            let busy = Task {
+                try await pool.withConnection { connection in
+                    try connection.query("SELECT pg_advisory_lock($1)", [key])
+                    try connection.query("SELECT pg_advisory_unlock($1)", [key])
+                }
+            }
+            let waiting = Task { try await pool.withConnection { try $0.query("SELECT 1") } }
+            try await waitFor("a caller waits for the pool's only connection") { pool.waitingCallers == 1 }
+
+            // The pool stays held until the lock is released below: a ping that waited for it
+            // would not answer at all.
+            #expect(await Self.ping(pool) == true, "the database answers, though the pool is busy")
+            // Several at once share the probe.
+            let answers = await withTaskGroup(of: Bool?.self) { group in
+                for _ in 0..<8 { group.addTask { await Self.ping(pool) } }
+                return await group.reduce(into: [Bool?]()) { $0.append($1) }
+            }
+            #expect(answers == Array(repeating: true, count: 8))
+
+            try holder.query("SELECT pg_advisory_unlock($1)", [key])
+            try await busy.value
+            _ = try await waiting.value
+            // With a connection free, ping uses it.
+            #expect(await pool.ping())
+        }
+    }
+
+    @Test func pingAnswersFalseWhenTheDatabaseCannotBeReached() async throws {
+        var configuration = PostgresPoolConfiguration(conninfo: "host=/nonexistent-treasury-socket-dir port=1", size: 1)
+        configuration.maximumWaiters = 1
+        let pool = PostgresPool(configuration: configuration, logger: Logger(label: "PostgresClientTests"))
+        #expect(await pool.ping() == false)
+        await pool.shutdown()
+        #expect(await pool.ping() == false, "after shutdown too")
     }
 }

@@ -31,6 +31,21 @@ import Testing
         }
     }
 
+    @Test func serveRefusesABadMetricsAddressBeforeStartingAnything() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flags-\(UUID().uuidString)").path
+        let cases: [([String], [String: String])] = [
+            (["--metrics-listen", "nowhere"], [:]), (["--metrics-listen", "127.0.0.1:70000"], [:]),
+            ([], ["TREASURY_METRICS_LISTEN": "127.0.0.1:port"]),
+        ]
+        for (flags, environment) in cases {
+            let run = try Self.run("treasuryd", ["serve", "--data-dir", directory, "--listen", "127.0.0.1:1"] + flags,
+                                   environment: environment.merging(["TREASURY_DATABASE_URL": ""]) { $1 })
+            #expect(run.status != 0, "\(flags) \(environment)")
+            #expect(run.error.contains("--metrics-listen must be host:port"), "\(flags) \(environment): \(run.error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory), "a refused serve created \(directory)")
+    }
+
     @Test func serveRefusesANonLoopbackAddressWithoutTLSOrInsecureBeforeStartingAnything() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flags-\(UUID().uuidString)").path
         let clear: [String: String] = ["TREASURY_DATABASE_URL": "", "TREASURY_TLS_CERT": "", "TREASURY_TLS_KEY": "",

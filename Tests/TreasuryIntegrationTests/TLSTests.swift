@@ -296,7 +296,8 @@ final class Daemon: Sendable {
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("treasuryd")
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        for name in ["TREASURY_TLS_CERT", "TREASURY_TLS_KEY", "TREASURY_TLS_CLIENT_CA", "TREASURY_INSECURE", "TREASURY_LISTEN"] { environment[name] = nil }
+        for name in ["TREASURY_TLS_CERT", "TREASURY_TLS_KEY", "TREASURY_TLS_CLIENT_CA", "TREASURY_INSECURE", "TREASURY_LISTEN",
+                     "TREASURY_METRICS_LISTEN"] { environment[name] = nil }
         environment["TREASURY_LOG_LEVEL"] = "info"
         process.environment = environment
         let errors = Pipe()
@@ -339,6 +340,22 @@ final class Daemon: Sendable {
                 }
             }
             return nil
+        }
+    }
+
+    /// The ports of the line protocol and of the metrics endpoint, from their log lines.
+    func ports() async throws -> (server: Int, metrics: Int) {
+        func port(_ log: String, _ message: String) -> Int? {
+            for line in log.split(separator: "\n") where line.hasSuffix(" \(message)") {
+                if let range = line.range(of: #" port=(\d+)"#, options: .regularExpression) {
+                    return Int(line[range].dropFirst(" port=".count))
+                }
+            }
+            return nil
+        }
+        return try await waitFor(timeout: .seconds(120)) { log in
+            guard let server = port(log, "listening"), let metrics = port(log, "serving metrics") else { return nil }
+            return (server, metrics)
         }
     }
 

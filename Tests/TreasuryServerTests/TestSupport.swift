@@ -18,6 +18,7 @@ final class TestDispatcher: CallDispatcher {
 
     static let methods: Set<String> = [
         "test.v1.Echo/Echo", "test.v1.Echo/Sleep", "test.v1.Echo/Stream", "test.v1.Echo/Fail", "test.v1.Echo/Metadata",
+        "test.v1.Echo/Big",
     ]
 
     func hasMethod(_ method: String) -> Bool { Self.methods.contains(method) }
@@ -55,6 +56,12 @@ final class TestDispatcher: CallDispatcher {
             }
             stats.withLock { $0.streamsEnded += 1 }
             return .result(.object(["count": .integer(sent)]))
+        case "test.v1.Echo/Big":
+            // A result of `bytes` bytes, after `delay_ms` (work before the answer).
+            if let delay = call.params["delay_ms"]?.integerValue {
+                do { try await Task.sleep(for: .milliseconds(delay)) } catch { return Self.interrupted(call) }
+            }
+            return .result(.object(["pad": .string(String(repeating: "y", count: Int(call.params["bytes"]?.integerValue ?? 0)))]))
         case "test.v1.Echo/Fail":
             return .failure(CallError(.failedPrecondition, "TEST_FAILURE", "failed on purpose", details: ["why": .string("test")]))
         default:

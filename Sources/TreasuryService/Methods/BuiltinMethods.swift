@@ -10,8 +10,10 @@ enum BuiltinMethods {
         "grpc.health.v1.Health/Check", "SERVING when the database answers, NOT_SERVING otherwise. Needs no token.",
         roles: [], requiresToken: false, params: [.optional("service", .string(.text, maximumLength: 200))],
         handler: .custom { context in
+            // Not through the pool's queue: with every connection held by business calls, the
+            // database still answers, and health must say so at once (PostgresPool.ping).
             let answered = await withTaskGroup(of: Bool.self) { group in
-                group.addTask { (try? await context.core.pool.withConnection { try $0.query("SELECT 1") }) != nil }
+                group.addTask { await context.core.pool.ping() }
                 group.addTask {
                     try? await Task.sleep(for: .seconds(3))
                     return false

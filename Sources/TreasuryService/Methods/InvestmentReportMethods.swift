@@ -50,7 +50,7 @@ enum InvestmentReports {
                 WHERE d.fiscal_year = $1 AND ($2::text IS NULL OR $2 = ANY(treasury_ancestors(d.treasury_code)))
                 \(grouped.isEmpty ? "" : "GROUP BY " + grouped.joined(separator: ", ") + " ORDER BY " + grouped.joined(separator: ", "))
                 """
-            let rows = try await context.core.pool.withConnection { connection in
+            let rows = try await context.core.reportPool.withConnection { connection in
                 try connection.query(sql, [p.integer("fiscal_year"), p.optionalString("treasury_code")]).rows
             }
             var count = 0

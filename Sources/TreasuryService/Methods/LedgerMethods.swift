@@ -55,7 +55,7 @@ enum LedgerMethods {
             let year = context.params.integer("fiscal_year")
             let treasury = context.params.optionalString("treasury_code")
             let through = context.params.optionalString("through")
-            let rows = try await context.core.pool.transaction(isolation: .repeatableRead) { connection -> [PostgresRow]? in
+            let rows = try await context.core.reportPool.transaction(isolation: .repeatableRead) { connection -> [PostgresRow]? in
                 if let treasury {
                     let chain = try SQL.treasuryAncestors(connection, treasury)
                     guard !chain.isEmpty else { return nil }

@@ -46,7 +46,7 @@ enum ReportMethods {
                   AND ($3::text IS NULL OR e.budget_level = $3)
                 \(select.isEmpty ? "" : "GROUP BY " + select.joined(separator: ", ") + " ORDER BY " + select.joined(separator: ", "))
                 """
-            let rows = try await context.core.pool.withConnection { connection in
+            let rows = try await context.core.reportPool.withConnection { connection in
                 try connection.query(sql, [p.integer("fiscal_year"), p.optionalString("treasury_code"), p.optionalString("budget_level")]).rows
             }
             var count = 0
@@ -98,7 +98,7 @@ enum ReportMethods {
                 throw CallError.field("params.to", "FIELD_INVALID", "to must not be before from")
             }
             try await authorize(context, treasury: p.optionalString("treasury_code"))
-            let (rows, limits) = try await context.core.pool.withConnection { connection in
+            let (rows, limits) = try await context.core.reportPool.withConnection { connection in
                 (try connection.query(
                     """
                     SELECT d.procedure, count(*) AS received,

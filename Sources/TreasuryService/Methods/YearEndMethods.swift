@@ -151,7 +151,7 @@ enum YearEndMethods {
                 WHERE s.fiscal_year = $1 AND ($2::text IS NULL OR $2 = ANY(treasury_ancestors(s.treasury_code)))
                 \(select.isEmpty ? "" : "GROUP BY " + select.joined(separator: ", ") + " ORDER BY " + select.joined(separator: ", "))
                 """
-            let (rows, closed) = try await context.core.pool.withConnection { connection in
+            let (rows, closed) = try await context.core.reportPool.withConnection { connection in
                 (try connection.query(sql, [p.integer("fiscal_year"), p.optionalString("treasury_code")]).rows,
                  try YearEnd.isClosed(connection, Int(p.integer("fiscal_year"))))
             }
