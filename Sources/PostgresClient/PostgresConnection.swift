@@ -285,11 +285,14 @@ extension PostgresConnection {
                 guard error.isQueryCanceled else { break }
             }
         }
-        lastErrorWasConnectionFailure = true
-        throw PostgresError(
+        let unknown = PostgresError(
             kind: .connection,
             message: "the COMMIT's wait for a synchronous standby was cancelled and the standby's copy could not be confirmed"
                 + (last.map { " (\($0.sqlState ?? "") \($0.message))" } ?? "") + "; the transaction's outcome is unknown")
+        // Reported like a lost connection (metrics), and the pool resets the connection.
+        errorObserver?(unknown)
+        lastErrorWasConnectionFailure = true
+        throw unknown
     }
 
     /// libpq calls it, on the thread inside a libpq call, for each notice of the connection.
