@@ -40,7 +40,7 @@ import TreasuryService
     static let runAfterRecovery: Duration = .seconds(3)
     /// A client's pause between two calls: enough calls, without starving the tests that run
     /// meanwhile on a small machine.
-    static let pace: Duration = .milliseconds(50)
+    static let pace: Duration = .milliseconds(100)
     /// How long a client waits for the answer of one attempt.
     static let answerTimeout: Duration = .seconds(45)
     /// How long one call may take, all its retries included, before the test gives up on it.
@@ -72,8 +72,16 @@ import TreasuryService
             return logger
         }()
         let clusters = try await offload { try ReplicatedClusters.create(database: "treasury") }
-        defer { clusters.destroy() }
+        do {
+            try await exercise(scenario, on: clusters, logger: logger)
+        } catch {
+            await clusters.destroyOffThread()
+            throw error
+        }
+        await clusters.destroyOffThread()
+    }
 
+    private func exercise(_ scenario: Scenario, on clusters: ReplicatedClusters, logger: Logger) async throws {
         // The schema, an administrator and the service's session settings, on the primary.
         let (token, setup) = try await offload { () throws -> (String, [String]) in
             let connection = try PostgresConnection(conninfo: clusters.conninfo(port: clusters.primaryPort, database: "treasury"))
@@ -159,7 +167,8 @@ import TreasuryService
         let tooEarly = acknowledged.filter { $0.sent > timeline.killed && $0.answered < timeline.promoteStarted }
         #expect(tooEarly.count == 0, "calls sent after the kill were answered OK before any standby was promoted: \(tooEarly.map(\.operation.bankRef))")
 
-        try Self.checkPromotedDatabase(clusters: clusters, world: world, run: run, reports: reports)
+        let failures = try await offload { try Self.checkPromotedDatabase(clusters: clusters, world: world, run: run, reports: reports) }
+        for failure in failures { Issue.record("\(failure)") }
     }
 
     /// Waits for calls to flow, kills the primary, promotes the standby, waits for the server to
@@ -207,11 +216,17 @@ import TreasuryService
     }
 
     /// Behind the service's back, in the promoted database: each acknowledged call exactly once,
-    /// with the entry its answer named; no other call of this run; balances; verify(). Runs on
-    /// the test's task (the clients are done), so that its issues are the test's.
-    static func checkPromotedDatabase(clusters: ReplicatedClusters, world: FailoverWorld, run: String, reports: [ClientReport]) throws {
+    /// with the entry its answer named; no other call of this run; balances; verify(). Blocking
+    /// (libpq): it runs on a thread of its own and returns what is wrong, for the test's task to
+    /// record (an issue recorded on another thread would not be the test's).
+    static func checkPromotedDatabase(clusters: ReplicatedClusters, world: FailoverWorld, run: String, reports: [ClientReport]) throws -> [String] {
+        var failures: [String] = []
+        func check(_ condition: Bool, _ failure: @autoclosure () -> String) {
+            if !condition { failures.append(failure()) }
+        }
         let database = try PostgresConnection(conninfo: clusters.conninfo(port: clusters.standbyPort, database: "treasury"))
-        #expect(try database.query("SELECT pg_is_in_recovery() AS r").first?.decode(Bool.self, "r") == false, "the standby was not promoted")
+        let inRecovery = try database.query("SELECT pg_is_in_recovery() AS r").first?.decode(Bool.self, "r")
+        check(inRecovery == false, "the standby was not promoted")
         let prefix = "FO-\(run)-"
         let acknowledged = reports.flatMap(\.acknowledged)
         let deposits = Dictionary(uniqueKeysWithValues: acknowledged.filter { $0.operation.kind == .deposit }.map { ($0.operation.bankRef, $0) })
@@ -231,8 +246,8 @@ import TreasuryService
         }
         let missingDeposits = Set(deposits.keys).subtracting(depositRows.keys)
         let unacknowledgedDeposits = Set(depositRows.keys).subtracting(deposits.keys)
-        #expect(missingDeposits.count == 0, "\(missingDeposits.count) acknowledged deposits are missing from the promoted database (false OKs): \(missingDeposits.sorted().prefix(10))")
-        #expect(unacknowledgedDeposits.count == 0, "\(unacknowledgedDeposits.count) deposits in the database were never acknowledged: \(unacknowledgedDeposits.sorted().prefix(10))")
+        check(missingDeposits.count == 0, "\(missingDeposits.count) acknowledged deposits are missing from the promoted database (false OKs): \(missingDeposits.sorted().prefix(10))")
+        check(unacknowledgedDeposits.count == 0, "\(unacknowledgedDeposits.count) deposits in the database were never acknowledged: \(unacknowledgedDeposits.sorted().prefix(10))")
         for (ref, ack) in deposits.sorted(by: { $0.key < $1.key }) {
             guard let row = depositRows[ref] else { continue }
             if row.entries != 1 { wrong.append("deposit \(ref) has \(row.entries) journal entries") }
@@ -258,8 +273,8 @@ import TreasuryService
         }
         let missingCollections = Set(collections.keys).subtracting(collectionRows.keys)
         let unacknowledgedCollections = Set(collectionRows.keys).subtracting(collections.keys)
-        #expect(missingCollections.count == 0, "\(missingCollections.count) acknowledged collections are missing from the promoted database (false OKs): \(missingCollections.sorted().prefix(10))")
-        #expect(unacknowledgedCollections.count == 0, "\(unacknowledgedCollections.count) collections in the database were never acknowledged: \(unacknowledgedCollections.sorted().prefix(10))")
+        check(missingCollections.count == 0, "\(missingCollections.count) acknowledged collections are missing from the promoted database (false OKs): \(missingCollections.sorted().prefix(10))")
+        check(unacknowledgedCollections.count == 0, "\(unacknowledgedCollections.count) collections in the database were never acknowledged: \(unacknowledgedCollections.sorted().prefix(10))")
         for (ref, ack) in collections.sorted(by: { $0.key < $1.key }) {
             guard let row = collectionRows[ref] else { continue }
             if row.entries != 1 || row.bankRows != 1 { wrong.append("collection \(ref) has \(row.entries) journal entries and \(row.bankRows) bank records") }
@@ -297,10 +312,11 @@ import TreasuryService
             let told = report.acknowledged.filter { $0.operation.kind == .collection }.reduce(Int64(0)) { $0 + $1.operation.amount }
             if collected != told { wrong.append("client \(report.index): collections add up to \(collected ?? -1), acknowledged \(told)") }
         }
-        #expect(wrong.count == 0, "\(wrong.count) problems in the promoted database, first: \(wrong.prefix(10).joined(separator: "; "))")
+        check(wrong.count == 0, "\(wrong.count) problems in the promoted database, first: \(wrong.prefix(10).joined(separator: "; "))")
 
         let problems = try Operations.verify(database)
-        #expect(problems.count == 0, "treasury.verify() on the promoted database: \(problems.prefix(10))")
+        check(problems.count == 0, "treasury.verify() on the promoted database: \(problems.prefix(10))")
+        return failures
     }
 }
 
@@ -543,6 +559,18 @@ struct FailoverClient: Sendable {
 }
 
 // MARK: - Helpers
+
+extension ReplicatedClusters {
+    /// `destroy()` (pg_ctl, rm -rf) on a thread of its own, off the cooperative pool.
+    func destroyOffThread() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                self.destroy()
+                continuation.resume()
+            }.start()
+        }
+    }
+}
 
 /// Runs blocking work (processes, direct libpq) on a thread of its own, off the cooperative pool.
 private func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

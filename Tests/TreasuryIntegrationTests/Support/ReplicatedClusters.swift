@@ -216,11 +216,60 @@ final class ReplicatedClusters: Sendable {
 
     private func run(_ program: String, _ arguments: [String]) throws -> EmbeddedPostgres.CommandResult {
         let executable = binaries.directory + "/" + program
-        guard let owner else { return try EmbeddedPostgres.run(executable, arguments) }
+        guard let owner else { return try Self.run(executable, arguments) }
         guard let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw Failure("running as root, but runuser (util-linux) is missing: cannot run PostgreSQL as \(owner.name)")
         }
-        return try EmbeddedPostgres.run(runuser, ["-u", owner.name, "--", executable] + arguments)
+        return try Self.run(runuser, ["-u", owner.name, "--", executable] + arguments)
+    }
+
+    /// EmbeddedPostgres.run (posix_spawn, output to a file, from "/", no PG* variables), but the
+    /// program inherits no descriptor beyond 0-2. `pg_ctl start` leaves a postmaster running for
+    /// the rest of the test, and the test process holds the sockets of every test running
+    /// meanwhile: a postmaster that inherited one keeps it open after the test closes it, and
+    /// its peer never sees the close (other suites' connection and half-close tests then time out).
+    static func run(_ executable: String, _ arguments: [String]) throws -> EmbeddedPostgres.CommandResult {
+        #if canImport(Glibc)
+        let outputPath = NSTemporaryDirectory() + "/replicated-clusters-\(UUID().uuidString).out"
+        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard output >= 0 else { throw Failure("cannot create \(outputPath): \(String(cString: strerror(errno)))") }
+        defer {
+            close(output)
+            unlink(outputPath)
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 2)
+        // glibc 2.34+ has it, but its header does not show it to Swift: found at run time.
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            throw Failure("posix_spawn_file_actions_addclosefrom_np is missing (glibc 2.34 or later is needed)")
+        }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
+        let command = ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh", executable] + arguments
+        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
+        guard spawned == 0 else { throw Failure("cannot run \(executable): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw Failure("waiting for \(executable) failed: \(String(cString: strerror(errno)))") }
+        }
+        let data = FileManager.default.contents(atPath: outputPath) ?? Data()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return EmbeddedPostgres.CommandResult(status: EmbeddedPostgres.exitCode(status), output: text)
+        #else
+        return try EmbeddedPostgres.run(executable, arguments)
+        #endif
     }
 
     private func check(_ what: String, _ result: EmbeddedPostgres.CommandResult) throws {
