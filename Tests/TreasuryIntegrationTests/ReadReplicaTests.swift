@@ -69,7 +69,8 @@ import TreasuryService
         let service = TreasuryService(pool: primary, readPool: replica, configuration: configuration, logger: environment.logger)
         // Sampled from the read pool every 5 s, the first time at once (0 here: not a standby).
         var text = ""
-        for _ in 0..<50 where !text.contains("treasury_replica_lag_seconds 0") {
+        // The gauge exists (at 0) before the first sample: wait for the sample's round trip too.
+        for _ in 0..<100 where !(text.contains("treasury_replica_lag_seconds 0") && replica.roundTrips.total > 0) {
             text = String(decoding: metrics.prometheusText(registry), as: UTF8.self)
             try await Task.sleep(for: .milliseconds(100))
         }
