@@ -31,6 +31,17 @@ enum CommonFields {
 
 /// Dossiers of the online public services: created by the procedure's method, due per the
 /// procedure's legal limit and the working-day calendar.
+/// A budget unit's place in the scope tree.
+enum BudgetUnit {
+    /// The scopes covering the unit and its treasury, or nil for an unknown unit.
+    static func scope(_ connection: PostgresConnection, _ unit: String) throws -> (target: AccessTarget, treasury: String)? {
+        guard let row = try connection.query(
+            "SELECT treasury_code, treasury_ancestors(treasury_code) AS chain FROM budget_units WHERE code = $1", [unit]).first,
+              let treasury = row["treasury_code"] else { return nil }
+        return (.treasury(SQL.codes(row["chain"]), unit: unit), treasury)
+    }
+}
+
 enum Dossiers {
     static func calendar(_ connection: PostgresConnection, from day: TreasuryTime.LocalDate, cutoff: Int) throws -> WorkingCalendar {
         let rows = try connection.query(

@@ -43,7 +43,7 @@ enum InvestmentMethods {
         reasons: ["UNIT_NOT_FOUND", "TOTAL_INVESTMENT_EXCEEDED"],
         handler: .mutating { context, connection in
             let p = context.params, unit = p.string("investor_unit_code")
-            guard let target = try unitTarget(connection, unit) else {
+            guard let target = try BudgetUnit.scope(connection, unit)?.target else {
                 return Staged(target: nil) { throw CallError(.notFound, "UNIT_NOT_FOUND", "budget unit \(unit) does not exist") }
             }
             let existing = try ProjectRecord.load(connection, p.string("project_code"), lock: true)
@@ -311,13 +311,6 @@ enum InvestmentMethods {
     }
 
     // MARK: Reading
-
-    static func unitTarget(_ connection: PostgresConnection, _ unit: String) throws -> AccessTarget? {
-        guard let row = try connection.query("SELECT treasury_ancestors(treasury_code) AS chain FROM budget_units WHERE code = $1", [unit]).first else {
-            return nil
-        }
-        return .treasury(SQL.codes(row["chain"]), unit: unit)
-    }
 
     static func projectJSON(_ connection: PostgresConnection, _ code: String) throws -> JSON {
         guard let row = try connection.query(

@@ -167,12 +167,6 @@ enum SignatureMethods {
     static let unitCode = ParamType.string(.digits(7), maximumLength: 7)
     static let identifier = ParamType.string(.digits(1...18), maximumLength: 18)
 
-    static func unitTarget(_ connection: PostgresConnection, _ unit: String) throws -> (target: AccessTarget, treasury: String)? {
-        guard let row = try connection.query("SELECT treasury_code, treasury_ancestors(treasury_code) AS chain FROM budget_units WHERE code = $1", [unit]).first,
-              let treasury = row["treasury_code"] else { return nil }
-        return (.treasury(SQL.codes(row["chain"]), unit: unit), treasury)
-    }
-
     static func unitNotFound(_ unit: String) -> CallError {
         CallError(.notFound, "UNIT_NOT_FOUND", "budget unit \(unit) does not exist", details: ["unit_code": .string(unit)])
     }
@@ -188,7 +182,7 @@ enum SignatureMethods {
         reasons: ["UNIT_NOT_FOUND"],
         handler: .mutating { context, connection in
             let p = context.params, unit = p.string("unit_code")
-            guard let (target, treasury) = try unitTarget(connection, unit) else {
+            guard let (target, treasury) = try BudgetUnit.scope(connection, unit) else {
                 return Staged(target: nil) { throw unitNotFound(unit) }
             }
             return Staged(target: target) {
@@ -232,7 +226,7 @@ enum SignatureMethods {
             let id = context.params.string("specimen_id")
             guard let row = try connection.query(
                 "SELECT unit_code, revoked_at IS NOT NULL AS revoked FROM signature_specimens WHERE id = $1 FOR UPDATE", [context.params.identifier("specimen_id")]).first,
-                  let unit = row["unit_code"], let (target, _) = try unitTarget(connection, unit) else {
+                  let unit = row["unit_code"], let (target, _) = try BudgetUnit.scope(connection, unit) else {
                 return Staged(target: nil) {
                     throw CallError(.notFound, "SPECIMEN_NOT_FOUND", "signature specimen \(id) does not exist", details: ["specimen_id": .string(id)])
                 }
@@ -265,7 +259,7 @@ enum SignatureMethods {
         reasons: ["UNIT_NOT_FOUND"],
         handler: .streaming { context, stream in
             let unit = context.params.string("unit_code")
-            let target = try await context.core.pool.withConnection { connection in try unitTarget(connection, unit)?.target }
+            let target = try await context.core.pool.withConnection { connection in try BudgetUnit.scope(connection, unit)?.target }
             guard let target else { throw unitNotFound(unit) }
             try context.authorize(target)
             let count = try await Paging.stream(context, stream, sql: """
